@@ -1,0 +1,428 @@
+//! Anchoring: resolving quotes and terms to byte ranges of a reading's text.
+//!
+//! 1. [`TextIndex::new`] normalises the reading text once: typographic quotes and dashes
+//!    become their plain forms and runs of white space one space, keeping a map back to
+//!    the original bytes.
+//! 2. [`TextIndex::resolve`] finds every quote of a batch in one pass of one
+//!    Aho-Corasick automaton (overlapping matches), then keeps the occurrences whose
+//!    prefix and suffix fit.
+//! 3. [`TextIndex::find_terms`] finds every surface form of every gloss in one pass of
+//!    one leftmost-longest automaton, keeping whole words only.
+//! 4. For a quote that is not found or found more than once, [`TextIndex::closest`] and
+//!    [`TextIndex::disambiguate`] say how to mend it.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use crate::markdown::{BLOCK_SEPARATOR, Document};
+
+/// What a quote resolves to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// Exactly one place: a byte range of the reading text.
+    Found(Range<usize>),
+    /// Nowhere.
+    NotFound,
+    /// More than one place: each one.
+    Ambiguous(Vec<Range<usize>>),
+}
+
+/// A text quote selector as plain strings.
+#[derive(Debug, Clone)]
+pub struct Selector<'a> {
+    pub quote: &'a str,
+    pub prefix: Option<&'a str>,
+    pub suffix: Option<&'a str>,
+}
+
+/// The reading text, normalised for matching.
+pub struct TextIndex<'d> {
+    pub document: &'d Document,
+    /// The normalised text.
+    normal: String,
+    /// For each byte of `normal`: the range of reading-text bytes of its character.
+    origin: Vec<Range<usize>>,
+}
+
+/// Maps a character to the form it is matched in.
+fn fold(c: char) -> char {
+    match c {
+        '‘' | '’' | '‚' | '‛' | '′' | '`' => '\'',
+        '“' | '”' | '„' | '‟' | '″' => '"',
+        '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' => '-',
+        c if c != BLOCK_SEPARATOR && c.is_whitespace() => ' ',
+        c => c,
+    }
+}
+
+/// Normalises a quote, prefix or suffix as written by the editor.
+pub fn normalize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars().map(fold) {
+        if c == ' ' && (out.is_empty() || out.ends_with(' ')) {
+            continue;
+        }
+        out.push(c);
+    }
+    out.truncate(out.trim_end().len());
+    out
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+impl<'d> TextIndex<'d> {
+    pub fn new(document: &'d Document) -> Self {
+        let text = &document.text;
+        let mut normal = String::with_capacity(text.len());
+        let mut origin = Vec::with_capacity(text.len());
+        for (at, c) in text.char_indices() {
+            let folded = fold(c);
+            let span = at..at + c.len_utf8();
+            if folded == ' ' && (normal.is_empty() || normal.ends_with([' ', BLOCK_SEPARATOR])) {
+                // A run of white space is one space; the space it became covers it all.
+                if let Some(last) = origin.last_mut().filter(|_| normal.ends_with(' ')) {
+                    let last: &mut Range<usize> = last;
+                    last.end = span.end;
+                }
+                continue;
+            }
+            normal.push(folded);
+            origin.extend(std::iter::repeat_n(span, folded.len_utf8()));
+        }
+        TextIndex {
+            document,
+            normal,
+            origin,
+        }
+    }
+
+    /// The reading-text range of a range of the normalised text.
+    fn to_text(&self, normal: Range<usize>) -> Range<usize> {
+        let mut start = self.origin[normal.start].start;
+        let mut end = self.origin[normal.end - 1].end;
+        // A match never begins or ends inside a collapsed run of white space.
+        let text = &self.document.text;
+        while start < end && text[start..].starts_with(char::is_whitespace) {
+            start += text[start..].chars().next().map_or(1, char::len_utf8);
+        }
+        while end > start && text[..end].ends_with(char::is_whitespace) {
+            end -= text[..end].chars().next_back().map_or(1, char::len_utf8);
+        }
+        start..end
+    }
+
+    /// Resolves a batch of selectors with one automaton over all their quotes.
+    pub fn resolve(&self, selectors: &[Selector<'_>]) -> Vec<Resolution> {
+        let quotes: Vec<String> = selectors.iter().map(|s| normalize(s.quote)).collect();
+        let mut patterns: Vec<&str> = Vec::new();
+        let mut pattern_of: HashMap<&str, usize> = HashMap::new();
+        for q in quotes.iter().filter(|q| !q.is_empty()) {
+            pattern_of.entry(q.as_str()).or_insert_with(|| {
+                patterns.push(q.as_str());
+                patterns.len() - 1
+            });
+        }
+        let mut hits: Vec<Vec<Range<usize>>> = vec![Vec::new(); patterns.len()];
+        if !patterns.is_empty() {
+            let automaton = AhoCorasick::new(&patterns).expect("quotes make a valid automaton");
+            for m in automaton.find_overlapping_iter(&self.normal) {
+                hits[m.pattern().as_usize()].push(m.range());
+            }
+        }
+        selectors
+            .iter()
+            .zip(&quotes)
+            .map(|(selector, quote)| {
+                let Some(&p) = pattern_of.get(quote.as_str()) else {
+                    return Resolution::NotFound;
+                };
+                let prefix = selector.prefix.map(normalize);
+                let suffix = selector.suffix.map(normalize);
+                let places: Vec<Range<usize>> = hits[p]
+                    .iter()
+                    .filter(|r| self.context_fits(r, prefix.as_deref(), suffix.as_deref()))
+                    .map(|r| self.to_text(r.clone()))
+                    .collect();
+                match places.len() {
+                    0 => Resolution::NotFound,
+                    1 => Resolution::Found(places.into_iter().next().expect("one place")),
+                    _ => Resolution::Ambiguous(places),
+                }
+            })
+            .collect()
+    }
+
+    fn context_fits(&self, r: &Range<usize>, prefix: Option<&str>, suffix: Option<&str>) -> bool {
+        let before = self.normal[..r.start].trim_end_matches(' ');
+        let after = self.normal[r.end..].trim_start_matches(' ');
+        prefix.is_none_or(|p| before.ends_with(p)) && suffix.is_none_or(|s| after.starts_with(s))
+    }
+
+    /// Finds every whole-word occurrence of each form, leftmost-longest, in one pass.
+    /// Returns (form index, range of the reading text), in text order.
+    pub fn find_terms(&self, forms: &[&str]) -> Vec<(usize, Range<usize>)> {
+        let normal_forms: Vec<String> = forms.iter().map(|f| normalize(f)).collect();
+        if normal_forms.iter().all(String::is_empty) {
+            return Vec::new();
+        }
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&normal_forms)
+            .expect("forms make a valid automaton");
+        automaton
+            .find_iter(&self.normal)
+            .filter(|m| !m.is_empty())
+            .filter(|m| {
+                let before = self.normal[..m.start()].chars().next_back();
+                let after = self.normal[m.end()..].chars().next();
+                !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
+            })
+            .map(|m| (m.pattern().as_usize(), self.to_text(m.range())))
+            .collect()
+    }
+
+    /// The passage of the text most like `quote`, and how alike (0 to 1), for a quote
+    /// that is not found. Windows of the quote's length in words are compared by edit
+    /// distance over the normalised text.
+    pub fn closest(&self, quote: &str) -> Option<(Range<usize>, f64)> {
+        let quote = normalize(quote);
+        let words = quote.split(' ').count().max(1);
+        let mut spans: Vec<Range<usize>> = Vec::new();
+        let mut word_start = 0;
+        for (i, c) in self.normal.char_indices() {
+            if c == ' ' || c == BLOCK_SEPARATOR {
+                if i > word_start {
+                    spans.push(word_start..i);
+                }
+                word_start = i + c.len_utf8();
+            }
+        }
+        if word_start < self.normal.len() {
+            spans.push(word_start..self.normal.len());
+        }
+        let quote_chars: Vec<char> = quote.chars().collect();
+        let mut best: Option<(Range<usize>, usize)> = None;
+        for k in 0..spans.len() {
+            for len in [words.saturating_sub(1), words, words + 1] {
+                let Some(last) = len.checked_sub(1).and_then(|l| spans.get(k + l)) else {
+                    continue;
+                };
+                let (start, end) = (spans[k].start, last.end);
+                let window = &self.normal[start..end];
+                if window.contains(BLOCK_SEPARATOR) {
+                    continue;
+                }
+                let window: Vec<char> = window.chars().collect();
+                let distance = edit_distance(&quote_chars, &window);
+                if best.as_ref().is_none_or(|(_, d)| distance < *d) {
+                    best = Some((start..end, distance));
+                }
+            }
+        }
+        best.map(|(range, distance)| {
+            let similarity = 1.0 - distance as f64 / quote_chars.len().max(1) as f64;
+            (self.to_text(range), similarity.max(0.0))
+        })
+    }
+
+    /// For a quote found at several places, the shortest prefix (words just before) or
+    /// suffix (words just after) that singles out each place. `None` for a place no
+    /// context of up to eight words tells apart.
+    pub fn disambiguate(&self, places: &[Range<usize>]) -> Vec<Option<Context>> {
+        let normal_places: Vec<Range<usize>> = places
+            .iter()
+            .filter_map(|p| self.to_normal(p.clone()))
+            .collect();
+        normal_places
+            .iter()
+            .map(|place| {
+                for words in 1..=8 {
+                    let prefix = self.words_before(place.start, words);
+                    let unique_before = normal_places.iter().filter(|o| {
+                        self.normal[..o.start]
+                            .trim_end_matches(' ')
+                            .ends_with(&prefix)
+                    });
+                    if !prefix.is_empty() && unique_before.count() == 1 {
+                        return Some(Context::Prefix(prefix));
+                    }
+                    let suffix = self.words_after(place.end, words);
+                    let unique_after = normal_places.iter().filter(|o| {
+                        self.normal[o.end..]
+                            .trim_start_matches(' ')
+                            .starts_with(&suffix)
+                    });
+                    if !suffix.is_empty() && unique_after.count() == 1 {
+                        return Some(Context::Suffix(suffix));
+                    }
+                }
+                None
+            })
+            .collect()
+    }
+
+    fn to_normal(&self, text: Range<usize>) -> Option<Range<usize>> {
+        let start = self.origin.iter().position(|o| o.start >= text.start)?;
+        let end = self.origin.iter().rposition(|o| o.end <= text.end)? + 1;
+        (start < end).then_some(start..end)
+    }
+
+    fn words_before(&self, at: usize, words: usize) -> String {
+        let before = self.normal[..at].trim_end_matches(' ');
+        let block = before
+            .rfind(BLOCK_SEPARATOR)
+            .map_or(0, |i| i + BLOCK_SEPARATOR.len_utf8());
+        let before = &before[block..];
+        let start = before
+            .rmatch_indices(' ')
+            .nth(words - 1)
+            .map_or(0, |(i, _)| i + 1);
+        before[start..].to_owned()
+    }
+
+    fn words_after(&self, at: usize, words: usize) -> String {
+        let after = self.normal[at..].trim_start_matches(' ');
+        let block = after.find(BLOCK_SEPARATOR).unwrap_or(after.len());
+        let after = &after[..block];
+        let end = after
+            .match_indices(' ')
+            .nth(words - 1)
+            .map_or(after.len(), |(i, _)| i);
+        after[..end].to_owned()
+    }
+}
+
+/// Context that singles out one place of a repeated quote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Context {
+    Prefix(String),
+    Suffix(String),
+}
+
+pub fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        current[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(markdown: &str) -> (Document, String) {
+        let doc = Document::parse(markdown);
+        let text = doc.text.clone();
+        (doc, text)
+    }
+
+    fn find(markdown: &str, quote: &str) -> Resolution {
+        let (doc, _) = index(markdown);
+        let idx = TextIndex::new(&doc);
+        idx.resolve(&[Selector {
+            quote,
+            prefix: None,
+            suffix: None,
+        }])
+        .remove(0)
+    }
+
+    #[test]
+    fn straight_quotes_and_hyphens_match_typographic_ones() {
+        let (doc, text) = index("Khamenei said, ‘similarly – the nation’ said.");
+        let idx = TextIndex::new(&doc);
+        let r = idx.resolve(&[Selector {
+            quote: "said, 'similarly - the nation'",
+            prefix: None,
+            suffix: None,
+        }]);
+        let Resolution::Found(range) = &r[0] else {
+            panic!("{r:?}")
+        };
+        assert_eq!(&text[range.clone()], "said, ‘similarly – the nation’");
+    }
+
+    #[test]
+    fn white_space_in_a_quote_matches_a_line_break() {
+        let (doc, text) = index("one two\nthree four");
+        let idx = TextIndex::new(&doc);
+        let r = idx.resolve(&[Selector {
+            quote: "two   three",
+            prefix: None,
+            suffix: None,
+        }]);
+        let Resolution::Found(range) = &r[0] else {
+            panic!("{r:?}")
+        };
+        assert_eq!(&text[range.clone()], "two three");
+    }
+
+    #[test]
+    fn a_quote_does_not_run_across_paragraphs() {
+        assert_eq!(
+            find("one two\n\nthree four", "two three"),
+            Resolution::NotFound
+        );
+    }
+
+    #[test]
+    fn terms_match_whole_words_only_and_longest_first() {
+        let (doc, text) = index("Iranian Iran Ali Khamenei and Khamenei’s deputy");
+        let idx = TextIndex::new(&doc);
+        let found = idx.find_terms(&["Iran", "Khamenei", "Ali Khamenei"]);
+        let words: Vec<(usize, &str)> = found.iter().map(|(p, r)| (*p, &text[r.clone()])).collect();
+        assert_eq!(
+            words,
+            vec![(0, "Iran"), (2, "Ali Khamenei"), (1, "Khamenei")]
+        );
+    }
+
+    #[test]
+    fn closest_passage_is_found_for_a_misquote() {
+        let (doc, text) =
+            index("The answer is likely that the supreme leader has made the calculation.");
+        let idx = TextIndex::new(&doc);
+        let (range, similarity) = idx
+            .closest("the supreme leeder had made the calculation")
+            .unwrap();
+        assert_eq!(&text[range], "the supreme leader has made the calculation.");
+        assert!(similarity > 0.8, "{similarity}");
+    }
+
+    #[test]
+    fn disambiguation_suggests_the_shortest_context() {
+        let (doc, _) = index("a durable peace. b durable peace. c durable war.");
+        let idx = TextIndex::new(&doc);
+        let Resolution::Ambiguous(places) = idx
+            .resolve(&[Selector {
+                quote: "durable",
+                prefix: None,
+                suffix: None,
+            }])
+            .remove(0)
+        else {
+            panic!()
+        };
+        assert_eq!(places.len(), 3);
+        let contexts = idx.disambiguate(&places);
+        assert_eq!(
+            contexts,
+            vec![
+                Some(Context::Prefix("a".into())),
+                Some(Context::Prefix("b".into())),
+                Some(Context::Prefix("c".into())),
+            ]
+        );
+    }
+}

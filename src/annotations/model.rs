@@ -1,0 +1,293 @@
+//! The annotation model: what an editor writes in `annotations.yaml`, `glossary.yaml`
+//! and `sources.yaml`. Every value a diagnostic may need to point at is [`Spanned`].
+
+use std::fmt;
+
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+
+use crate::yaml::{Entries, Spanned};
+
+/// One annotation file. Every section is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnnotationFile {
+    /// Who, what, where, when: keyed by id.
+    #[serde(default)]
+    pub glosses: Entries<Gloss>,
+    /// Where claims come from: keyed by id.
+    #[serde(default)]
+    pub sources: Entries<Source>,
+    /// Passages that answer each other: keyed by id.
+    #[serde(default)]
+    pub crossrefs: Entries<CrossRef>,
+    /// The editor's commentary on a passage: keyed by id.
+    #[serde(default)]
+    pub notes: Entries<Note>,
+    /// Words of the text repeated as a display aside: keyed by id.
+    #[serde(default)]
+    pub pullquotes: Entries<PullQuote>,
+}
+
+/// A gloss: who, what, where or when a term is.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gloss {
+    /// The headword, as the glossary lists it.
+    pub term: Spanned<String>,
+    /// What sort of thing the term names; the glossary groups by it.
+    pub kind: GlossKind,
+    /// Surface forms to find in the text; the term itself when empty.
+    #[serde(default, rename = "match")]
+    pub forms: Vec<Spanned<String>>,
+    /// The gloss itself, in Markdown.
+    pub text: String,
+    /// A person's birth date: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    #[serde(default)]
+    pub born: Option<Spanned<String>>,
+    /// A person's death date.
+    #[serde(default)]
+    pub died: Option<Spanned<String>>,
+    /// When an event began (or an organisation was founded).
+    #[serde(default)]
+    pub start: Option<Spanned<String>>,
+    /// When an event ended.
+    #[serde(default)]
+    pub end: Option<Spanned<String>>,
+    /// Related glosses, by id.
+    #[serde(default)]
+    pub see: Vec<Spanned<String>>,
+    /// Sources for the gloss, by id.
+    #[serde(default)]
+    pub sources: Vec<Spanned<String>>,
+    /// Which occurrences are marked in the text.
+    #[serde(default)]
+    pub mark: MarkPolicy,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum GlossKind {
+    Person,
+    Organisation,
+    Place,
+    Event,
+    Concept,
+    Work,
+    Other,
+}
+
+impl GlossKind {
+    pub const ALL: [GlossKind; 7] = [
+        GlossKind::Person,
+        GlossKind::Organisation,
+        GlossKind::Place,
+        GlossKind::Event,
+        GlossKind::Concept,
+        GlossKind::Work,
+        GlossKind::Other,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            GlossKind::Person => "person",
+            GlossKind::Organisation => "organisation",
+            GlossKind::Place => "place",
+            GlossKind::Event => "event",
+            GlossKind::Concept => "concept",
+            GlossKind::Work => "work",
+            GlossKind::Other => "other",
+        }
+    }
+
+    /// The heading of this kind's part of the glossary.
+    pub fn plural_label(self) -> &'static str {
+        match self {
+            GlossKind::Person => "People",
+            GlossKind::Organisation => "Organisations",
+            GlossKind::Place => "Places",
+            GlossKind::Event => "Events",
+            GlossKind::Concept => "Concepts",
+            GlossKind::Work => "Works",
+            GlossKind::Other => "Other",
+        }
+    }
+}
+
+/// Which occurrences of a gloss's forms are marked in the text.
+#[derive(Debug, Deserialize, Clone, Copy, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum MarkPolicy {
+    /// The first occurrence in each reading (the others are still indexed).
+    #[default]
+    First,
+    /// Every occurrence.
+    All,
+}
+
+/// A source: where a claim of the text comes from.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub kind: SourceKind,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub author: Option<String>,
+    #[serde(default)]
+    pub publisher: Option<String>,
+    #[serde(default)]
+    pub date: Option<Spanned<String>>,
+    #[serde(default)]
+    pub url: Option<Spanned<String>>,
+    /// What the source is and what is known of it, in Markdown.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// The passages of the text that rely on it.
+    #[serde(default)]
+    pub cited: Vec<Passage>,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    Report,
+    Speech,
+    Article,
+    Book,
+    Interview,
+    Account,
+    Other,
+}
+
+impl SourceKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            SourceKind::Report => "report",
+            SourceKind::Speech => "speech",
+            SourceKind::Article => "article",
+            SourceKind::Book => "book",
+            SourceKind::Interview => "interview",
+            SourceKind::Account => "account",
+            SourceKind::Other => "source",
+        }
+    }
+}
+
+/// Two passages that belong together, and why.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrossRef {
+    pub from: Passage,
+    pub to: Passage,
+    /// Why the two belong together, in Markdown.
+    pub note: String,
+}
+
+/// The editor's commentary on a passage.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Note {
+    pub at: Passage,
+    /// The note, in Markdown.
+    pub text: String,
+}
+
+/// Words of the text shown again as a display aside.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PullQuote {
+    pub quote: Spanned<String>,
+    #[serde(default)]
+    pub prefix: Option<Spanned<String>>,
+    #[serde(default)]
+    pub suffix: Option<Spanned<String>>,
+    /// The aside is placed after the paragraph that holds this passage.
+    pub after: Passage,
+}
+
+impl PullQuote {
+    pub fn passage(&self) -> Passage {
+        Passage {
+            quote: self.quote.clone(),
+            prefix: self.prefix.clone(),
+            suffix: self.suffix.clone(),
+            reading: None,
+        }
+    }
+}
+
+/// A W3C-style text quote selector: words of the text, with optional context.
+#[derive(Debug, Clone)]
+pub struct Passage {
+    /// The words as a reader sees them.
+    pub quote: Spanned<String>,
+    /// Words just before, to tell repeated phrases apart.
+    pub prefix: Option<Spanned<String>>,
+    /// Words just after.
+    pub suffix: Option<Spanned<String>>,
+    /// Another reading's slug, where the passage is not in this file's reading.
+    pub reading: Option<Spanned<String>>,
+}
+
+/// A passage is written either as a plain string (the quote) or as a mapping.
+impl<'de> Deserialize<'de> for Passage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let spanned = Spanned::<PassageRepr>::deserialize(deserializer)?;
+        Ok(match spanned.value {
+            PassageRepr::Quote(quote) => Passage {
+                quote: Spanned::new(quote, spanned.referenced, spanned.defined),
+                prefix: None,
+                suffix: None,
+                reading: None,
+            },
+            PassageRepr::Selector(passage) => *passage,
+        })
+    }
+}
+
+enum PassageRepr {
+    Quote(String),
+    Selector(Box<Passage>),
+}
+
+const PASSAGE_FIELDS: &[&str] = &["quote", "prefix", "suffix", "reading"];
+
+impl<'de> Deserialize<'de> for PassageRepr {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PassageVisitor;
+        impl<'de> Visitor<'de> for PassageVisitor {
+            type Value = PassageRepr;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a quote, or a mapping with quote and optional prefix, suffix, reading")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<PassageRepr, E> {
+                Ok(PassageRepr::Quote(v.to_owned()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PassageRepr, A::Error> {
+                let (mut quote, mut prefix, mut suffix, mut reading) = (None, None, None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    let slot = match key.as_str() {
+                        "quote" => &mut quote,
+                        "prefix" => &mut prefix,
+                        "suffix" => &mut suffix,
+                        "reading" => &mut reading,
+                        other => return Err(de::Error::unknown_field(other, PASSAGE_FIELDS)),
+                    };
+                    if slot.is_some() {
+                        return Err(de::Error::duplicate_field(PASSAGE_FIELDS[0]));
+                    }
+                    *slot = Some(map.next_value::<Spanned<String>>()?);
+                }
+                let quote = quote.ok_or_else(|| de::Error::missing_field("quote"))?;
+                Ok(PassageRepr::Selector(Box::new(Passage {
+                    quote,
+                    prefix,
+                    suffix,
+                    reading,
+                })))
+            }
+        }
+        deserializer.deserialize_any(PassageVisitor)
+    }
+}

@@ -1,0 +1,256 @@
+//! Diagnostics: every problem a user can cause, with the place it is at and what to do.
+//!
+//! 1. Stages collect [`Diagnostic`]s instead of stopping at the first problem.
+//! 2. [`Diagnostic::render`] turns one into rustc-style text: `error[code]: message`,
+//!    `--> path:line:col`, the source line with a caret, and `help:` lines.
+//!
+//! A diagnostic holds its file's text (an `Arc`), so it can be rendered long after the
+//! stage that found it has finished.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+/// A file the user wrote, kept whole so that diagnostics can quote it.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as the user should see it: relative to the site root.
+    pub path: PathBuf,
+    /// The file's text.
+    pub text: String,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Arc<Self> {
+        Arc::new(SourceFile {
+            path: path.into(),
+            text: text.into(),
+        })
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        (line, before[line_start..].chars().count() + 1)
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// A place in a user's file.
+#[derive(Debug, Clone)]
+pub struct Location {
+    pub file: Arc<SourceFile>,
+    /// Byte range in `file.text`.
+    pub range: Range<usize>,
+}
+
+impl Location {
+    pub fn new(file: &Arc<SourceFile>, range: Range<usize>) -> Self {
+        Location {
+            file: Arc::clone(file),
+            range,
+        }
+    }
+
+    /// The whole file, for problems that have no better place (a missing field in an
+    /// empty file, say).
+    pub fn start_of(file: &Arc<SourceFile>) -> Self {
+        Location::new(file, 0..0)
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (line, col) = self.file.line_col(self.range.start);
+        write!(f, "{}:{line}:{col}", self.file.path.display())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// One problem in the user's input.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// A stable code, listed in `docs/diagnostics.md`.
+    pub code: &'static str,
+    /// What is wrong, in one line.
+    pub message: String,
+    /// Where it is; `None` only for problems with no file (a missing folder).
+    pub location: Option<Location>,
+    /// A short label under the caret.
+    pub label: String,
+    /// Further places that explain the problem (the other definition of a duplicate id).
+    pub related: Vec<(Location, String)>,
+    /// What to do about it; one line each.
+    pub help: Vec<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            location: None,
+            label: String::new(),
+            related: Vec::new(),
+            help: Vec::new(),
+        }
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    pub fn at(mut self, location: Location, label: impl Into<String>) -> Self {
+        self.location = Some(location);
+        self.label = label.into();
+        self
+    }
+
+    pub fn related(mut self, location: Location, label: impl Into<String>) -> Self {
+        self.related.push((location, label.into()));
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help.push(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Renders the diagnostic as rustc does, without colour.
+    pub fn render(&self) -> String {
+        self.render_with(&Renderer::plain())
+    }
+
+    /// Renders the diagnostic with colour, for a terminal.
+    pub fn render_styled(&self) -> String {
+        self.render_with(&Renderer::styled())
+    }
+
+    fn render_with(&self, renderer: &Renderer) -> String {
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let title = level.primary_title(&self.message).id(self.code);
+        let mut snippets = Vec::new();
+        if let Some(location) = &self.location {
+            let mut snippet = snippet_for(location).annotation(
+                AnnotationKind::Primary
+                    .span(clamp(location))
+                    .label(non_empty(&self.label)),
+            );
+            for (related, label) in &self.related {
+                if Arc::ptr_eq(&related.file, &location.file) {
+                    snippet = snippet.annotation(
+                        AnnotationKind::Context
+                            .span(clamp(related))
+                            .label(non_empty(label)),
+                    );
+                }
+            }
+            snippets.push(snippet);
+            for (related, label) in &self.related {
+                if !Arc::ptr_eq(&related.file, &location.file) {
+                    snippets.push(
+                        snippet_for(related).annotation(
+                            AnnotationKind::Context
+                                .span(clamp(related))
+                                .label(non_empty(label)),
+                        ),
+                    );
+                }
+            }
+        }
+        let mut report = vec![title.elements(snippets)];
+        for help in &self.help {
+            report.push(Group::with_title(Level::HELP.secondary_title(help)));
+        }
+        renderer.render(&report)
+    }
+}
+
+fn snippet_for(location: &Location) -> Snippet<'_, annotate_snippets::Annotation<'_>> {
+    Snippet::source(location.file.text.as_str())
+        .path(display_path(&location.file.path))
+        .fold(true)
+}
+
+fn display_path(path: &Path) -> String {
+    path.display().to_string()
+}
+
+fn clamp(location: &Location) -> Range<usize> {
+    let len = location.file.text.len();
+    let start = floor_char_boundary(&location.file.text, location.range.start.min(len));
+    let end = floor_char_boundary(&location.file.text, location.range.end.clamp(start, len));
+    start..end
+}
+
+fn non_empty(label: &str) -> Option<&str> {
+    (!label.is_empty()).then_some(label)
+}
+
+/// Renders a list of diagnostics, errors last, with a closing count.
+pub fn render_all(diagnostics: &[Diagnostic], styled: bool) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        out.push_str(&if styled {
+            d.render_styled()
+        } else {
+            d.render()
+        });
+        out.push_str("\n\n");
+    }
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    if errors > 0 {
+        out.push_str(&format!(
+            "error: {errors} {} and {warnings} {} in the site; nothing was written\n",
+            plural(errors, "error", "errors"),
+            plural(warnings, "warning", "warnings")
+        ));
+    } else if warnings > 0 {
+        out.push_str(&format!(
+            "warning: {warnings} {}\n",
+            plural(warnings, "warning", "warnings")
+        ));
+    }
+    out
+}
+
+pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+impl Diagnostic {
+    /// Codes `E09xx` are failures of scholia itself, not of the user's input.
+    pub fn is_internal(&self) -> bool {
+        self.code.starts_with("E09")
+    }
+}

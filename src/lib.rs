@@ -1,0 +1,92 @@
+//! scholia: a static site generator for annotated readings.
+//!
+//! The pipeline, each stage a function from one value to the next:
+//!
+//! ```text
+//! content::load   site folder        → Site        (files parsed, places kept)
+//! site::index     Site               → SiteIndex   (passages anchored, ids checked)
+//!                 ← `check` stops here
+//! render::render  SiteIndex + Theme  → files       (marks woven, templates filled)
+//! output::write   files              → public/     (written aside, swapped in)
+//! ```
+//!
+//! Entry points: [`build`] and [`check`]. Every problem in the user's input is a
+//! [`Diagnostic`](diagnostics::Diagnostic); all of them are reported at once.
+
+// Diagnostics are large and travel only on the cold path of a failed build.
+#![allow(clippy::result_large_err)]
+
+pub mod annotations;
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod templates;
+pub mod yaml;
+
+use std::path::Path;
+
+use diagnostics::Diagnostic;
+
+/// Why a build or check did not succeed.
+#[derive(Debug)]
+pub enum Failure {
+    /// Problems in the user's input: fix and run again.
+    Input(Vec<Diagnostic>),
+    /// A failure of scholia itself or of the system (a disk that cannot be written).
+    Internal(String),
+}
+
+/// What a successful run reports.
+#[derive(Debug)]
+pub struct Report {
+    pub readings: usize,
+    /// Files written (0 for `check`).
+    pub files: usize,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Loads, anchors and renders the site at `root`, returning its files and warnings.
+pub fn render_site(root: &Path) -> Result<(Vec<render::OutputFile>, Report), Failure> {
+    let site = content::load(root).map_err(Failure::Input)?;
+    let index = site::index(&site).map_err(Failure::Input)?;
+    let theme = templates::Theme::load(&site.templates).map_err(classify)?;
+    let files = render::render(&index, &theme).map_err(classify)?;
+    let report = Report {
+        readings: site.readings.len(),
+        files: files.len(),
+        warnings: index.warnings,
+    };
+    Ok((files, report))
+}
+
+/// Checks the site at `root` as a build would, writing nothing.
+pub fn check(root: &Path) -> Result<Report, Failure> {
+    render_site(root).map(|(_, mut report)| {
+        report.files = 0;
+        report
+    })
+}
+
+/// Builds the site at `root` into `output`, replacing it only if everything succeeded.
+pub fn build(root: &Path, output: &Path) -> Result<Report, Failure> {
+    let (files, report) = render_site(root)?;
+    output::write(&files, output, root).map_err(|e| match e {
+        output::WriteError::Io(..) => Failure::Internal(e.to_string()),
+        _ => Failure::Input(vec![Diagnostic::error("E0401", e.to_string())]),
+    })?;
+    Ok(report)
+}
+
+/// Problems in templates the site overrides are the user's; in the embedded theme, ours.
+fn classify(problems: Vec<Diagnostic>) -> Failure {
+    match problems.iter().find(|d| d.is_internal()) {
+        Some(internal) => Failure::Internal(internal.message.clone()),
+        None => Failure::Input(problems),
+    }
+}

@@ -1,0 +1,911 @@
+//! The index: every annotation resolved to its place, every id checked, and the
+//! registers built from them (who is mentioned where, which passages cite a source,
+//! which passages refer to which).
+//!
+//! 1. Parse each reading's Markdown once ([`Document::parse`]).
+//! 2. Gather the glosses and sources of the shared files and of each reading, checking
+//!    ids (well-formed, defined once) and dates and addresses.
+//! 3. Resolve every passage of every reading in one batch per text, and find every
+//!    gloss form in one pass per text.
+//! 4. Check cross-references (`see`, `sources`, `reading`) and number each reading's notes
+//!    in the order a reader meets them.
+//!
+//! Entry point: [`index`]. It returns every problem at once, or a [`SiteIndex`].
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::annotations::anchor::{Context, Resolution, Selector, TextIndex};
+use crate::annotations::model::{
+    AnnotationFile, CrossRef, Gloss, MarkPolicy, Note, Passage, PullQuote, Source,
+};
+use crate::content::{Annotations, Reading, Site};
+use crate::diagnostics::{Diagnostic, Location};
+use crate::markdown::Document;
+use crate::yaml::{Locator, Spanned};
+
+/// The site with every annotation in its place.
+pub struct SiteIndex<'s> {
+    pub site: &'s Site,
+    /// Each reading's parsed text, in the order of `site.readings`.
+    pub documents: Vec<Document>,
+    /// Every gloss of the site, shared and per reading.
+    pub glosses: Vec<GlossEntry<'s>>,
+    /// Every source of the site.
+    pub sources: Vec<SourceEntry<'s>>,
+    /// Every cross-reference of the site.
+    pub crossrefs: Vec<CrossRefEntry<'s>>,
+    /// Every editor's note of the site.
+    pub notes: Vec<NoteEntry<'s>>,
+    /// Per reading: its numbered notes, marks and pull quotes.
+    pub readings: Vec<ReadingIndex>,
+    /// Problems that do not stop the build.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// A place in a reading: the reading's index and a range of its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub reading: usize,
+    pub range: Range<usize>,
+}
+
+pub struct GlossEntry<'s> {
+    pub id: &'s str,
+    pub gloss: &'s Gloss,
+    /// The reading whose file defines it; `None` for the shared glossary.
+    pub owner: Option<usize>,
+    /// Every occurrence of its forms, in reading and text order.
+    pub mentions: Vec<Place>,
+}
+
+pub struct SourceEntry<'s> {
+    pub id: &'s str,
+    pub source: &'s Source,
+    pub owner: Option<usize>,
+    /// The passages that rely on it.
+    pub citations: Vec<Place>,
+}
+
+pub struct CrossRefEntry<'s> {
+    pub id: &'s str,
+    pub crossref: &'s CrossRef,
+    pub from: Place,
+    pub to: Place,
+}
+
+pub struct NoteEntry<'s> {
+    pub id: &'s str,
+    pub note: &'s Note,
+    pub at: Place,
+}
+
+/// What a numbered note of a reading is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NoteRef {
+    Gloss(usize),
+    Source(usize),
+    CrossRef(usize),
+    Note(usize),
+}
+
+impl NoteRef {
+    /// The theme contract's `data-kind`.
+    pub fn kind(self) -> &'static str {
+        match self {
+            NoteRef::Gloss(_) => "gloss",
+            NoteRef::Source(_) => "source",
+            NoteRef::CrossRef(_) => "xref",
+            NoteRef::Note(_) => "note",
+        }
+    }
+}
+
+/// A marked range of a reading's text.
+#[derive(Debug, Clone)]
+pub struct MarkPlace {
+    pub note: NoteRef,
+    pub range: Range<usize>,
+    /// True for the `to` end of a cross-reference: it is marked, with a link back.
+    pub is_target: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct ReadingIndex {
+    /// Notes in the order a reader meets them; a note's number is its index + 1.
+    pub notes: Vec<NoteRef>,
+    /// Every mark in the text, in text order.
+    pub marks: Vec<MarkPlace>,
+    /// Pull quotes: the text they repeat, and the block they follow.
+    pub pullquotes: Vec<(Range<usize>, usize)>,
+}
+
+impl ReadingIndex {
+    pub fn number(&self, note: NoteRef) -> Option<usize> {
+        self.notes.iter().position(|n| *n == note).map(|i| i + 1)
+    }
+}
+
+/// One passage waiting to be resolved, and who asked.
+struct Pending<'s> {
+    passage: &'s Passage,
+    locator: &'s Locator,
+    reading: usize,
+    purpose: Purpose,
+}
+
+#[derive(Clone, Copy)]
+enum Purpose {
+    Citation(usize),
+    CrossRefFrom(usize),
+    CrossRefTo(usize),
+    Note(usize),
+    PullQuote(usize),
+    PullQuotePlace(usize),
+}
+
+pub fn index(site: &Site) -> Result<SiteIndex<'_>, Vec<Diagnostic>> {
+    let mut problems = Vec::new();
+    let documents: Vec<Document> = site
+        .readings
+        .iter()
+        .map(|r| Document::parse(r.markdown()))
+        .collect();
+    let slugs: HashMap<&str, usize> = site
+        .readings
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.slug.as_str(), i))
+        .collect();
+
+    // Every annotation file, with the reading it belongs to (None: shared).
+    let files: Vec<(Option<usize>, &Annotations)> = site
+        .shared
+        .iter()
+        .map(|a| (None, a))
+        .chain(
+            site.readings
+                .iter()
+                .enumerate()
+                .filter_map(|(i, r)| r.annotations.as_ref().map(|a| (Some(i), a))),
+        )
+        .collect();
+
+    let mut glosses = Vec::new();
+    let mut sources = Vec::new();
+    let mut gloss_ids: HashMap<&str, Location> = HashMap::new();
+    let mut source_ids: HashMap<&str, Location> = HashMap::new();
+    for &(owner, annotations) in &files {
+        let AnnotationFile {
+            glosses: g,
+            sources: s,
+            ..
+        } = &annotations.file;
+        for (id, gloss) in g.iter() {
+            if define(
+                id,
+                &annotations.locator,
+                &mut gloss_ids,
+                "gloss",
+                &mut problems,
+            ) {
+                check_gloss(gloss, &annotations.locator, &mut problems);
+                glosses.push(GlossEntry {
+                    id: &id.value,
+                    gloss,
+                    owner,
+                    mentions: Vec::new(),
+                });
+            }
+        }
+        for (id, source) in s.iter() {
+            if define(
+                id,
+                &annotations.locator,
+                &mut source_ids,
+                "source",
+                &mut problems,
+            ) {
+                check_source(source, &annotations.locator, &mut problems);
+                sources.push(SourceEntry {
+                    id: &id.value,
+                    source,
+                    owner,
+                    citations: Vec::new(),
+                });
+            }
+        }
+    }
+    let gloss_index: HashMap<&str, usize> =
+        glosses.iter().enumerate().map(|(i, g)| (g.id, i)).collect();
+    let source_index: HashMap<&str, usize> =
+        sources.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+
+    // Ids that glosses refer to.
+    for &(_, annotations) in &files {
+        for (_, gloss) in annotations.file.glosses.iter() {
+            for see in &gloss.see {
+                if !gloss_index.contains_key(see.value.as_str()) {
+                    problems.push(unknown_id(see, &annotations.locator, "gloss", &gloss_ids));
+                }
+            }
+            for source in &gloss.sources {
+                if !source_index.contains_key(source.value.as_str()) {
+                    problems.push(unknown_id(
+                        source,
+                        &annotations.locator,
+                        "source",
+                        &source_ids,
+                    ));
+                }
+            }
+        }
+    }
+
+    // Passages: gather, then resolve in one batch per reading.
+    let mut crossrefs_defs: Vec<(&str, &CrossRef)> = Vec::new();
+    let mut notes_defs: Vec<(&str, &Note)> = Vec::new();
+    let mut pullquote_defs: Vec<(usize, &PullQuote)> = Vec::new();
+    let mut pending: Vec<Pending> = Vec::new();
+    let mut pullquote_passages: Vec<Passage> = Vec::new();
+    for &(owner, annotations) in &files {
+        let locator = &annotations.locator;
+        let file = &annotations.file;
+        for (_, source) in file.sources.iter() {
+            let s = source_index[source_id_of(file, source)];
+            for passage in &source.cited {
+                if let Some(reading) =
+                    passage_reading(passage, owner, locator, &slugs, &mut problems)
+                {
+                    pending.push(Pending {
+                        passage,
+                        locator,
+                        reading,
+                        purpose: Purpose::Citation(s),
+                    });
+                }
+            }
+        }
+        let Some(owner) = owner else {
+            for (name, section) in [
+                ("crossrefs", file.crossrefs.len()),
+                ("notes", file.notes.len()),
+                ("pullquotes", file.pullquotes.len()),
+            ] {
+                if section > 0 {
+                    problems.push(
+                        Diagnostic::error("E0106", format!("`{name}` belong to a reading"))
+                            .at(Location::start_of(&locator.file), "in this shared file")
+                            .help(
+                                "move them to content/<slug>/annotations.yaml; shared files hold glosses and sources",
+                            ),
+                    );
+                }
+            }
+            continue;
+        };
+        let mut local_ids: HashMap<&str, Location> = HashMap::new();
+        for (id, crossref) in file.crossrefs.iter() {
+            if define(
+                id,
+                locator,
+                &mut local_ids,
+                "cross-reference",
+                &mut problems,
+            ) {
+                let c = crossrefs_defs.len();
+                crossrefs_defs.push((&id.value, crossref));
+                no_reading(&crossref.from, locator, &mut problems);
+                pending.push(Pending {
+                    passage: &crossref.from,
+                    locator,
+                    reading: owner,
+                    purpose: Purpose::CrossRefFrom(c),
+                });
+                if let Some(reading) =
+                    passage_reading(&crossref.to, Some(owner), locator, &slugs, &mut problems)
+                {
+                    pending.push(Pending {
+                        passage: &crossref.to,
+                        locator,
+                        reading,
+                        purpose: Purpose::CrossRefTo(c),
+                    });
+                }
+            }
+        }
+        for (id, note) in file.notes.iter() {
+            if define(id, locator, &mut local_ids, "note", &mut problems) {
+                no_reading(&note.at, locator, &mut problems);
+                pending.push(Pending {
+                    passage: &note.at,
+                    locator,
+                    reading: owner,
+                    purpose: Purpose::Note(notes_defs.len()),
+                });
+                notes_defs.push((&id.value, note));
+            }
+        }
+        for (id, pullquote) in file.pullquotes.iter() {
+            if define(id, locator, &mut local_ids, "pull quote", &mut problems) {
+                pullquote_defs.push((owner, pullquote));
+                pullquote_passages.push(pullquote.passage());
+            }
+        }
+    }
+    // Pull quotes' passages are built above and must outlive `pending`.
+    let pullquote_locators: Vec<&Locator> = files
+        .iter()
+        .filter_map(|(owner, a)| owner.map(|_| &a.locator))
+        .flat_map(|l| {
+            let n = files
+                .iter()
+                .find(|(_, a)| std::ptr::eq(&a.locator, l))
+                .map_or(0, |(_, a)| a.file.pullquotes.len());
+            std::iter::repeat_n(l, n)
+        })
+        .collect();
+    for (p, ((owner, pullquote), passage)) in
+        pullquote_defs.iter().zip(&pullquote_passages).enumerate()
+    {
+        let locator = pullquote_locators[p];
+        pending.push(Pending {
+            passage,
+            locator,
+            reading: *owner,
+            purpose: Purpose::PullQuote(p),
+        });
+        no_reading(&pullquote.after, locator, &mut problems);
+        pending.push(Pending {
+            passage: &pullquote.after,
+            locator,
+            reading: *owner,
+            purpose: Purpose::PullQuotePlace(p),
+        });
+    }
+
+    let mut resolved: Vec<Option<Range<usize>>> = vec![None; pending.len()];
+    for (r, document) in documents.iter().enumerate() {
+        let text = TextIndex::new(document);
+        let batch: Vec<usize> = (0..pending.len())
+            .filter(|&i| pending[i].reading == r)
+            .collect();
+        let selectors: Vec<Selector> = batch
+            .iter()
+            .map(|&i| {
+                let p = pending[i].passage;
+                Selector {
+                    quote: &p.quote.value,
+                    prefix: p.prefix.as_ref().map(|s| s.value.as_str()),
+                    suffix: p.suffix.as_ref().map(|s| s.value.as_str()),
+                }
+            })
+            .collect();
+        for (&i, resolution) in batch.iter().zip(text.resolve(&selectors)) {
+            let p = &pending[i];
+            match resolution {
+                Resolution::Found(range) => resolved[i] = Some(range),
+                Resolution::NotFound => {
+                    problems.push(not_found(p.passage, p.locator, &site.readings[r], &text))
+                }
+                Resolution::Ambiguous(places) => problems.push(ambiguous(
+                    p.passage,
+                    p.locator,
+                    &site.readings[r],
+                    &text,
+                    &places,
+                )),
+            }
+        }
+        // Glosses: the shared ones and the reading's own, in one automaton.
+        let candidates: Vec<usize> = (0..glosses.len())
+            .filter(|&g| glosses[g].owner.is_none_or(|o| o == r))
+            .collect();
+        let mut forms: Vec<&str> = Vec::new();
+        let mut form_owner: Vec<usize> = Vec::new();
+        let mut claimed: HashMap<String, usize> = HashMap::new();
+        for &g in &candidates {
+            for form in gloss_forms(glosses[g].gloss) {
+                let normal = crate::annotations::anchor::normalize(form.value);
+                if let Some(&other) = claimed.get(&normal) {
+                    if other != g {
+                        problems.push(duplicate_form(&glosses, g, other, &form, &files));
+                    }
+                    continue;
+                }
+                claimed.insert(normal, g);
+                forms.push(form.value);
+                form_owner.push(g);
+            }
+        }
+        for (form, range) in text.find_terms(&forms) {
+            glosses[form_owner[form]]
+                .mentions
+                .push(Place { reading: r, range });
+        }
+    }
+
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+
+    // Every passage resolved: build the registers.
+    let mut crossrefs: Vec<CrossRefEntry> = Vec::new();
+    let mut crossref_from = vec![None; crossrefs_defs.len()];
+    let mut crossref_to = vec![None; crossrefs_defs.len()];
+    let mut notes = Vec::new();
+    let mut readings: Vec<ReadingIndex> = site
+        .readings
+        .iter()
+        .map(|_| ReadingIndex::default())
+        .collect();
+    let mut pullquote_text = vec![None; pullquote_defs.len()];
+    let mut pullquote_block = vec![None; pullquote_defs.len()];
+    for (p, range) in pending.iter().zip(resolved) {
+        let range = range.expect("no problems means every passage resolved");
+        let place = Place {
+            reading: p.reading,
+            range: range.clone(),
+        };
+        match p.purpose {
+            Purpose::Citation(s) => sources[s].citations.push(place),
+            Purpose::CrossRefFrom(c) => crossref_from[c] = Some(place),
+            Purpose::CrossRefTo(c) => crossref_to[c] = Some(place),
+            Purpose::Note(n) => notes.push(NoteEntry {
+                id: notes_defs[n].0,
+                note: notes_defs[n].1,
+                at: place,
+            }),
+            Purpose::PullQuote(q) => pullquote_text[q] = Some(range),
+            Purpose::PullQuotePlace(q) => {
+                pullquote_block[q] = documents[p.reading].block_at(range.start)
+            }
+        }
+    }
+    for (c, (id, crossref)) in crossrefs_defs.iter().enumerate() {
+        if let (Some(from), Some(to)) = (crossref_from[c].take(), crossref_to[c].take()) {
+            crossrefs.push(CrossRefEntry {
+                id,
+                crossref,
+                from,
+                to,
+            });
+        }
+    }
+    for (q, (owner, _)) in pullquote_defs.iter().enumerate() {
+        if let (Some(text), Some(block)) = (pullquote_text[q].take(), pullquote_block[q]) {
+            readings[*owner].pullquotes.push((text, block));
+        }
+    }
+
+    // Marks.
+    for (g, entry) in glosses.iter().enumerate() {
+        let mut marked_in = vec![false; site.readings.len()];
+        for mention in &entry.mentions {
+            if entry.gloss.mark == MarkPolicy::All || !marked_in[mention.reading] {
+                marked_in[mention.reading] = true;
+                readings[mention.reading].marks.push(MarkPlace {
+                    note: NoteRef::Gloss(g),
+                    range: mention.range.clone(),
+                    is_target: false,
+                });
+            }
+        }
+    }
+    for (s, entry) in sources.iter().enumerate() {
+        for citation in &entry.citations {
+            readings[citation.reading].marks.push(MarkPlace {
+                note: NoteRef::Source(s),
+                range: citation.range.clone(),
+                is_target: false,
+            });
+        }
+    }
+    for (c, entry) in crossrefs.iter().enumerate() {
+        readings[entry.from.reading].marks.push(MarkPlace {
+            note: NoteRef::CrossRef(c),
+            range: entry.from.range.clone(),
+            is_target: false,
+        });
+        readings[entry.to.reading].marks.push(MarkPlace {
+            note: NoteRef::CrossRef(c),
+            range: entry.to.range.clone(),
+            is_target: true,
+        });
+    }
+    for (n, entry) in notes.iter().enumerate() {
+        readings[entry.at.reading].marks.push(MarkPlace {
+            note: NoteRef::Note(n),
+            range: entry.at.range.clone(),
+            is_target: false,
+        });
+    }
+    for reading in &mut readings {
+        reading
+            .marks
+            .sort_by_key(|m| (m.range.start, std::cmp::Reverse(m.range.end)));
+        for mark in reading.marks.iter().filter(|m| !m.is_target) {
+            if !reading.notes.contains(&mark.note) {
+                reading.notes.push(mark.note);
+            }
+        }
+    }
+
+    let mut warnings = Vec::new();
+    for entry in &glosses {
+        if entry.mentions.is_empty() {
+            let locator = locator_of(&files, entry.owner, |f| {
+                f.glosses.iter().any(|(id, _)| id.value == entry.id)
+            });
+            warnings.push(
+                Diagnostic::warning(
+                    "W0201",
+                    format!("the gloss `{}` is found in no reading", entry.id),
+                )
+                .at(
+                    locator.locate(&entry.gloss.term),
+                    "none of its forms occurs",
+                )
+                .help("add the form the text uses to `match:`, or remove the gloss"),
+            );
+        }
+    }
+
+    Ok(SiteIndex {
+        site,
+        documents,
+        glosses,
+        sources,
+        crossrefs,
+        notes,
+        readings,
+        warnings,
+    })
+}
+
+fn locator_of<'a>(
+    files: &[(Option<usize>, &'a Annotations)],
+    owner: Option<usize>,
+    has: impl Fn(&AnnotationFile) -> bool,
+) -> &'a Locator {
+    files
+        .iter()
+        .find(|(o, a)| *o == owner && has(&a.file))
+        .map(|(_, a)| &a.locator)
+        .expect("every entry comes from a file")
+}
+
+fn source_id_of<'f>(file: &'f AnnotationFile, source: &Source) -> &'f str {
+    file.sources
+        .iter()
+        .find(|(_, s)| std::ptr::eq(*s, source))
+        .map(|(id, _)| id.value.as_str())
+        .expect("the source is in its file")
+}
+
+/// The forms a gloss is found by: its `match` list, or its term.
+pub fn gloss_forms(gloss: &Gloss) -> Vec<Spanned<&str>> {
+    if gloss.forms.is_empty() {
+        vec![Spanned::new(
+            gloss.term.value.as_str(),
+            gloss.term.referenced,
+            gloss.term.defined,
+        )]
+    } else {
+        gloss
+            .forms
+            .iter()
+            .map(|f| Spanned::new(f.value.as_str(), f.referenced, f.defined))
+            .collect()
+    }
+}
+
+fn define<'s>(
+    id: &'s Spanned<String>,
+    locator: &Locator,
+    ids: &mut HashMap<&'s str, Location>,
+    what: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> bool {
+    let location = locator.locate(id);
+    if !is_valid_id(&id.value) {
+        problems.push(
+            Diagnostic::error("E0105", format!("`{}` cannot be an id", id.value))
+                .at(location, "this id")
+                .help("use letters, digits, `-` and `_` only, starting with a letter"),
+        );
+        return false;
+    }
+    if let Some(first) = ids.get(id.value.as_str()) {
+        problems.push(
+            Diagnostic::error(
+                "E0101",
+                format!("the {what} id `{}` is defined twice", id.value),
+            )
+            .at(location, "defined again here")
+            .related(first.clone(), "first defined here")
+            .help("ids are unique across the site's files; rename one of the two"),
+        );
+        return false;
+    }
+    ids.insert(&id.value, location);
+    true
+}
+
+pub fn is_valid_id(id: &str) -> bool {
+    id.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+fn unknown_id(
+    reference: &Spanned<String>,
+    locator: &Locator,
+    what: &str,
+    known: &HashMap<&str, Location>,
+) -> Diagnostic {
+    let mut d = Diagnostic::error(
+        "E0102",
+        format!("no {what} has the id `{}`", reference.value),
+    )
+    .at(locator.locate(reference), format!("unknown {what}"));
+    match closest_id(&reference.value, known.keys().copied()) {
+        Some(near) => d = d.help(format!("did you mean `{near}`?")),
+        None => {
+            d = d.help(format!(
+                "define a {what} with this id, or correct the reference"
+            ))
+        }
+    }
+    d
+}
+
+fn closest_id<'a>(wanted: &str, ids: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted: Vec<char> = wanted.chars().collect();
+    ids.map(|id| {
+        let chars: Vec<char> = id.chars().collect();
+        (
+            crate::annotations::anchor::edit_distance(&wanted, &chars),
+            id,
+        )
+    })
+    .filter(|(d, id)| *d <= 2.max(id.len() / 4))
+    .min()
+    .map(|(_, id)| id)
+}
+
+fn check_gloss(gloss: &Gloss, locator: &Locator, problems: &mut Vec<Diagnostic>) {
+    for date in [&gloss.born, &gloss.died, &gloss.start, &gloss.end]
+        .into_iter()
+        .flatten()
+    {
+        check_date(date, locator, problems);
+    }
+    for form in &gloss.forms {
+        if crate::annotations::anchor::normalize(&form.value).is_empty() {
+            problems.push(
+                Diagnostic::error("E0112", "an empty form matches nothing")
+                    .at(locator.locate(form), "empty")
+                    .help("write the words the text uses, or remove this line"),
+            );
+        }
+    }
+}
+
+fn check_source(source: &Source, locator: &Locator, problems: &mut Vec<Diagnostic>) {
+    if let Some(date) = &source.date {
+        check_date(date, locator, problems);
+    }
+    if let Some(url) = &source.url {
+        let ok = (url.value.starts_with("https://") || url.value.starts_with("http://"))
+            && !url.value.contains(char::is_whitespace)
+            && url
+                .value
+                .split("://")
+                .nth(1)
+                .is_some_and(|rest| rest.contains('.'));
+        if !ok {
+            problems.push(
+                Diagnostic::error("E0115", format!("`{}` is not a web address", url.value))
+                    .at(locator.locate(url), "not an http(s) URL")
+                    .help("give the full address, starting with https://; leave `url` out when there is none"),
+            );
+        }
+    }
+}
+
+/// A date is `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; a year may have fewer digits (`680`) and
+/// may be negative (BCE).
+pub fn is_valid_date(date: &str) -> bool {
+    let date = date.strip_prefix('-').unwrap_or(date);
+    let parts: Vec<&str> = date.split('-').collect();
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    let in_range = |s: &str, max: u32| s.parse::<u32>().is_ok_and(|v| (1..=max).contains(&v));
+    let year = |s: &str| (1..=4).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    match parts.as_slice() {
+        [y] => year(y),
+        [y, m] => year(y) && digits(m, 2) && in_range(m, 12),
+        [y, m, d] => year(y) && digits(m, 2) && in_range(m, 12) && digits(d, 2) && in_range(d, 31),
+        _ => false,
+    }
+}
+
+fn check_date(date: &Spanned<String>, locator: &Locator, problems: &mut Vec<Diagnostic>) {
+    if !is_valid_date(&date.value) {
+        problems.push(
+            Diagnostic::error(
+                "E0114",
+                format!("`{}` is not a date scholia reads", date.value),
+            )
+            .at(locator.locate(date), "expected YYYY, YYYY-MM or YYYY-MM-DD")
+            .help(
+                "write the date as 1939, 1939-04 or 1939-04-19; leave it out when it is not known",
+            ),
+        );
+    }
+}
+
+/// Which reading a passage is in: its own `reading:` or the file's reading.
+fn passage_reading(
+    passage: &Passage,
+    owner: Option<usize>,
+    locator: &Locator,
+    slugs: &HashMap<&str, usize>,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<usize> {
+    match (&passage.reading, owner) {
+        (Some(slug), _) => match slugs.get(slug.value.as_str()) {
+            Some(&r) => Some(r),
+            None => {
+                let mut d =
+                    Diagnostic::error("E0104", format!("no reading has the slug `{}`", slug.value))
+                        .at(locator.locate(slug), "unknown reading");
+                d = match closest_id(&slug.value, slugs.keys().copied()) {
+                    Some(near) => d.help(format!("did you mean `{near}`?")),
+                    None => d.help("a reading's slug is the name of its folder under content/"),
+                };
+                problems.push(d);
+                None
+            }
+        },
+        (None, Some(owner)) => Some(owner),
+        (None, None) => {
+            problems.push(
+                Diagnostic::error("E0117", "a passage in a shared file must name its reading")
+                    .at(locator.locate(&passage.quote), "in which reading?")
+                    .help("add `reading: <slug>` beside `quote:`"),
+            );
+            None
+        }
+    }
+}
+
+/// Passages other than a cross-reference's `to` are in the file's own reading.
+fn no_reading(passage: &Passage, locator: &Locator, problems: &mut Vec<Diagnostic>) {
+    if let Some(slug) = &passage.reading {
+        problems.push(
+            Diagnostic::error(
+                "E0116",
+                "only a cross-reference's `to` may name another reading",
+            )
+            .at(locator.locate(slug), "not allowed here")
+            .help("remove `reading:`; this passage is in the file's own reading"),
+        );
+    }
+}
+
+fn duplicate_form(
+    glosses: &[GlossEntry],
+    g: usize,
+    other: usize,
+    form: &Spanned<&str>,
+    files: &[(Option<usize>, &Annotations)],
+) -> Diagnostic {
+    let locator = locator_of(files, glosses[g].owner, |f| {
+        f.glosses.iter().any(|(id, _)| id.value == glosses[g].id)
+    });
+    let location = crate::diagnostics::Location::new(&locator.file, {
+        let l = locator.locate(&Spanned::new((), form.referenced, form.defined));
+        l.range
+    });
+    Diagnostic::error(
+        "E0113",
+        format!(
+            "the form `{}` of gloss `{}` is also a form of gloss `{}`",
+            form.value, glosses[g].id, glosses[other].id
+        ),
+    )
+    .at(location, "claimed twice")
+    .help("a form can point to one gloss only; remove it from one of the two, or use `see:` to link them")
+}
+
+fn not_found(
+    passage: &Passage,
+    locator: &Locator,
+    reading: &Reading,
+    text: &TextIndex,
+) -> Diagnostic {
+    let quote = &passage.quote.value;
+    let location = locator.locate(&passage.quote);
+    if crate::annotations::anchor::normalize(quote).is_empty() {
+        return Diagnostic::error("E0112", "an empty quote matches nothing")
+            .at(location, "empty")
+            .help("quote the words of the text this annotation is about");
+    }
+    let with_context = passage.prefix.is_some() || passage.suffix.is_some();
+    let mut d = Diagnostic::error(
+        "E0110",
+        format!("the quote is not in the text of `{}`", reading.slug),
+    )
+    .at(
+        location,
+        if with_context {
+            "not found with this prefix/suffix"
+        } else {
+            "not found"
+        },
+    );
+    if let Some((range, similarity)) = text.closest(quote).filter(|(_, s)| *s >= 0.5) {
+        let passage_text = &text.document.text[range.clone()];
+        let line = reading
+            .source
+            .line_col(reading.body.start + text.document.source_offset(range.start))
+            .0;
+        d = d.help(format!(
+            "the closest passage ({:.0}% alike) is on line {line} of {}: \"{passage_text}\"",
+            similarity * 100.0,
+            reading.source.path.display()
+        ));
+    } else {
+        d = d.help(format!(
+            "copy the words from {} as a reader sees them (without Markdown syntax)",
+            reading.source.path.display()
+        ));
+    }
+    if with_context {
+        d = d.help("check the prefix and suffix too: they must be the words just before and after");
+    }
+    d
+}
+
+fn ambiguous(
+    passage: &Passage,
+    locator: &Locator,
+    reading: &Reading,
+    text: &TextIndex,
+    places: &[Range<usize>],
+) -> Diagnostic {
+    let mut d = Diagnostic::error(
+        "E0111",
+        format!(
+            "the quote is in the text of `{}` {} times",
+            reading.slug,
+            places.len()
+        ),
+    )
+    .at(locator.locate(&passage.quote), "found more than once");
+    let contexts = text.disambiguate(places);
+    for (place, context) in places.iter().zip(contexts) {
+        let line = reading
+            .source
+            .line_col(reading.body.start + text.document.source_offset(place.start))
+            .0;
+        let paragraph = text
+            .document
+            .block_at(place.start)
+            .and_then(|b| text.document.blocks[b].paragraph)
+            .map(|n| format!("paragraph {n}, "))
+            .unwrap_or_default();
+        let fix = match context {
+            Some(Context::Prefix(p)) => format!("add `prefix: \"{p}\"`"),
+            Some(Context::Suffix(s)) => format!("add `suffix: \"{s}\"`"),
+            None => "quote more of the text".to_owned(),
+        };
+        d = d.help(format!(
+            "found in {paragraph}line {line} of {}: to choose it, {fix}",
+            reading.source.path.display()
+        ));
+    }
+    d
+}

@@ -1,0 +1,124 @@
+//! The theme: templates and assets embedded in the binary, each overridable by a file
+//! of the same name in the site's `templates/` folder.
+//!
+//! [`Theme::load`] starts from the embedded files, replaces those the site overrides,
+//! and compiles the templates with Tera; [`Theme::render`] fills one.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::diagnostics::{Diagnostic, Location, SourceFile};
+
+/// Templates (rendered with Tera) and assets (copied as they are) of the default theme.
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("index.html", include_str!("../templates/index.html")),
+    ("reading.html", include_str!("../templates/reading.html")),
+    ("glossary.html", include_str!("../templates/glossary.html")),
+    ("sources.html", include_str!("../templates/sources.html")),
+];
+
+const ASSETS: &[(&str, &str)] = &[("style.css", include_str!("../templates/style.css"))];
+
+pub struct Theme {
+    tera: Tera,
+    /// Assets after overrides: (file name, contents).
+    pub assets: Vec<(String, String)>,
+    /// Where each template came from, for diagnostics on a broken override.
+    sources: Vec<(String, Option<Arc<SourceFile>>)>,
+}
+
+impl Theme {
+    pub fn load(overrides: &[(String, Arc<SourceFile>)]) -> Result<Theme, Vec<Diagnostic>> {
+        let mut problems = Vec::new();
+        let known = |name: &str| {
+            TEMPLATES.iter().any(|(n, _)| *n == name) || ASSETS.iter().any(|(n, _)| *n == name)
+        };
+        for (name, file) in overrides {
+            if !known(name) {
+                let names: Vec<&str> = TEMPLATES.iter().chain(ASSETS).map(|(n, _)| *n).collect();
+                problems.push(
+                    Diagnostic::warning(
+                        "W0301",
+                        format!("`{name}` overrides nothing in the theme"),
+                    )
+                    .at(Location::start_of(file), "this file is not used")
+                    .help(format!("the theme's files are: {}", names.join(", "))),
+                );
+            }
+        }
+        let pick = |name: &str, default: &str| -> (String, Option<Arc<SourceFile>>) {
+            match overrides.iter().find(|(n, _)| n == name) {
+                Some((_, file)) => (file.text.clone(), Some(Arc::clone(file))),
+                None => (default.to_owned(), None),
+            }
+        };
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html"]);
+        let mut sources = Vec::new();
+        let mut texts = Vec::new();
+        for (name, default) in TEMPLATES {
+            let (text, origin) = pick(name, default);
+            texts.push((name.to_string(), text));
+            sources.push((name.to_string(), origin));
+        }
+        if let Err(e) = tera.add_raw_templates(texts) {
+            problems.push(template_error(&e, &sources));
+        }
+        let assets = ASSETS
+            .iter()
+            .map(|(name, default)| (name.to_string(), pick(name, default).0))
+            .collect();
+        if problems.iter().any(Diagnostic::is_error) {
+            return Err(problems);
+        }
+        Ok(Theme {
+            tera,
+            assets,
+            sources,
+        })
+    }
+
+    pub fn render(&self, template: &str, context: &impl Serialize) -> Result<String, Diagnostic> {
+        let context = Context::from_serialize(context)
+            .map_err(|e| Diagnostic::error("E0902", format!("internal: {e}")))?;
+        self.tera
+            .render(template, &context)
+            .map_err(|e| template_error(&e, &self.sources))
+    }
+}
+
+/// A template error: in a site's override, it is the user's to fix (file and message);
+/// in the embedded theme it is a bug in scholia.
+fn template_error(e: &tera::Error, sources: &[(String, Option<Arc<SourceFile>>)]) -> Diagnostic {
+    let message = error_chain(e);
+    let overridden = sources
+        .iter()
+        .filter_map(|(name, file)| file.as_ref().map(|f| (name, f)))
+        .find(|(name, _)| message.contains(name.as_str()));
+    match overridden {
+        Some((name, file)) => {
+            Diagnostic::error("E0301", format!("the template `{name}` cannot be used"))
+                .at(Location::start_of(file), "in this override")
+                .help(message)
+                .help("fix the template, or delete it to use the default theme's")
+        }
+        None => Diagnostic::error(
+            "E0901",
+            format!("internal: a theme template failed: {message}"),
+        ),
+    }
+}
+
+fn error_chain(e: &tera::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    message
+}
