@@ -95,14 +95,20 @@ pub struct Original {
 pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
     let mut problems = Vec::new();
 
-    let config = match read(root, Path::new("site.yaml")) {
-        Ok(file) => config::parse(&file).map_err(|d| problems.push(d)).ok(),
-        Err(d) => {
-            problems.push(d.help(
-                "run scholia in the site's folder, or name it with --root; a site needs a site.yaml",
-            ));
-            None
-        }
+    let config = if root.join("site.yaml").is_file() {
+        read(root, Path::new("site.yaml"))
+            .and_then(|file| config::parse(&file))
+            .map_err(|d| problems.push(d))
+            .ok()
+    } else {
+        problems.push(
+            Diagnostic::error(
+                "E0002",
+                format!("there is no site.yaml in {}", root.display()),
+            )
+            .help("run scholia in the site's folder, or name it with --root"),
+        );
+        None
     };
 
     let mut shared = Vec::new();

@@ -187,10 +187,13 @@ impl Diagnostic {
                 }
             }
         }
-        let mut report = vec![title.elements(snippets)];
-        for help in &self.help {
-            report.push(Group::with_title(Level::HELP.secondary_title(help)));
-        }
+        let helps = self.help.iter().map(|h| Level::HELP.message(h.as_str()));
+        let group = if snippets.is_empty() && self.help.is_empty() {
+            Group::with_title(title)
+        } else {
+            title.elements(snippets).elements(helps)
+        };
+        let report = [group];
         renderer.render(&report)
     }
 }

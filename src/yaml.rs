@@ -42,12 +42,15 @@ pub fn parse<T: DeserializeOwned>(
                 .into_owned();
             let span = err
                 .location()
-                .and_then(|l| byte_range(&l))
+                .and_then(|l| byte_range(&l).or_else(|| from_line_column(text, &l)))
                 .map(|r| (r.start + range.start)..(r.end + range.start))
                 .unwrap_or(range.start..range.start);
-            Err(Diagnostic::error("E0001", yaml_message(&message))
-                .at(Location::new(file, span), label_for(&message))
-                .help(help_for(&message)))
+            let mut d = Diagnostic::error("E0001", yaml_message(&message))
+                .at(Location::new(file, span), label_for(&message));
+            if let Some(near) = did_you_mean(&message) {
+                d = d.help(format!("did you mean `{near}`?"));
+            }
+            Err(d.help(help_for(&message)))
         }
     }
 }
@@ -99,9 +102,44 @@ fn byte_range(location: &serde_saphyr::Location) -> Option<Range<usize>> {
     Some(start..start + len)
 }
 
+/// Where the parser knows only a line and column (syntax errors), find the byte.
+fn from_line_column(text: &str, location: &serde_saphyr::Location) -> Option<Range<usize>> {
+    let line = usize::try_from(location.line()).ok()?.checked_sub(1)?;
+    let column = usize::try_from(location.column()).ok()?.checked_sub(1)?;
+    let line_start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let rest = text.get(line_start..)?;
+    let offset = rest
+        .char_indices()
+        .nth(column)
+        .map_or(rest.len(), |(i, _)| i);
+    let start = line_start + offset;
+    let end = start + text[start..].chars().next().map_or(0, char::len_utf8);
+    Some(start..end)
+}
+
+/// For "unknown field `txt`, expected one of term, text, …": the field meant.
+fn did_you_mean(message: &str) -> Option<String> {
+    let rest = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("unknown variant `"))?;
+    let (wrong, rest) = rest.split_once('`')?;
+    let expected = rest.split_once("expected one of ")?.1;
+    let wrong: Vec<char> = wrong.chars().collect();
+    expected
+        .split(", ")
+        .map(|c| c.trim_matches('`'))
+        .map(|c| {
+            let chars: Vec<char> = c.chars().collect();
+            (crate::annotations::anchor::edit_distance(&wrong, &chars), c)
+        })
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min()
+        .map(|(_, c)| c.to_owned())
+}
+
 fn yaml_message(message: &str) -> String {
     if message.starts_with("unknown field") {
-        format!("{message}: this field is not part of the format")
+        message.to_owned()
     } else if message.starts_with("missing field") {
         format!("{message}: this entry needs it")
     } else {
@@ -121,8 +159,7 @@ fn label_for(message: &str) -> String {
 
 fn help_for(message: &str) -> String {
     if message.starts_with("unknown field") {
-        "check the spelling against the fields listed above (docs/annotations.md documents each)"
-            .into()
+        "docs/annotations.md lists every field, with an example".into()
     } else if message.starts_with("missing field") {
         "add the field; docs/annotations.md shows an example of each entry".into()
     } else if message.starts_with("duplicate mapping key") {

@@ -1,0 +1,187 @@
+//! Anchoring through the whole pipeline: quotes find their words in the text as a reader
+//! sees it, and marks never break the HTML.
+
+mod common;
+
+use common::{author_text, describe, fragment_errors, site, text_html};
+
+const NOTE: &str = "    text: A note.\n";
+
+fn note_at(selector: &str) -> String {
+    format!("notes:\n  n:\n    at:\n{selector}{NOTE}")
+}
+
+/// The words inside the note's mark (all fragments), in order.
+fn marked_words(html: &str) -> String {
+    let doc = scraper::Html::parse_fragment(html);
+    let sel = scraper::Selector::parse("[data-kind=note].mark").unwrap();
+    doc.select(&sel)
+        .flat_map(|e| e.text())
+        .collect::<Vec<_>>()
+        .join("")
+}
+
+#[test]
+fn a_quote_spans_emphasis_a_link_and_smart_quotes() {
+    let dir = site(
+        "He said \"the *durable* peace\" of [Rome](https://example.org/) was over.\n",
+        &note_at("      quote: \"said \\\"the durable peace\\\" of Rome was\"\n"),
+    );
+    let html = text_html(dir.path());
+    assert_eq!(marked_words(&html), "said “the durable peace” of Rome was");
+    assert!(
+        fragment_errors(&html).is_empty(),
+        "{:?}",
+        fragment_errors(&html)
+    );
+    // The mark is split around <em> and <a>, never wrapped across their edges.
+    assert!(
+        html.contains("<em><span class=\"mark\" data-kind=\"note\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("<a href=\"https://example.org/\"><span"),
+        "{html}"
+    );
+}
+
+#[test]
+fn a_repeated_phrase_needs_a_prefix_or_suffix() {
+    let text = "The durable peace held. Then the durable peace broke.\n";
+    let ambiguous = site(text, &note_at("      quote: durable peace\n"));
+    let Err(failure) = scholia::check(ambiguous.path()) else {
+        panic!("an ambiguous quote must fail")
+    };
+    let report = describe(&failure);
+    assert!(report.contains("E0111"), "{report}");
+    assert!(report.contains("2 times"), "{report}");
+
+    for (selector, expected_before) in [
+        (
+            "      quote: durable peace\n      prefix: Then the\n",
+            "Then the ",
+        ),
+        ("      quote: durable peace\n      suffix: held\n", "The "),
+    ] {
+        let dir = site(text, &note_at(selector));
+        let html = text_html(dir.path());
+        let at = html.find("data-kind=\"note\"").expect("a mark");
+        let before = author_text(&html[..html[..at].rfind("<span").unwrap()]);
+        assert!(before.ends_with(expected_before), "{selector}: {before:?}");
+    }
+}
+
+#[test]
+fn a_missing_quote_is_an_error_with_the_closest_passage() {
+    let dir = site(
+        "Rome ruled the sea.\n",
+        &note_at("      quote: Rome rules the sea\n"),
+    );
+    let Err(failure) = scholia::check(dir.path()) else {
+        panic!("a missing quote must fail")
+    };
+    let report = describe(&failure);
+    assert!(report.contains("E0110"), "{report}");
+    assert!(report.contains("\"Rome ruled the sea.\""), "{report}");
+}
+
+#[test]
+fn overlapping_marks_stay_well_formed() {
+    // A source passage and a note passage overlap; a gloss sits inside both.
+    let annotations = "\
+glosses:
+  rome:
+    term: Rome
+    kind: place
+    text: The city.
+sources:
+  livy:
+    kind: book
+    author: Livy
+    cited:
+      - quote: peace of Rome held
+notes:
+  n:
+    at: Rome held for years
+    text: A note.
+";
+    let dir = site("The peace of Rome held for years.\n", annotations);
+    let html = text_html(dir.path());
+    assert!(
+        fragment_errors(&html).is_empty(),
+        "{:?}\n{html}",
+        fragment_errors(&html)
+    );
+    assert_eq!(
+        author_text(&html).trim(),
+        "The peace of Rome held for years."
+    );
+    assert!(html.contains("data-kind=\"source\""));
+    assert!(html.contains("data-kind=\"gloss\""));
+    assert!(html.contains("data-kind=\"note\""));
+}
+
+#[test]
+fn a_mark_across_element_boundaries_yields_well_formed_html() {
+    let dir = site(
+        "One **two *three* four** five `six seven` eight.\n",
+        &note_at("      quote: two three four five six\n"),
+    );
+    let html = text_html(dir.path());
+    let errors = fragment_errors(&html);
+    assert!(errors.is_empty(), "{errors:?}\n{html}");
+    assert_eq!(marked_words(&html), "two three four five six");
+    assert_eq!(
+        author_text(&html).trim(),
+        "One two three four five six seven eight."
+    );
+    // Well-formed: the tags close in the reverse order they open.
+    let mut stack = Vec::new();
+    for tag in html.split('<').skip(1) {
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        if ["br", "img", "hr"].contains(&name.as_str()) {
+            continue;
+        }
+        if tag.starts_with('/') {
+            assert_eq!(stack.pop().as_deref(), Some(name.as_str()), "{html}");
+        } else {
+            stack.push(name);
+        }
+    }
+}
+
+#[test]
+fn glosses_mark_the_first_occurrence_and_index_every_one() {
+    let annotations = "\
+glosses:
+  rome:
+    term: Rome
+    kind: place
+    text: The city.
+";
+    let dir = site("Rome and Rome and Romeo.\n", annotations);
+    let html = text_html(dir.path());
+    assert_eq!(
+        html.matches("class=\"mark\" data-kind=\"gloss\"").count(),
+        1,
+        "{html}"
+    );
+    let glossary = {
+        let (files, _) = scholia::render_site(dir.path()).unwrap();
+        let page = files.iter().find(|f| f.path == "glossary.html").unwrap();
+        String::from_utf8(page.contents.clone()).unwrap()
+    };
+    assert!(glossary.contains("Mentioned 2 times"), "Romeo is not Rome");
+
+    let all = annotations.replace("text: The city.", "text: The city.\n    mark: all");
+    let dir = site("Rome and Rome and Romeo.\n", &all);
+    let html = text_html(dir.path());
+    assert_eq!(
+        html.matches("class=\"mark\" data-kind=\"gloss\"").count(),
+        2
+    );
+}

@@ -1,0 +1,112 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    repo().join("tests/fixtures").join(name)
+}
+
+/// Runs the scholia binary with `args`, in `dir`.
+pub fn scholia(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_scholia"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("CLICOLOR_FORCE")
+        .output()
+        .expect("the scholia binary runs")
+}
+
+/// Writes a one-reading site into a fresh temporary folder.
+pub fn site(markdown: &str, annotations: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let root = dir.path();
+    fs::write(
+        root.join("site.yaml"),
+        "title: Test\ndescription: A test.\nlanguage: en\neditor: Tests\n",
+    )
+    .unwrap();
+    let reading = root.join("content/reading");
+    fs::create_dir_all(&reading).unwrap();
+    fs::write(
+        reading.join("index.md"),
+        format!("---\ntitle: A reading\n---\n\n{markdown}"),
+    )
+    .unwrap();
+    fs::write(reading.join("annotations.yaml"), annotations).unwrap();
+    dir
+}
+
+/// Renders a site in memory and returns the reading page's HTML.
+pub fn reading_html(root: &Path) -> String {
+    let (files, _) = scholia::render_site(root).unwrap_or_else(|f| panic!("{}", describe(&f)));
+    let page = files
+        .iter()
+        .find(|f| f.path == "reading/index.html")
+        .expect("the reading page");
+    String::from_utf8(page.contents.clone()).unwrap()
+}
+
+/// The text of the reading's `<div class="text">`, as rendered HTML.
+pub fn text_html(root: &Path) -> String {
+    let html = reading_html(root);
+    let start = html.find("<div class=\"text\">").expect("the text") + "<div class=\"text\">".len();
+    let end = start
+        + html[start..]
+            .find("\n</div>\n<section class=\"notes\"")
+            .expect("the end of the text");
+    html[start..end].to_owned()
+}
+
+pub fn describe(failure: &scholia::Failure) -> String {
+    match failure {
+        scholia::Failure::Input(list) => scholia::diagnostics::render_all(list, false),
+        scholia::Failure::Internal(m) => m.clone(),
+    }
+}
+
+/// Parses HTML as a browser would and returns the parser's complaints.
+pub fn parse_errors(html: &str) -> Vec<String> {
+    let document = scraper::Html::parse_document(html);
+    document.errors.iter().map(|e| e.to_string()).collect()
+}
+
+/// Parses an HTML fragment as the body of a page and returns the parser's complaints.
+pub fn fragment_errors(html: &str) -> Vec<String> {
+    parse_errors(&format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><title>t</title></head><body>{html}</body></html>"
+    ))
+}
+
+/// The text of an HTML fragment with every `[data-ui]` element removed.
+pub fn author_text(html: &str) -> String {
+    let fragment = scraper::Html::parse_fragment(html);
+    let mut out = String::new();
+    collect_text(fragment.root_element(), &mut out);
+    out
+}
+
+fn collect_text(element: scraper::ElementRef, out: &mut String) {
+    for child in element.children() {
+        if let Some(text) = child.value().as_text() {
+            out.push_str(text);
+        } else if let Some(el) = scraper::ElementRef::wrap(child) {
+            let skip = el.value().attr("data-ui").is_some() || el.value().name() == "aside";
+            if !skip {
+                collect_text(el, out);
+            }
+        }
+    }
+}
+
+/// The shared folder beside the checkout, if it is there.
+pub fn shared() -> Option<PathBuf> {
+    let path = repo().join("../shared");
+    path.is_dir().then_some(path)
+}

@@ -1,0 +1,76 @@
+//! Every invalid fixture site under tests/fixtures/invalid/ fails `scholia check` with
+//! exit code 1 and exactly the diagnostics in its `expected.txt`.
+//! Run with `UPDATE_EXPECT=1` to rewrite the expected files after a deliberate change.
+
+mod common;
+
+use std::fs;
+
+use common::{fixture, scholia};
+
+#[test]
+fn each_invalid_fixture_reports_exactly_its_expected_diagnostics() {
+    let dir = fixture("invalid");
+    let mut cases: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 12, "expected at least 12 invalid fixtures");
+    let mut mismatches = Vec::new();
+    for case in &cases {
+        let out = scholia(case, &["check"]);
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        let expected_path = case.join("expected.txt");
+        if std::env::var_os("UPDATE_EXPECT").is_some() {
+            fs::write(&expected_path, &stderr).unwrap();
+        }
+        let expected = fs::read_to_string(&expected_path)
+            .unwrap_or_else(|_| panic!("{} has no expected.txt", case.display()));
+        assert_eq!(out.status.code(), Some(1), "{}: {stderr}", case.display());
+        if stderr != expected {
+            mismatches.push(format!(
+                "--- {}\nexpected:\n{expected}\ngot:\n{stderr}",
+                case.display()
+            ));
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+#[test]
+fn a_broken_quote_names_the_yaml_file_line_and_column() {
+    let out = scholia(&fixture("invalid/quote-not-found"), &["check"]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.contains("--> content/reading/annotations.yaml:3:9"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Rome ruled the sea."),
+        "closest passage shown: {stderr}"
+    );
+}
+
+#[test]
+fn all_problems_are_reported_in_one_run() {
+    let out = scholia(&fixture("invalid/many-errors"), &["check"]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    for code in ["E0102", "E0110", "E0111"] {
+        assert!(stderr.contains(code), "{code} missing from {stderr}");
+    }
+    assert!(stderr.contains("3 errors"), "{stderr}");
+}
+
+#[test]
+fn a_valid_fixture_checks_clean() {
+    let out = scholia(&fixture("valid/minimal"), &["check"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
