@@ -835,7 +835,7 @@ fn glossary(index: &SiteIndex) -> Vec<GlossGroup> {
                             .map(|m| mention(index, m, marked_id(index, NoteRef::Gloss(g), m)))
                             .collect(),
                     };
-                    (sort_key(&gloss.term.value), view)
+                    (format!("{}\u{0}{}", sort_key(gloss.sort_key()), sort_key(&gloss.term.value)), view)
                 })
                 .collect();
             if entries.is_empty() {

@@ -63,6 +63,23 @@ pub struct Gloss {
     /// Which occurrences are marked in the text.
     #[serde(default)]
     pub mark: MarkPolicy,
+    /// How the glossary alphabetises the entry; by default the term, or for a person
+    /// the last word of it (so "Ali Khamenei" sorts under K).
+    #[serde(default)]
+    pub sort: Option<String>,
+}
+
+impl Gloss {
+    pub fn sort_key(&self) -> &str {
+        match (&self.sort, self.kind) {
+            (Some(key), _) => key,
+            (None, GlossKind::Person) => {
+                let term = self.term.value.as_str();
+                term.rsplit(' ').next().unwrap_or(term)
+            }
+            (None, _) => &self.term.value,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
