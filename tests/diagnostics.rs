@@ -74,3 +74,26 @@ fn a_valid_fixture_checks_clean() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn the_examples_in_docs_diagnostics_are_real_output() {
+    let doc = fs::read_to_string(common::repo().join("docs/diagnostics.md")).unwrap();
+    let outputs: Vec<String> = fs::read_dir(fixture("invalid"))
+        .unwrap()
+        .filter_map(|e| fs::read_to_string(e.unwrap().path().join("expected.txt")).ok())
+        .collect();
+    let examples: Vec<&str> = doc
+        .split("```\n")
+        .skip(1)
+        .step_by(2)
+        .filter(|block| block.starts_with("error["))
+        .collect();
+    assert!(examples.len() >= 10, "{} examples", examples.len());
+    for example in examples {
+        let example = example.trim_end_matches('\n');
+        assert!(
+            outputs.iter().any(|o| o.contains(example)),
+            "docs/diagnostics.md shows output no fixture produces:\n{example}"
+        );
+    }
+}
