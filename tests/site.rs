@@ -156,9 +156,7 @@ fn normalize(path: &Path) -> PathBuf {
 #[test]
 fn the_example_reading_holds_every_paragraph_of_the_article_verbatim() {
     let Some(shared) = shared() else {
-        eprintln!(
-            "SKIPPED: ../shared is not beside this checkout, so article.txt cannot be compared"
-        );
+        common::skip("../shared is not beside this checkout, so article.txt cannot be compared");
         return;
     };
     let article = fs::read_to_string(shared.join("source-text/article.txt")).unwrap();

@@ -105,6 +105,13 @@ fn collect_text(element: scraper::ElementRef, out: &mut String) {
     }
 }
 
+/// Says loudly that a test is skipped: written straight to stderr, past the test
+/// harness's capture, so it shows in a normal `cargo test` run.
+pub fn skip(why: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {why}");
+}
+
 /// The shared folder beside the checkout, if it is there.
 pub fn shared() -> Option<PathBuf> {
     let path = repo().join("../shared");
