@@ -365,7 +365,9 @@ pub fn index(site: &Site) -> Result<SiteIndex<'_>, Vec<Diagnostic>> {
     }
 
     let mut resolved: Vec<Option<Range<usize>>> = vec![None; pending.len()];
+    let mut warnings = Vec::new();
     for (r, document) in documents.iter().enumerate() {
+        let mut hidden_reported: Vec<usize> = Vec::new();
         let text = TextIndex::new(document);
         let batch: Vec<usize> = (0..pending.len())
             .filter(|&i| pending[i].reading == r)
@@ -418,7 +420,62 @@ pub fn index(site: &Site) -> Result<SiteIndex<'_>, Vec<Diagnostic>> {
                 form_owner.push(g);
             }
         }
-        for (form, range) in text.find_terms(&forms) {
+        let found = text.find_terms(&forms);
+        // A gloss whose forms occur only inside longer forms of other glosses is never
+        // marked in this reading: say so. (A form hidden in one place but marked in
+        // another is what leftmost-longest is for.)
+        let marked: Vec<usize> = found.iter().map(|(f, _)| form_owner[*f]).collect();
+        for (form, _, by) in text.hidden_terms(&forms, &found) {
+            let (hidden, winner) = (form_owner[form], form_owner[found[by].0]);
+            if hidden == winner || marked.contains(&hidden) || hidden_reported.contains(&hidden) {
+                continue;
+            }
+            hidden_reported.push(hidden);
+            let reading = &site.readings[r];
+            let longer = &found[by].1;
+            warnings.push(
+                Diagnostic::warning(
+                    "W0203",
+                    format!(
+                        "the gloss `{}` is never marked in `{}`: its form occurs only inside `{}` (gloss `{}`)",
+                        glosses[hidden].id,
+                        reading.slug,
+                        &document.text[longer.clone()],
+                        glosses[winner].id
+                    ),
+                )
+                .at(text_location(reading, document, longer), "the longer form wins here")
+                .help("narrow the longer gloss's `match:` forms, or add a form of this gloss that the text uses elsewhere"),
+            );
+        }
+        let covered: Vec<Range<usize>> = found.iter().map(|(_, r)| r.clone()).collect();
+        let reading = &site.readings[r];
+        let unglossed: Vec<String> = files
+            .iter()
+            .filter(|(owner, _)| owner.is_none_or(|o| o == r))
+            .flat_map(|(_, a)| a.file.unglossed.iter())
+            .map(|n| crate::annotations::anchor::normalize(&n.value))
+            .collect();
+        let mut uncovered: Vec<(String, Range<usize>, usize)> = Vec::new();
+        for name in text.names_outside(&covered) {
+            let words = document.text[name.clone()].to_owned();
+            if unglossed.contains(&crate::annotations::anchor::normalize(&words)) {
+                continue;
+            }
+            match uncovered.iter_mut().find(|(w, ..)| *w == words) {
+                Some((_, _, count)) => *count += 1,
+                None => uncovered.push((words, name, 1)),
+            }
+        }
+        for (words, first, count) in uncovered {
+            let times = if count > 1 { format!(" ({count} times)") } else { String::new() };
+            warnings.push(
+                Diagnostic::warning("W0204", format!("`{words}` is not glossed{times}"))
+                    .at(text_location(reading, document, &first), "no gloss covers this name")
+                    .help("gloss it, or list it under `unglossed:` in the reading's annotations.yaml"),
+            );
+        }
+        for (form, range) in found {
             glosses[form_owner[form]]
                 .mentions
                 .push(Place { reading: r, range });
@@ -531,7 +588,24 @@ pub fn index(site: &Site) -> Result<SiteIndex<'_>, Vec<Diagnostic>> {
         }
     }
 
-    let mut warnings = Vec::new();
+    for entry in &sources {
+        if entry.citations.is_empty() {
+            let locator = locator_of(&files, entry.owner, |f| {
+                f.sources.iter().any(|(id, _)| id.value == entry.id)
+            });
+            let id = files
+                .iter()
+                .flat_map(|(_, a)| a.file.sources.iter())
+                .find(|(id, _)| id.value == entry.id)
+                .map(|(id, _)| locator.locate(id))
+                .expect("the source is in its file");
+            warnings.push(
+                Diagnostic::warning("W0202", format!("the source `{}` is cited by no passage", entry.id))
+                    .at(id, "never cited")
+                    .help("add the passages that rely on it under `cited:`, or remove it"),
+            );
+        }
+    }
     for entry in &glosses {
         if entry.mentions.is_empty() {
             let locator = locator_of(&files, entry.owner, |f| {
@@ -561,6 +635,13 @@ pub fn index(site: &Site) -> Result<SiteIndex<'_>, Vec<Diagnostic>> {
         readings,
         warnings,
     })
+}
+
+/// Where a range of a reading's text stands in its `index.md`.
+fn text_location(reading: &Reading, document: &Document, range: &Range<usize>) -> Location {
+    let start = reading.body.start + document.source_offset(range.start);
+    let end = reading.body.start + document.source_offset(range.end.saturating_sub(1)) + 1;
+    Location::new(&reading.source, start..end.max(start))
 }
 
 fn locator_of<'a>(

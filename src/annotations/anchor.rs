@@ -176,13 +176,103 @@ impl<'d> TextIndex<'d> {
         automaton
             .find_iter(&self.normal)
             .filter(|m| !m.is_empty())
-            .filter(|m| {
-                let before = self.normal[..m.start()].chars().next_back();
-                let after = self.normal[m.end()..].chars().next();
-                !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
-            })
+            .filter(|m| self.is_whole_word(m.start(), m.end()))
             .map(|m| (m.pattern().as_usize(), self.to_text(m.range())))
             .collect()
+    }
+
+    /// Occurrences of forms that the leftmost-longest pass passed over because a longer
+    /// form of another gloss covers them: (form index, range, index into `chosen`).
+    pub fn hidden_terms(
+        &self,
+        forms: &[&str],
+        chosen: &[(usize, Range<usize>)],
+    ) -> Vec<(usize, Range<usize>, usize)> {
+        let normal_forms: Vec<String> = forms.iter().map(|f| normalize(f)).collect();
+        if normal_forms.iter().all(String::is_empty) {
+            return Vec::new();
+        }
+        let automaton = AhoCorasick::new(&normal_forms).expect("forms make a valid automaton");
+        let mut hidden = Vec::new();
+        for m in automaton.find_overlapping_iter(&self.normal) {
+            if m.is_empty() || !self.is_whole_word(m.start(), m.end()) {
+                continue;
+            }
+            let range = self.to_text(m.range());
+            let covering = chosen
+                .iter()
+                .position(|(_, c)| c.start <= range.start && range.end <= c.end);
+            if let Some(c) = covering
+                && chosen[c].1 != range
+            {
+                hidden.push((m.pattern().as_usize(), range, c));
+            }
+        }
+        hidden
+    }
+
+    fn is_whole_word(&self, start: usize, end: usize) -> bool {
+        let before = self.normal[..start].chars().next_back();
+        let after = self.normal[end..].chars().next();
+        !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
+    }
+
+    /// Names in the text that nothing covers: runs of capitalised words, leaving out a
+    /// lone capitalised word that opens a sentence. Returns ranges of the reading text.
+    pub fn names_outside(&self, covered: &[Range<usize>]) -> Vec<Range<usize>> {
+        let mut names = Vec::new();
+        let mut words: Vec<(usize, usize)> = Vec::new();
+        let flush = |words: &mut Vec<(usize, usize)>, names: &mut Vec<Range<usize>>| {
+            if let (Some(first), Some(last)) = (words.first(), words.last()) {
+                let opens_sentence = self.opens_sentence(first.0);
+                if words.len() > 1 || !opens_sentence {
+                    names.push(self.to_text(first.0..last.1));
+                }
+            }
+            words.clear();
+        };
+        let is_name_char = |c: char| c.is_alphanumeric() || c == '-';
+        let mut spans: Vec<(usize, usize)> = Vec::new();
+        let mut word_start = None;
+        for (i, c) in self.normal.char_indices() {
+            match (is_name_char(c), word_start) {
+                (true, None) => word_start = Some(i),
+                (false, Some(start)) => {
+                    spans.push((start, i));
+                    word_start = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(start) = word_start {
+            spans.push((start, self.normal.len()));
+        }
+        for (start, end) in spans {
+            let capitalised = self.normal[start..end]
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase);
+            let joined = words
+                .last()
+                .is_some_and(|&(_, last_end)| &self.normal[last_end..start] == " ");
+            if capitalised && (words.is_empty() || joined) {
+                words.push((start, end));
+            } else {
+                flush(&mut words, &mut names);
+                if capitalised {
+                    words.push((start, end));
+                }
+            }
+        }
+        flush(&mut words, &mut names);
+        names.retain(|n| !covered.iter().any(|c| c.start < n.end && n.start < c.end));
+        names
+    }
+
+    fn opens_sentence(&self, at: usize) -> bool {
+        let before = self.normal[..at].trim_end_matches(['\'', '"', ' ', '(']);
+        before.is_empty()
+            || before.ends_with(['.', '!', '?', ':', BLOCK_SEPARATOR])
     }
 
     /// The passage of the text most like `quote`, and how alike (0 to 1), for a quote
@@ -386,6 +476,30 @@ mod tests {
             words,
             vec![(0, "Iran"), (2, "Ali Khamenei"), (1, "Khamenei")]
         );
+    }
+
+    #[test]
+    fn a_form_inside_a_longer_form_is_reported_hidden() {
+        let (doc, text) = index("The Beirut barracks bombing shook Beirut.");
+        let idx = TextIndex::new(&doc);
+        let forms = ["Beirut", "Beirut barracks bombing"];
+        let chosen = idx.find_terms(&forms);
+        assert_eq!(chosen.len(), 2);
+        let hidden = idx.hidden_terms(&forms, &chosen);
+        let hidden: Vec<(usize, &str)> = hidden.iter().map(|(f, r, _)| (*f, &text[r.clone()])).collect();
+        assert_eq!(hidden, vec![(0, "Beirut")]);
+    }
+
+    #[test]
+    fn names_outside_glosses_leave_out_sentence_openers() {
+        let (doc, text) = index("The talks in Geneva began. Baker met Tariq Aziz on Thursday.");
+        let idx = TextIndex::new(&doc);
+        let names: Vec<&str> = idx.names_outside(&[]).iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(names, vec!["Geneva", "Tariq Aziz", "Thursday"]);
+        let geneva = text.find("Geneva").unwrap();
+        let covered = [geneva..geneva + 6];
+        let names: Vec<&str> = idx.names_outside(&covered).iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(names, vec!["Tariq Aziz", "Thursday"]);
     }
 
     #[test]

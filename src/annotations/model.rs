@@ -27,6 +27,10 @@ pub struct AnnotationFile {
     /// Words of the text repeated as a display aside: keyed by id.
     #[serde(default)]
     pub pullquotes: Entries<PullQuote>,
+    /// Names in the text that the editor has decided need no gloss: the coverage
+    /// warning (W0204) leaves them out.
+    #[serde(default)]
+    pub unglossed: Vec<Spanned<String>>,
 }
 
 /// A gloss: who, what, where or when a term is.
