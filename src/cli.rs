@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// scholia: a static site generator for annotated readings.
 ///
@@ -22,17 +22,90 @@ pub enum Command {
     /// The site is built into a new folder and swapped in only when everything
     /// succeeded: a failed build leaves the old output as it was.
     Build {
-        /// The site's folder (the one with site.yaml).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        #[command(flatten)]
+        site: SiteArgs,
         /// Where to write the site [default: <root>/public].
         #[arg(long)]
         output: Option<PathBuf>,
     },
     /// Check the site as a build would, and write nothing.
     Check {
-        /// The site's folder (the one with site.yaml).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Mend what can be mended in place: a quote the text has drifted from (one
+        /// clear best match) or one that needs a prefix or suffix to be unique. Only
+        /// that value is rewritten; every other byte of the file stays as it was.
+        #[arg(long)]
+        fix: bool,
     },
+    /// Build the site, serve it on 127.0.0.1, rebuild on every change and reload the
+    /// open pages.
+    ///
+    /// While the input has errors the last good site stays up, with the errors shown
+    /// over the page and in the terminal.
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// The port to listen on (0: any free port).
+        #[arg(long, short, default_value_t = 3000)]
+        port: u16,
+        /// The address to listen on. Anything but loopback makes the site reachable
+        /// from other machines.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
+    /// Create a new site in DIR: site.yaml, a short reading whose annotations show
+    /// every field of the format, and a README for the site's author.
+    Init {
+        /// The folder to create (it must not exist, or be empty).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Print the JSON Schemas of site.yaml and of the annotation files, for editors.
+    Schema {
+        /// Which schema to print.
+        #[arg(value_enum, default_value_t = SchemaKind::Annotations)]
+        which: SchemaKind,
+    },
+}
+
+/// What every command that reads a site takes.
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// The site's folder (the one with site.yaml).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Treat warnings as errors (`--deny warnings`).
+    #[arg(long, value_name = "LINT", value_parser = ["warnings"])]
+    pub deny: Option<String>,
+    /// How to print diagnostics: for people, or one JSON object a line for editors and CI.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+impl SiteArgs {
+    pub fn options(&self) -> crate::Options {
+        crate::Options {
+            deny_warnings: self.deny.is_some(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// `site.yaml`
+    Site,
+    /// `annotations.yaml`, `glossary.yaml` and `sources.yaml`
+    Annotations,
+    /// A reading's front matter
+    FrontMatter,
 }

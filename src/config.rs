@@ -4,13 +4,14 @@
 
 use std::sync::Arc;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, SourceFile};
 use crate::yaml;
 
 /// The site's settings, as written in `site.yaml`.
-#[derive(Debug, Deserialize, Clone)]
+#[derive(Debug, JsonSchema, Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct SiteConfig {
     /// The site's name, shown on every page.

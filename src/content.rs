@@ -11,6 +11,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use walkdir::WalkDir;
 
@@ -60,7 +61,7 @@ impl Reading {
 }
 
 /// A reading's front matter.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     pub title: String,
@@ -68,6 +69,7 @@ pub struct FrontMatter {
     pub subtitle: Option<String>,
     /// When this reading was published here.
     #[serde(default)]
+    #[schemars(with = "Option<crate::schema::Date>")]
     pub date: Option<Spanned<String>>,
     /// Shown above the text, in Markdown.
     #[serde(default)]
@@ -78,7 +80,7 @@ pub struct FrontMatter {
 }
 
 /// What is known of the original publication.
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, JsonSchema, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Original {
     #[serde(default)]
@@ -88,6 +90,7 @@ pub struct Original {
     #[serde(default)]
     pub author: Option<String>,
     #[serde(default)]
+    #[schemars(with = "Option<crate::schema::Date>")]
     pub date: Option<Spanned<String>>,
 }
 

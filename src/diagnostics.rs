@@ -100,6 +100,18 @@ pub struct Diagnostic {
     pub related: Vec<(Location, String)>,
     /// What to do about it; one line each.
     pub help: Vec<String>,
+    /// An edit that mends it, where one is certain enough for `check --fix`.
+    pub fix: Option<Fix>,
+}
+
+/// An edit of one value in a user's file.
+#[derive(Debug, Clone)]
+pub struct Fix {
+    /// The bytes to replace (empty to insert).
+    pub at: Location,
+    pub replacement: String,
+    /// What the edit does, for the report.
+    pub summary: String,
 }
 
 impl Diagnostic {
@@ -112,6 +124,7 @@ impl Diagnostic {
             label: String::new(),
             related: Vec::new(),
             help: Vec::new(),
+            fix: None,
         }
     }
 
@@ -135,6 +148,11 @@ impl Diagnostic {
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help.push(help.into());
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
         self
     }
 
@@ -252,6 +270,52 @@ pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
 }
 
 impl Diagnostic {
+    /// This warning, made an error by `--deny warnings`.
+    pub fn denied(mut self) -> Self {
+        self.severity = Severity::Error;
+        self.help
+            .push("this warning is an error because of `--deny warnings`".into());
+        self
+    }
+
+    /// The diagnostic as one JSON object, for editors and CI (`--format json`).
+    /// Lines and columns are 1-based; columns count characters.
+    pub fn to_json(&self) -> String {
+        let place = |l: &Location| {
+            let (line, column) = l.file.line_col(l.range.start);
+            let (end_line, end_column) = l.file.line_col(l.range.end);
+            serde_json::json!({
+                "file": l.file.path.to_string_lossy(),
+                "line": line,
+                "column": column,
+                "end_line": end_line,
+                "end_column": end_column,
+            })
+        };
+        let mut value = serde_json::json!({
+            "severity": match self.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            "code": self.code,
+            "message": self.message,
+            "label": self.label,
+            "help": self.help,
+            "related": self.related.iter().map(|(l, label)| {
+                let mut p = place(l);
+                p["label"] = label.as_str().into();
+                p
+            }).collect::<Vec<_>>(),
+        });
+        if let Some(location) = &self.location {
+            let p = place(location);
+            for key in ["file", "line", "column", "end_line", "end_column"] {
+                value[key] = p[key].clone();
+            }
+        }
+        value.to_string()
+    }
+
     /// Codes `E09xx` are failures of scholia itself, not of the user's input.
     pub fn is_internal(&self) -> bool {
         self.code.starts_with("E09")

@@ -22,9 +22,13 @@ pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod fix;
+pub mod init;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod schema;
+pub mod serve;
 pub mod site;
 pub mod templates;
 pub mod yaml;
@@ -65,17 +69,37 @@ pub fn render_site(root: &Path) -> Result<(Vec<render::OutputFile>, Report), Fai
     Ok((files, report))
 }
 
+/// How strict a run is.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Warnings fail the run as errors do (`--deny warnings`).
+    pub deny_warnings: bool,
+}
+
+/// Renders the site and applies `options`: with `deny_warnings`, warnings are errors.
+pub fn render_site_with(
+    root: &Path,
+    options: Options,
+) -> Result<(Vec<render::OutputFile>, Report), Failure> {
+    let (files, report) = render_site(root)?;
+    if options.deny_warnings && !report.warnings.is_empty() {
+        let denied = report.warnings.into_iter().map(|w| w.denied()).collect();
+        return Err(Failure::Input(denied));
+    }
+    Ok((files, report))
+}
+
 /// Checks the site at `root` as a build would, writing nothing.
-pub fn check(root: &Path) -> Result<Report, Failure> {
-    render_site(root).map(|(_, mut report)| {
+pub fn check(root: &Path, options: Options) -> Result<Report, Failure> {
+    render_site_with(root, options).map(|(_, mut report)| {
         report.files = 0;
         report
     })
 }
 
 /// Builds the site at `root` into `output`, replacing it only if everything succeeded.
-pub fn build(root: &Path, output: &Path) -> Result<Report, Failure> {
-    let (files, report) = render_site(root)?;
+pub fn build(root: &Path, output: &Path, options: Options) -> Result<Report, Failure> {
+    let (files, report) = render_site_with(root, options)?;
     output::write(&files, output, root).map_err(|e| match e {
         output::WriteError::Io(..) => Failure::Internal(e.to_string()),
         _ => Failure::Input(vec![Diagnostic::error("E0401", e.to_string())]),

@@ -7,7 +7,15 @@ use scholia::cmd;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     ExitCode::from(match &cli.command {
-        Command::Build { root, output } => cmd::build::run(root, output.as_deref()),
-        Command::Check { root } => cmd::check::run(root),
+        Command::Build { site, output } => cmd::build::run(site, output.as_deref()),
+        Command::Check { site, fix } => cmd::check::run(site, *fix),
+        Command::Serve {
+            site,
+            port,
+            bind,
+            open,
+        } => cmd::serve::run(site, *bind, *port, *open),
+        Command::Init { dir } => cmd::init::run(dir),
+        Command::Schema { which } => cmd::schema::run(*which),
     })
 }

@@ -20,7 +20,7 @@ use crate::annotations::model::{
     AnnotationFile, CrossRef, Gloss, MarkPolicy, Note, Passage, PullQuote, Source,
 };
 use crate::content::{Annotations, Reading, Site};
-use crate::diagnostics::{Diagnostic, Location};
+use crate::diagnostics::{Diagnostic, Fix, Location};
 use crate::markdown::Document;
 use crate::yaml::{Locator, Spanned};
 
@@ -366,6 +366,8 @@ pub fn index(site: &Site) -> Result<SiteIndex<'_>, Vec<Diagnostic>> {
 
     let mut resolved: Vec<Option<Range<usize>>> = vec![None; pending.len()];
     let mut warnings = Vec::new();
+    // Glosses reported (W0203) as hidden inside longer forms: not reported again as absent.
+    let mut never_marked: Vec<usize> = Vec::new();
     for (r, document) in documents.iter().enumerate() {
         let mut hidden_reported: Vec<usize> = Vec::new();
         let text = TextIndex::new(document);
@@ -431,6 +433,7 @@ pub fn index(site: &Site) -> Result<SiteIndex<'_>, Vec<Diagnostic>> {
                 continue;
             }
             hidden_reported.push(hidden);
+            never_marked.push(hidden);
             let reading = &site.readings[r];
             let longer = &found[by].1;
             warnings.push(
@@ -468,11 +471,20 @@ pub fn index(site: &Site) -> Result<SiteIndex<'_>, Vec<Diagnostic>> {
             }
         }
         for (words, first, count) in uncovered {
-            let times = if count > 1 { format!(" ({count} times)") } else { String::new() };
+            let times = if count > 1 {
+                format!(" ({count} times)")
+            } else {
+                String::new()
+            };
             warnings.push(
                 Diagnostic::warning("W0204", format!("`{words}` is not glossed{times}"))
-                    .at(text_location(reading, document, &first), "no gloss covers this name")
-                    .help("gloss it, or list it under `unglossed:` in the reading's annotations.yaml"),
+                    .at(
+                        text_location(reading, document, &first),
+                        "no gloss covers this name",
+                    )
+                    .help(
+                        "gloss it, or list it under `unglossed:` in the reading's annotations.yaml",
+                    ),
             );
         }
         for (form, range) in found {
@@ -600,14 +612,17 @@ pub fn index(site: &Site) -> Result<SiteIndex<'_>, Vec<Diagnostic>> {
                 .map(|(id, _)| locator.locate(id))
                 .expect("the source is in its file");
             warnings.push(
-                Diagnostic::warning("W0202", format!("the source `{}` is cited by no passage", entry.id))
-                    .at(id, "never cited")
-                    .help("add the passages that rely on it under `cited:`, or remove it"),
+                Diagnostic::warning(
+                    "W0202",
+                    format!("the source `{}` is cited by no passage", entry.id),
+                )
+                .at(id, "never cited")
+                .help("add the passages that rely on it under `cited:`, or remove it"),
             );
         }
     }
-    for entry in &glosses {
-        if entry.mentions.is_empty() {
+    for (g, entry) in glosses.iter().enumerate() {
+        if entry.mentions.is_empty() && !never_marked.contains(&g) {
             let locator = locator_of(&files, entry.owner, |f| {
                 f.glosses.iter().any(|(id, _)| id.value == entry.id)
             });
@@ -927,17 +942,36 @@ fn not_found(
             "not found"
         },
     );
-    if let Some((range, similarity)) = text.closest(quote).filter(|(_, s)| *s >= 0.5) {
-        let passage_text = &text.document.text[range.clone()];
+    if let Some(closest) = text.closest(quote).filter(|c| c.similarity >= 0.5) {
+        let passage_text = &text.document.text[closest.range.clone()];
         let line = reading
             .source
-            .line_col(reading.body.start + text.document.source_offset(range.start))
+            .line_col(reading.body.start + text.document.source_offset(closest.range.start))
             .0;
         d = d.help(format!(
             "the closest passage ({:.0}% alike) is on line {line} of {}: \"{passage_text}\"",
-            similarity * 100.0,
+            closest.similarity * 100.0,
             reading.source.path.display()
         ));
+        let unique = matches!(
+            text.resolve(&[Selector {
+                quote: passage_text,
+                prefix: None,
+                suffix: None
+            }])[..],
+            [Resolution::Found(_)]
+        );
+        if closest.clear && closest.similarity >= FIX_SIMILARITY && unique && !with_context {
+            d = d.with_fix(Fix {
+                at: locator.locate(&passage.quote),
+                replacement: yaml_string(passage_text),
+                summary: format!(
+                    "{}: the quote now reads \"{passage_text}\", as line {line} of {} does",
+                    locator.locate(&passage.quote),
+                    reading.source.path.display()
+                ),
+            });
+        }
     } else {
         d = d.help(format!(
             "copy the words from {} as a reader sees them (without Markdown syntax)",
@@ -948,6 +982,64 @@ fn not_found(
         d = d.help("check the prefix and suffix too: they must be the words just before and after");
     }
     d
+}
+
+/// How alike a drifted quote and a passage must be for `check --fix` to rewrite it.
+const FIX_SIMILARITY: f64 = 0.75;
+
+/// A YAML double-quoted string.
+fn yaml_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Adds the prefix or suffix that picks the first place of a repeated quote.
+fn context_fix(passage: &Passage, locator: &Locator, context: &Context, places: usize) -> Fix {
+    let (key, words) = match context {
+        Context::Prefix(p) => ("prefix", p),
+        Context::Suffix(s) => ("suffix", s),
+    };
+    let quote_at = locator.locate(&passage.quote);
+    let summary = format!(
+        "{quote_at}: added `{key}: {}` to choose the first of the {places} places the quote is found",
+        yaml_string(words)
+    );
+    if passage.shorthand {
+        return Fix {
+            replacement: format!(
+                "{{quote: {}, {key}: {}}}",
+                yaml_string(&passage.quote.value),
+                yaml_string(words)
+            ),
+            at: quote_at,
+            summary,
+        };
+    }
+    // Insert a line under `quote:`, at the same indentation as its key.
+    let text = &quote_at.file.text;
+    let line_start = text[..quote_at.range.start]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let key_column = text[line_start..quote_at.range.start]
+        .rfind("quote")
+        .unwrap_or(0);
+    let indent = " ".repeat(text[line_start..line_start + key_column].chars().count());
+    let line_end = text[quote_at.range.end..]
+        .find('\n')
+        .map_or(text.len(), |i| quote_at.range.end + i);
+    Fix {
+        at: Location::new(&quote_at.file, line_end..line_end),
+        replacement: format!("\n{indent}{key}: {}", yaml_string(words)),
+        summary,
+    }
 }
 
 fn ambiguous(
@@ -967,6 +1059,9 @@ fn ambiguous(
     )
     .at(locator.locate(&passage.quote), "found more than once");
     let contexts = text.disambiguate(places);
+    if let Some(Some(context)) = contexts.first() {
+        d = d.with_fix(context_fix(passage, locator, context, places.len()));
+    }
     for (place, context) in places.iter().zip(contexts) {
         let line = reading
             .source

@@ -195,6 +195,21 @@ impl<V> Entries<V> {
     }
 }
 
+/// In a schema, entries are a mapping from ids to entries.
+impl<V: schemars::JsonSchema> schemars::JsonSchema for Entries<V> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Entries_{}", V::schema_name()).into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "object",
+            "propertyNames": { "pattern": "^[A-Za-z][A-Za-z0-9_-]*$" },
+            "additionalProperties": generator.subschema_for::<V>()
+        })
+    }
+}
+
 impl<'de, V: Deserialize<'de>> Deserialize<'de> for Entries<V> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct EntriesVisitor<V>(PhantomData<V>);

@@ -49,7 +49,7 @@ fn a_quote_spans_emphasis_a_link_and_smart_quotes() {
 fn a_repeated_phrase_needs_a_prefix_or_suffix() {
     let text = "The durable peace held. Then the durable peace broke.\n";
     let ambiguous = site(text, &note_at("      quote: durable peace\n"));
-    let Err(failure) = scholia::check(ambiguous.path()) else {
+    let Err(failure) = scholia::check(ambiguous.path(), scholia::Options::default()) else {
         panic!("an ambiguous quote must fail")
     };
     let report = describe(&failure);
@@ -77,12 +77,12 @@ fn a_missing_quote_is_an_error_with_the_closest_passage() {
         "Rome ruled the sea.\n",
         &note_at("      quote: Rome rules the sea\n"),
     );
-    let Err(failure) = scholia::check(dir.path()) else {
+    let Err(failure) = scholia::check(dir.path(), scholia::Options::default()) else {
         panic!("a missing quote must fail")
     };
     let report = describe(&failure);
     assert!(report.contains("E0110"), "{report}");
-    assert!(report.contains("\"Rome ruled the sea.\""), "{report}");
+    assert!(report.contains("\"Rome ruled the sea\""), "{report}");
 }
 
 #[test]

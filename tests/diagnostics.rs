@@ -49,7 +49,7 @@ fn a_broken_quote_names_the_yaml_file_line_and_column() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("Rome ruled the sea."),
+        stderr.contains("\"Rome ruled the sea\""),
         "closest passage shown: {stderr}"
     );
 }
@@ -96,4 +96,66 @@ fn the_examples_in_docs_diagnostics_are_real_output() {
             "docs/diagnostics.md shows output no fixture produces:\n{example}"
         );
     }
+}
+
+/// Warning fixtures: exit 0 with exactly the warnings in `expected.txt`, and exit 1
+/// with `--deny warnings`.
+#[test]
+fn each_warning_fixture_warns_exactly_and_fails_under_deny_warnings() {
+    let mut cases: Vec<_> = fs::read_dir(fixture("warnings"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 4);
+    for case in &cases {
+        let out = scholia(case, &["check"]);
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        let expected_path = case.join("expected.txt");
+        if std::env::var_os("UPDATE_EXPECT").is_some() {
+            fs::write(&expected_path, &stderr).unwrap();
+        }
+        assert_eq!(out.status.code(), Some(0), "{}: {stderr}", case.display());
+        assert_eq!(
+            stderr,
+            fs::read_to_string(&expected_path).unwrap(),
+            "{}",
+            case.display()
+        );
+        assert!(stderr.contains("warning["), "{}", case.display());
+
+        let denied = scholia(case, &["check", "--deny", "warnings"]);
+        let denied_err = String::from_utf8(denied.stderr).unwrap();
+        assert_eq!(
+            denied.status.code(),
+            Some(1),
+            "{}: {denied_err}",
+            case.display()
+        );
+        assert!(denied_err.contains("error["), "{denied_err}");
+        assert!(denied_err.contains("--deny warnings"), "{denied_err}");
+    }
+}
+
+#[test]
+fn json_format_gives_one_object_a_line_with_file_line_and_column() {
+    let out = scholia(
+        &fixture("invalid/many-errors"),
+        &["check", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(lines.len(), 3);
+    let first = &lines[0];
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["code"], "E0102");
+    assert_eq!(first["file"], "content/reading/annotations.yaml");
+    assert_eq!(first["line"], 6);
+    assert_eq!(first["column"], 11);
+    assert!(first["help"].as_array().is_some_and(|h| !h.is_empty()));
 }

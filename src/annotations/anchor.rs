@@ -223,9 +223,16 @@ impl<'d> TextIndex<'d> {
         let mut names = Vec::new();
         let mut words: Vec<(usize, usize)> = Vec::new();
         let flush = |words: &mut Vec<(usize, usize)>, names: &mut Vec<Range<usize>>| {
+            // A sentence's first word is capitalised anyway: a run that opens a sentence
+            // loses a leading article or the like, and a lone word is no name at all.
+            if words.len() > 1
+                && self.opens_sentence(words[0].0)
+                && SENTENCE_OPENERS.contains(&&self.normal[words[0].0..words[0].1])
+            {
+                words.remove(0);
+            }
             if let (Some(first), Some(last)) = (words.first(), words.last()) {
-                let opens_sentence = self.opens_sentence(first.0);
-                if words.len() > 1 || !opens_sentence {
+                if words.len() > 1 || !self.opens_sentence(first.0) {
                     names.push(self.to_text(first.0..last.1));
                 }
             }
@@ -247,17 +254,28 @@ impl<'d> TextIndex<'d> {
         if let Some(start) = word_start {
             spans.push((start, self.normal.len()));
         }
+        // A lowercase particle joins two capitalised words into one name ("Battle of
+        // Zama", "Husayn ibn Ali"); it is kept only if a capitalised word follows.
+        let mut particle: Option<(usize, usize)> = None;
         for (start, end) in spans {
-            let capitalised = self.normal[start..end]
-                .chars()
-                .next()
-                .is_some_and(char::is_uppercase);
-            let joined = words
-                .last()
-                .is_some_and(|&(_, last_end)| &self.normal[last_end..start] == " ");
-            if capitalised && (words.is_empty() || joined) {
+            let word = &self.normal[start..end];
+            let capitalised = word.chars().next().is_some_and(char::is_uppercase);
+            let follows = |words: &Vec<(usize, usize)>, particle: Option<(usize, usize)>| {
+                let last_end = particle.or(words.last().copied()).map(|w| w.1);
+                last_end.is_some_and(|e| &self.normal[e..start] == " ")
+            };
+            if capitalised && (words.is_empty() || follows(&words, particle)) {
+                words.extend(particle.take());
                 words.push((start, end));
+            } else if !capitalised
+                && particle.is_none()
+                && !words.is_empty()
+                && follows(&words, None)
+                && NAME_PARTICLES.contains(&word)
+            {
+                particle = Some((start, end));
             } else {
+                particle = None;
                 flush(&mut words, &mut names);
                 if capitalised {
                     words.push((start, end));
@@ -271,14 +289,13 @@ impl<'d> TextIndex<'d> {
 
     fn opens_sentence(&self, at: usize) -> bool {
         let before = self.normal[..at].trim_end_matches(['\'', '"', ' ', '(']);
-        before.is_empty()
-            || before.ends_with(['.', '!', '?', ':', BLOCK_SEPARATOR])
+        before.is_empty() || before.ends_with(['.', '!', '?', ':', BLOCK_SEPARATOR])
     }
 
-    /// The passage of the text most like `quote`, and how alike (0 to 1), for a quote
-    /// that is not found. Windows of the quote's length in words are compared by edit
-    /// distance over the normalised text.
-    pub fn closest(&self, quote: &str) -> Option<(Range<usize>, f64)> {
+    /// The passage of the text most like `quote`, for a quote that is not found.
+    /// Windows of about the quote's length in words are compared by edit distance over
+    /// the normalised text.
+    pub fn closest(&self, quote: &str) -> Option<Closest> {
         let quote = normalize(quote);
         let words = quote.split(' ').count().max(1);
         let mut spans: Vec<Range<usize>> = Vec::new();
@@ -295,7 +312,7 @@ impl<'d> TextIndex<'d> {
             spans.push(word_start..self.normal.len());
         }
         let quote_chars: Vec<char> = quote.chars().collect();
-        let mut best: Option<(Range<usize>, usize)> = None;
+        let mut windows: Vec<(Range<usize>, usize)> = Vec::new();
         for k in 0..spans.len() {
             for len in [words.saturating_sub(1), words, words + 1] {
                 let Some(last) = len.checked_sub(1).and_then(|l| spans.get(k + l)) else {
@@ -307,15 +324,44 @@ impl<'d> TextIndex<'d> {
                     continue;
                 }
                 let window: Vec<char> = window.chars().collect();
-                let distance = edit_distance(&quote_chars, &window);
-                if best.as_ref().is_none_or(|(_, d)| distance < *d) {
-                    best = Some((start..end, distance));
-                }
+                windows.push((start..end, edit_distance(&quote_chars, &window)));
             }
         }
-        best.map(|(range, distance)| {
-            let similarity = 1.0 - distance as f64 / quote_chars.len().max(1) as f64;
-            (self.to_text(range), similarity.max(0.0))
+        let (best, distance) = windows.iter().min_by_key(|(_, d)| *d)?.clone();
+        // Clear when every window elsewhere in the text is worse.
+        let clear = windows
+            .iter()
+            .filter(|(r, _)| r.end <= best.start || best.end <= r.start)
+            .all(|(_, d)| *d > distance);
+        let similarity = 1.0 - distance as f64 / quote_chars.len().max(1) as f64;
+        // Words carry their punctuation; the quote's ends say whether to keep it.
+        let mut best = best;
+        let wordlike = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        if wordlike(quote.chars().next()) {
+            while let Some(c) = self.normal[best.clone()]
+                .chars()
+                .next()
+                .filter(|c| !c.is_alphanumeric())
+            {
+                best.start += c.len_utf8();
+            }
+        }
+        if wordlike(quote.chars().next_back()) {
+            while let Some(c) = self.normal[best.clone()]
+                .chars()
+                .next_back()
+                .filter(|c| !c.is_alphanumeric())
+            {
+                best.end -= c.len_utf8();
+            }
+        }
+        if best.is_empty() {
+            return None;
+        }
+        Some(Closest {
+            range: self.to_text(best),
+            similarity: similarity.max(0.0),
+            clear,
         })
     }
 
@@ -384,6 +430,28 @@ impl<'d> TextIndex<'d> {
             .map_or(after.len(), |(i, _)| i);
         after[..end].to_owned()
     }
+}
+
+/// Lowercase words that may stand inside a name.
+const NAME_PARTICLES: &[&str] = &[
+    "of", "the", "de", "del", "la", "le", "du", "da", "von", "van", "der", "al", "bin", "ibn",
+];
+
+/// Capitalised words that often open a sentence without being part of a name.
+const SENTENCE_OPENERS: &[&str] = &[
+    "The", "A", "An", "In", "On", "At", "As", "But", "And", "Or", "If", "When", "While", "This",
+    "That", "These", "Those", "Some", "Both", "For", "From", "After", "Before",
+];
+
+/// The passage most like a quote that is not found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Closest {
+    /// A range of the reading text.
+    pub range: Range<usize>,
+    /// How alike, from 0 to 1.
+    pub similarity: f64,
+    /// Whether it is the one best match: every passage elsewhere is less alike.
+    pub clear: bool,
 }
 
 /// Context that singles out one place of a repeated quote.
@@ -486,20 +554,36 @@ mod tests {
         let chosen = idx.find_terms(&forms);
         assert_eq!(chosen.len(), 2);
         let hidden = idx.hidden_terms(&forms, &chosen);
-        let hidden: Vec<(usize, &str)> = hidden.iter().map(|(f, r, _)| (*f, &text[r.clone()])).collect();
+        let hidden: Vec<(usize, &str)> = hidden
+            .iter()
+            .map(|(f, r, _)| (*f, &text[r.clone()]))
+            .collect();
         assert_eq!(hidden, vec![(0, "Beirut")]);
     }
 
     #[test]
     fn names_outside_glosses_leave_out_sentence_openers() {
-        let (doc, text) = index("The talks in Geneva began. Baker met Tariq Aziz on Thursday.");
+        let (doc, text) = index(
+            "The talks in Geneva began. Baker met Tariq Aziz on Thursday. The Battle of Zama ended it.",
+        );
         let idx = TextIndex::new(&doc);
-        let names: Vec<&str> = idx.names_outside(&[]).iter().map(|r| &text[r.clone()]).collect();
-        assert_eq!(names, vec!["Geneva", "Tariq Aziz", "Thursday"]);
+        let names: Vec<&str> = idx
+            .names_outside(&[])
+            .iter()
+            .map(|r| &text[r.clone()])
+            .collect();
+        assert_eq!(
+            names,
+            vec!["Geneva", "Tariq Aziz", "Thursday", "Battle of Zama"]
+        );
         let geneva = text.find("Geneva").unwrap();
         let covered = [geneva..geneva + 6];
-        let names: Vec<&str> = idx.names_outside(&covered).iter().map(|r| &text[r.clone()]).collect();
-        assert_eq!(names, vec!["Tariq Aziz", "Thursday"]);
+        let names: Vec<&str> = idx
+            .names_outside(&covered)
+            .iter()
+            .map(|r| &text[r.clone()])
+            .collect();
+        assert_eq!(names, vec!["Tariq Aziz", "Thursday", "Battle of Zama"]);
     }
 
     #[test]
@@ -507,11 +591,22 @@ mod tests {
         let (doc, text) =
             index("The answer is likely that the supreme leader has made the calculation.");
         let idx = TextIndex::new(&doc);
-        let (range, similarity) = idx
+        let closest = idx
             .closest("the supreme leeder had made the calculation")
             .unwrap();
-        assert_eq!(&text[range], "the supreme leader has made the calculation.");
-        assert!(similarity > 0.8, "{similarity}");
+        assert_eq!(
+            &text[closest.range],
+            "the supreme leader has made the calculation"
+        );
+        assert!(closest.similarity > 0.8, "{}", closest.similarity);
+        assert!(closest.clear);
+
+        let (doc, _) = index("one two three. one two three.");
+        let idx = TextIndex::new(&doc);
+        assert!(
+            !idx.closest("one two thee").unwrap().clear,
+            "two places fit as well"
+        );
     }
 
     #[test]

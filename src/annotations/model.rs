@@ -3,13 +3,14 @@
 
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use crate::yaml::{Entries, Spanned};
 
 /// One annotation file. Every section is optional.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnnotationFile {
     /// Who, what, where, when: keyed by id.
@@ -30,39 +31,48 @@ pub struct AnnotationFile {
     /// Names in the text that the editor has decided need no gloss: the coverage
     /// warning (W0204) leaves them out.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub unglossed: Vec<Spanned<String>>,
 }
 
 /// A gloss: who, what, where or when a term is.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Gloss {
     /// The headword, as the glossary lists it.
+    #[schemars(with = "String")]
     pub term: Spanned<String>,
     /// What sort of thing the term names; the glossary groups by it.
     pub kind: GlossKind,
     /// Surface forms to find in the text; the term itself when empty.
     #[serde(default, rename = "match")]
+    #[schemars(with = "Vec<String>")]
     pub forms: Vec<Spanned<String>>,
     /// The gloss itself, in Markdown.
     pub text: String,
     /// A person's birth date: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
     #[serde(default)]
+    #[schemars(with = "Option<crate::schema::Date>")]
     pub born: Option<Spanned<String>>,
     /// A person's death date.
     #[serde(default)]
+    #[schemars(with = "Option<crate::schema::Date>")]
     pub died: Option<Spanned<String>>,
     /// When an event began (or an organisation was founded).
     #[serde(default)]
+    #[schemars(with = "Option<crate::schema::Date>")]
     pub start: Option<Spanned<String>>,
     /// When an event ended.
     #[serde(default)]
+    #[schemars(with = "Option<crate::schema::Date>")]
     pub end: Option<Spanned<String>>,
     /// Related glosses, by id.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub see: Vec<Spanned<String>>,
     /// Sources for the gloss, by id.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub sources: Vec<Spanned<String>>,
     /// Which occurrences are marked in the text.
     #[serde(default)]
@@ -86,7 +96,7 @@ impl Gloss {
     }
 }
 
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, JsonSchema, Deserialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum GlossKind {
     Person,
@@ -136,7 +146,7 @@ impl GlossKind {
 }
 
 /// Which occurrences of a gloss's forms are marked in the text.
-#[derive(Debug, Deserialize, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, JsonSchema, Deserialize, Clone, Copy, Default, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum MarkPolicy {
     /// The first occurrence in each reading (the others are still indexed).
@@ -147,7 +157,7 @@ pub enum MarkPolicy {
 }
 
 /// A source: where a claim of the text comes from.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     pub kind: SourceKind,
@@ -158,8 +168,10 @@ pub struct Source {
     #[serde(default)]
     pub publisher: Option<String>,
     #[serde(default)]
+    #[schemars(with = "Option<crate::schema::Date>")]
     pub date: Option<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub url: Option<Spanned<String>>,
     /// What the source is and what is known of it, in Markdown.
     #[serde(default)]
@@ -169,7 +181,7 @@ pub struct Source {
     pub cited: Vec<Passage>,
 }
 
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, JsonSchema, Deserialize, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum SourceKind {
     Report,
@@ -196,7 +208,7 @@ impl SourceKind {
 }
 
 /// Two passages that belong together, and why.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CrossRef {
     pub from: Passage,
@@ -206,7 +218,7 @@ pub struct CrossRef {
 }
 
 /// The editor's commentary on a passage.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Note {
     pub at: Passage,
@@ -215,13 +227,16 @@ pub struct Note {
 }
 
 /// Words of the text shown again as a display aside.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PullQuote {
+    #[schemars(with = "String")]
     pub quote: Spanned<String>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub prefix: Option<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub suffix: Option<Spanned<String>>,
     /// The aside is placed after the paragraph that holds this passage.
     pub after: Passage,
@@ -234,6 +249,7 @@ impl PullQuote {
             prefix: self.prefix.clone(),
             suffix: self.suffix.clone(),
             reading: None,
+            shorthand: false,
         }
     }
 }
@@ -249,6 +265,8 @@ pub struct Passage {
     pub suffix: Option<Spanned<String>>,
     /// Another reading's slug, where the passage is not in this file's reading.
     pub reading: Option<Spanned<String>>,
+    /// Written as a plain string rather than a mapping (`--fix` edits the two apart).
+    pub shorthand: bool,
 }
 
 /// A passage is written either as a plain string (the quote) or as a mapping.
@@ -261,8 +279,37 @@ impl<'de> Deserialize<'de> for Passage {
                 prefix: None,
                 suffix: None,
                 reading: None,
+                shorthand: true,
             },
             PassageRepr::Selector(passage) => *passage,
+        })
+    }
+}
+
+/// In a schema, a passage is a string or a selector mapping.
+impl JsonSchema for Passage {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Passage".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let text = |what: &str| schemars::json_schema!({ "type": "string", "description": what });
+        schemars::json_schema!({
+            "description": "Words of the text: a quote, or a W3C-style text quote selector.",
+            "anyOf": [
+                { "type": "string", "description": "The words as a reader sees them." },
+                {
+                    "type": "object",
+                    "properties": {
+                        "quote": text("The words as a reader sees them."),
+                        "prefix": text("Words just before, to tell repeated phrases apart."),
+                        "suffix": text("Words just after."),
+                        "reading": text("Another reading's slug (a cross-reference's `to` only)."),
+                    },
+                    "required": ["quote"],
+                    "additionalProperties": false
+                }
+            ]
         })
     }
 }
@@ -306,6 +353,7 @@ impl<'de> Deserialize<'de> for PassageRepr {
                     prefix,
                     suffix,
                     reading,
+                    shorthand: false,
                 })))
             }
         }
