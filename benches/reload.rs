@@ -5,11 +5,12 @@
 //! waits for the server's change event (the moment an open page is told to reload),
 //! then fetches the rebuilt page (what the reload loads). It prints the figures.
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::BufRead;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const ROUNDS: usize = 20;
@@ -31,29 +32,10 @@ fn main() {
         .collect();
     report("whole build of the example, in memory", builds);
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_scholia"))
-        .args(["serve", "--port", "0", "--root"])
-        .arg(site)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let address = loop {
-        let line = lines.next().unwrap().unwrap();
-        if let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://")) {
-            break url.trim_start_matches("http://").trim_end_matches('/').to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-
-    let mut stream = TcpStream::connect(&address).unwrap();
-    write!(stream, "GET /__scholia/events HTTP/1.1\r\nHost: {address}\r\n\r\n").unwrap();
-    let mut events = BufReader::new(stream);
+    let server = common::server::start(site);
+    let address = server.address.clone();
+    let mut events = common::server::events(&address);
     let mut line = String::new();
-    while events.read_line(&mut line).unwrap() > 0 && line != "\r\n" {
-        line.clear();
-    }
 
     let annotations = site.join("content/khamenei-and-the-prospect-of-war/annotations.yaml");
     let original = fs::read_to_string(&annotations).unwrap();
@@ -61,11 +43,7 @@ fn main() {
     for round in 0..ROUNDS {
         // Let the watcher settle, then edit one gloss's text, as an editor would.
         std::thread::sleep(Duration::from_millis(150));
-        let edited = original.replacen(
-            "text: |\n",
-            &format!("text: |\n      Edit {round}.\n"),
-            1,
-        );
+        let edited = original.replacen("text: |\n", &format!("text: |\n      Edit {round}.\n"), 1);
         let started = Instant::now();
         fs::write(&annotations, edited).unwrap();
         loop {
@@ -76,27 +54,25 @@ fn main() {
             }
         }
         to_event.push(started.elapsed());
-        let page = get(&address, "/khamenei-and-the-prospect-of-war/");
+        let (_, page) = common::server::get(&address, "/khamenei-and-the-prospect-of-war/");
         to_page.push(started.elapsed());
-        assert!(page.contains(&format!("Edit {round}.")), "the edit is served");
+        assert!(
+            page.contains(&format!("Edit {round}.")),
+            "the edit is served"
+        );
         // Drain the event's data and blank lines, and any second rebuild of the same save.
-        events.get_ref().set_read_timeout(Some(Duration::from_millis(100))).unwrap();
+        events
+            .get_ref()
+            .set_read_timeout(Some(Duration::from_millis(100)))
+            .unwrap();
         while events.read_line(&mut line).is_ok_and(|n| n > 0) {
             line.clear();
         }
         events.get_ref().set_read_timeout(None).unwrap();
     }
-    let _ = child.kill();
+    drop(server);
     report("edit saved → open pages told to reload", to_event);
     report("edit saved → rebuilt page fetched", to_page);
-}
-
-fn get(address: &str, path: &str) -> String {
-    let mut stream = TcpStream::connect(address).unwrap();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    response
 }
 
 fn report(what: &str, mut times: Vec<Duration>) {
@@ -120,9 +96,15 @@ fn copy(from: &Path, to: &Path) {
 }
 
 fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from).into_iter().filter_map(Result::ok) {
+    for entry in walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         if entry.file_type().is_file() {
-            copy(entry.path(), &to.join(entry.path().strip_prefix(from).unwrap()));
+            copy(
+                entry.path(),
+                &to.join(entry.path().strip_prefix(from).unwrap()),
+            );
         }
     }
 }

@@ -8,15 +8,20 @@ use std::fs;
 
 use common::{fixture, scholia};
 
-#[test]
-fn each_invalid_fixture_reports_exactly_its_expected_diagnostics() {
-    let dir = fixture("invalid");
-    let mut cases: Vec<_> = fs::read_dir(&dir)
+/// The fixture sites under tests/fixtures/<kind>/, in order.
+fn cases(kind: &str) -> Vec<std::path::PathBuf> {
+    let mut cases: Vec<_> = fs::read_dir(fixture(kind))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.is_dir())
         .collect();
     cases.sort();
+    cases
+}
+
+#[test]
+fn each_invalid_fixture_reports_exactly_its_expected_diagnostics() {
+    let cases = cases("invalid");
     assert!(cases.len() >= 12, "expected at least 12 invalid fixtures");
     let mut mismatches = Vec::new();
     for case in &cases {
@@ -102,12 +107,7 @@ fn the_examples_in_docs_diagnostics_are_real_output() {
 /// with `--deny warnings`.
 #[test]
 fn each_warning_fixture_warns_exactly_and_fails_under_deny_warnings() {
-    let mut cases: Vec<_> = fs::read_dir(fixture("warnings"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
+    let cases = cases("warnings");
     assert!(cases.len() >= 4);
     for case in &cases {
         let out = scholia(case, &["check"]);
