@@ -8,7 +8,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, SourceFile};
-use crate::yaml;
+use crate::yaml::{self, Spanned};
 
 /// The site's settings, as written in `site.yaml`.
 #[derive(Debug, JsonSchema, Deserialize, Clone)]
@@ -24,9 +24,27 @@ pub struct SiteConfig {
     pub editor: String,
     /// Where the site will be hosted; only used for absolute URLs such as the sitemap.
     #[serde(default)]
-    pub base_url: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub base_url: Option<Spanned<String>>,
+}
+
+impl SiteConfig {
+    /// The site's address, if it has one.
+    pub fn base_url(&self) -> Option<&str> {
+        self.base_url.as_ref().map(|u| u.value.as_str())
+    }
 }
 
 pub fn parse(file: &Arc<SourceFile>) -> Result<SiteConfig, Diagnostic> {
-    yaml::parse::<SiteConfig>(file, 0..file.text.len()).map(|parsed| parsed.value)
+    let parsed = yaml::parse::<SiteConfig>(file, 0..file.text.len())?;
+    if let Some(url) = &parsed.value.base_url
+        && !crate::site::is_web_address(&url.value)
+    {
+        return Err(
+            Diagnostic::error("E0115", format!("`{}` is not a web address", url.value))
+                .at(parsed.locate(url), "not an http(s) URL")
+                .help("give the address the site will have, such as https://example.org/readings/, or leave base_url out"),
+        );
+    }
+    Ok(parsed.value)
 }

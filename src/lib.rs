@@ -22,6 +22,7 @@ pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod export;
 pub mod fix;
 pub mod init;
 pub mod markdown;
@@ -30,6 +31,7 @@ pub mod render;
 pub mod schema;
 pub mod serve;
 pub mod site;
+pub mod sitemap;
 pub mod templates;
 pub mod yaml;
 
@@ -60,7 +62,9 @@ pub fn render_site(root: &Path) -> Result<(Vec<render::OutputFile>, Report), Fai
     let site = content::load(root).map_err(Failure::Input)?;
     let index = site::index(&site).map_err(Failure::Input)?;
     let theme = templates::Theme::load(&site.templates).map_err(classify)?;
-    let files = render::render(&index, &theme).map_err(classify)?;
+    let mut files = render::render(&index, &theme).map_err(classify)?;
+    files.extend(export::export(&index));
+    files.extend(sitemap::sitemap(site.config.base_url(), &files));
     let report = Report {
         readings: site.readings.len(),
         files: files.len(),

@@ -811,6 +811,17 @@ fn check_source(source: &Source, locator: &Locator, problems: &mut Vec<Diagnosti
     }
 }
 
+/// An absolute http(s) address with a host name.
+pub fn is_web_address(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    rest.is_some_and(|rest| {
+        let host = rest.split('/').next().unwrap_or_default();
+        !host.is_empty() && host.contains('.') && !url.contains(char::is_whitespace)
+    })
+}
+
 /// A date is `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; a year may have fewer digits (`680`) and
 /// may be negative (BCE).
 pub fn is_valid_date(date: &str) -> bool {

@@ -1,0 +1,694 @@
+//! The standard export: each reading's annotations as a W3C Web Annotation
+//! `AnnotationCollection` (JSON-LD), beside the plain text its selectors point into.
+//!
+//! 1. Make each reading's plain text ([`PlainText`]): the reading text with every block
+//!    separator (U+2029) written as a blank line (`"\n\n"`), and a map from the reading
+//!    text's byte offsets to the plain text's code points.
+//! 2. Choose the IRIs ([`Iris`]): under `base_url` when `site.yaml` has one, otherwise
+//!    under `urn:scholia:` with the same paths.
+//! 3. For each reading, gather its annotations: every mention of every gloss, every
+//!    citation of every source, every cross-reference from it (and from another reading
+//!    to it), every editor's note. Each becomes an [`Annotation`] view whose target is the
+//!    reading's page with a `TextQuoteSelector` and a `TextPositionSelector`.
+//! 4. Order them by their place in the text and write `<slug>/annotations.jsonld` (the
+//!    collection, its one page embedded) and `<slug>/text.txt` (the plain text).
+//!
+//! Entry point: [`export`]. The format is described in `docs/export.md`. Everything is
+//! built from the index alone, so the same site always gives the same bytes.
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::markdown::{self, BLOCK_SEPARATOR};
+use crate::render::{OutputFile, escape, format_date};
+use crate::site::{Place, SiteIndex};
+
+/// The JSON-LD context of the Web Annotation vocabulary.
+pub const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
+
+/// What a block separator becomes in the plain text.
+pub const BLANK_LINE: &str = "\n\n";
+
+/// How many code points of context a `TextQuoteSelector` carries on each side, at most.
+pub const CONTEXT_LEN: usize = 32;
+
+/// Where the export of a reading is written, relative to the output folder.
+pub fn collection_path(slug: &str) -> String {
+    format!("{slug}/annotations.jsonld")
+}
+
+/// Where the plain text of a reading is written, relative to the output folder.
+pub fn text_path(slug: &str) -> String {
+    format!("{slug}/text.txt")
+}
+
+/// Every reading's annotations and plain text, as files of the site.
+pub fn export(index: &SiteIndex) -> Vec<OutputFile> {
+    let texts: Vec<PlainText> = index
+        .documents
+        .iter()
+        .map(|d| PlainText::new(&d.text))
+        .collect();
+    let iris = Iris::new(index.site.config.base_url());
+    let creator = Agent {
+        name: &index.site.config.editor,
+    };
+    let exporter = Exporter {
+        index,
+        texts: &texts,
+        iris: &iris,
+        creator: &creator,
+        language: &index.site.config.language,
+    };
+    let mut files = Vec::new();
+    for (r, reading) in index.site.readings.iter().enumerate() {
+        let slug = reading.slug.as_str();
+        let items = exporter.annotations(r);
+        let id = iris.collection(slug);
+        let first = (!items.is_empty()).then(|| Page {
+            id: format!("{id}#page-1"),
+            kind: "AnnotationPage",
+            part_of: id.clone(),
+            start_index: 0,
+            items,
+        });
+        let collection = Collection {
+            context: CONTEXT,
+            id: id.clone(),
+            kind: "AnnotationCollection",
+            label: format!("Annotations on “{}”", reading.meta.title),
+            creator: &creator,
+            total: first.as_ref().map_or(0, |p| p.items.len()),
+            last: first.as_ref().map(|p| p.id.clone()),
+            first,
+        };
+        let mut json =
+            serde_json::to_vec_pretty(&collection).expect("the export's views serialize to JSON");
+        json.push(b'\n');
+        files.push(OutputFile {
+            path: collection_path(slug),
+            contents: json,
+        });
+        files.push(OutputFile {
+            path: text_path(slug),
+            contents: texts[r].text().as_bytes().to_vec(),
+        });
+    }
+    files
+}
+
+/// A reading's plain text: the text a reader sees, its blocks separated by a blank line.
+///
+/// It is the reading text ([`markdown::Document::text`]) with each block separator
+/// (U+2029) replaced by [`BLANK_LINE`] and the separators at its end left out. Positions in
+/// it are counted in Unicode code points, as the Web Annotation model requires.
+#[derive(Debug, Clone)]
+pub struct PlainText {
+    text: String,
+    /// For each byte offset of the reading text (and its end), the code point offset in
+    /// `text`; an offset inside a character maps to that character's start.
+    positions: Vec<usize>,
+    /// The byte offset in `text` of each code point, and of the end.
+    bytes: Vec<usize>,
+}
+
+impl PlainText {
+    pub fn new(reading_text: &str) -> PlainText {
+        let kept = reading_text.trim_end_matches(BLOCK_SEPARATOR).len();
+        let mut text = String::with_capacity(kept + kept / 64);
+        let mut positions = vec![0; reading_text.len() + 1];
+        let mut count = 0;
+        for (i, c) in reading_text.char_indices() {
+            positions[i..i + c.len_utf8()].fill(count);
+            if i >= kept {
+                continue;
+            }
+            if c == BLOCK_SEPARATOR {
+                text.push_str(BLANK_LINE);
+                count += BLANK_LINE.chars().count();
+            } else {
+                text.push(c);
+                count += 1;
+            }
+        }
+        positions[reading_text.len()] = count;
+        let bytes = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain(std::iter::once(text.len()))
+            .collect();
+        PlainText {
+            text,
+            positions,
+            bytes,
+        }
+    }
+
+    /// The plain text, as written to `text.txt`.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Its length in code points.
+    pub fn len(&self) -> usize {
+        self.bytes.len() - 1
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// The code point offset in the plain text of a byte offset of the reading text.
+    pub fn position(&self, reading_offset: usize) -> usize {
+        self.positions[reading_offset]
+    }
+
+    /// The code point range in the plain text of a byte range of the reading text.
+    pub fn range(&self, reading_range: &Range<usize>) -> Range<usize> {
+        self.position(reading_range.start)..self.position(reading_range.end)
+    }
+
+    /// The text between two code point offsets.
+    pub fn slice(&self, range: Range<usize>) -> &str {
+        &self.text[self.bytes[range.start]..self.bytes[range.end]]
+    }
+
+    /// The W3C selectors of a byte range of the reading text: the quote with up to
+    /// [`CONTEXT_LEN`] code points of context either side, and its code point positions.
+    pub fn selectors(
+        &self,
+        reading_range: &Range<usize>,
+    ) -> (TextQuoteSelector, TextPositionSelector) {
+        let Range { start, end } = self.range(reading_range);
+        let context = |range: Range<usize>| {
+            let words = self.slice(range);
+            (!words.is_empty()).then(|| words.to_owned())
+        };
+        (
+            TextQuoteSelector {
+                kind: "TextQuoteSelector",
+                exact: self.slice(start..end).to_owned(),
+                prefix: context(start.saturating_sub(CONTEXT_LEN)..start),
+                suffix: context(end..(end + CONTEXT_LEN).min(self.len())),
+            },
+            TextPositionSelector {
+                kind: "TextPositionSelector",
+                start,
+                end,
+            },
+        )
+    }
+}
+
+/// The IRIs of the export: absolute, under `base_url` or, without one, `urn:scholia:`.
+///
+/// Below the base, every IRI is the path of a file of the built site, so an export
+/// made without `base_url` is moved to its real address by replacing the prefix.
+#[derive(Debug, Clone)]
+pub struct Iris {
+    base: String,
+}
+
+/// The prefix of the export's IRIs when `site.yaml` has no `base_url`.
+pub const FALLBACK_BASE: &str = "urn:scholia:";
+
+impl Iris {
+    pub fn new(base_url: Option<&str>) -> Iris {
+        let base = match base_url.map(str::trim).filter(|b| !b.is_empty()) {
+            Some(b) if b.ends_with('/') => b.to_owned(),
+            Some(b) => format!("{b}/"),
+            None => FALLBACK_BASE.to_owned(),
+        };
+        Iris { base }
+    }
+
+    /// The prefix every IRI starts with.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// A reading's page: the `source` of every target in it.
+    pub fn page(&self, slug: &str) -> String {
+        format!("{}{slug}/index.html", self.base)
+    }
+
+    pub fn collection(&self, slug: &str) -> String {
+        format!("{}{}", self.base, collection_path(slug))
+    }
+
+    pub fn annotation(&self, slug: &str, fragment: &str) -> String {
+        format!("{}#{fragment}", self.collection(slug))
+    }
+
+    /// A gloss's entry in the glossary.
+    pub fn gloss(&self, id: &str) -> String {
+        format!("{}glossary.html#g-{id}", self.base)
+    }
+
+    /// A source's entry in the bibliography.
+    pub fn source(&self, id: &str) -> String {
+        format!("{}sources.html#s-{id}", self.base)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The views: what is serialized, in the model's own terms.
+
+#[derive(Serialize)]
+struct Collection<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    label: String,
+    creator: &'a Agent<'a>,
+    total: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first: Option<Page<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Page<'a> {
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(rename = "partOf")]
+    part_of: String,
+    #[serde(rename = "startIndex")]
+    start_index: usize,
+    items: Vec<Annotation<'a>>,
+}
+
+/// Who made the annotations: the site's `editor`.
+#[derive(Serialize)]
+struct Agent<'a> {
+    name: &'a str,
+}
+
+/// One annotation: embedded in its collection, so without its own `@context`.
+#[derive(Serialize)]
+pub struct Annotation<'a> {
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    motivation: &'static str,
+    creator: &'a Agent<'a>,
+    body: Vec<Body<'a>>,
+    target: SpecificResource,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Body<'a> {
+    Text(TextualBody<'a>),
+    Web(WebResource),
+    Passage(SpecificResource),
+}
+
+#[derive(Serialize)]
+struct TextualBody<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    value: String,
+    format: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    language: Option<&'a str>,
+    purpose: &'static str,
+}
+
+/// A resource on the web, by its IRI (a glossary entry, a source's address).
+#[derive(Serialize)]
+struct WebResource {
+    id: String,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    format: Option<&'static str>,
+}
+
+/// A passage of a reading: its page, and two selectors for the same words.
+#[derive(Serialize)]
+struct SpecificResource {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    source: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    purpose: Option<&'static str>,
+    selector: (TextQuoteSelector, TextPositionSelector),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TextQuoteSelector {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    pub exact: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suffix: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TextPositionSelector {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    pub start: usize,
+    pub end: usize,
+}
+
+// ---------------------------------------------------------------------------------------
+// From the index to the views.
+
+struct Exporter<'x, 's> {
+    index: &'x SiteIndex<'s>,
+    texts: &'x [PlainText],
+    iris: &'x Iris,
+    creator: &'x Agent<'x>,
+    language: &'x str,
+}
+
+/// The order of kinds at the same place.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    Gloss,
+    Source,
+    CrossRef,
+    Note,
+}
+
+impl<'x> Exporter<'x, '_> {
+    /// Every annotation of reading `r`, in text order.
+    fn annotations(&self, r: usize) -> Vec<Annotation<'x>> {
+        let index = self.index;
+        let slug = index.site.readings[r].slug.as_str();
+        // (where it is in this reading, kind, id) → annotation
+        let mut found: Vec<((usize, usize, Kind, String), Annotation<'x>)> = Vec::new();
+        let mut push = |place: &Place, kind: Kind, annotation: Annotation<'x>| {
+            let range = self.texts[place.reading].range(&place.range);
+            found.push((
+                (range.start, range.end, kind, annotation.id.clone()),
+                annotation,
+            ));
+        };
+
+        for entry in &index.glosses {
+            for (k, place) in in_reading(&entry.mentions, r).into_iter().enumerate() {
+                let gloss = entry.gloss;
+                let mut body = vec![
+                    self.html(&gloss.text, "describing"),
+                    Body::Text(TextualBody {
+                        kind: "TextualBody",
+                        value: gloss.term.value.clone(),
+                        format: "text/plain",
+                        language: Some(self.language),
+                        purpose: "identifying",
+                    }),
+                    tag(gloss.kind.name()),
+                    self.entry(self.iris.gloss(entry.id)),
+                ];
+                if let Some(dates) = gloss_dates(gloss) {
+                    body.insert(2, self.plain(dates, "describing"));
+                }
+                let annotation = Annotation {
+                    id: self
+                        .iris
+                        .annotation(slug, &format!("gloss-{}-{}", entry.id, k + 1)),
+                    kind: "Annotation",
+                    motivation: "identifying",
+                    creator: self.creator,
+                    body,
+                    target: self.passage(place, None),
+                };
+                push(place, Kind::Gloss, annotation);
+            }
+        }
+
+        for entry in &index.sources {
+            for (k, place) in in_reading(&entry.citations, r).into_iter().enumerate() {
+                let source = entry.source;
+                let mut body = vec![Body::Text(TextualBody {
+                    kind: "TextualBody",
+                    value: citation_html(source),
+                    format: "text/html",
+                    language: Some(self.language),
+                    purpose: "linking",
+                })];
+                if let Some(url) = &source.url {
+                    body.push(Body::Web(WebResource {
+                        id: url.value.clone(),
+                        kind: None,
+                        format: None,
+                    }));
+                }
+                body.push(tag(source.kind.label()));
+                body.push(self.entry(self.iris.source(entry.id)));
+                let annotation = Annotation {
+                    id: self
+                        .iris
+                        .annotation(slug, &format!("source-{}-{}", entry.id, k + 1)),
+                    kind: "Annotation",
+                    motivation: "linking",
+                    creator: self.creator,
+                    body,
+                    target: self.passage(place, None),
+                };
+                push(place, Kind::Source, annotation);
+            }
+        }
+
+        for entry in &index.crossrefs {
+            let (from, to) = (&entry.from, &entry.to);
+            // Listed where it starts, and also where it points if that is another reading.
+            let here = if from.reading == r {
+                from
+            } else if to.reading == r {
+                to
+            } else {
+                continue;
+            };
+            let from_slug = index.site.readings[from.reading].slug.as_str();
+            let annotation = Annotation {
+                id: self
+                    .iris
+                    .annotation(from_slug, &format!("xref-{}", entry.id)),
+                kind: "Annotation",
+                motivation: "linking",
+                creator: self.creator,
+                body: vec![
+                    self.html(&entry.crossref.note, "commenting"),
+                    Body::Passage(self.passage(to, Some("linking"))),
+                ],
+                target: self.passage(from, None),
+            };
+            push(here, Kind::CrossRef, annotation);
+        }
+
+        for entry in index.notes.iter().filter(|n| n.at.reading == r) {
+            let annotation = Annotation {
+                id: self.iris.annotation(slug, &format!("note-{}", entry.id)),
+                kind: "Annotation",
+                motivation: "commenting",
+                creator: self.creator,
+                body: vec![self.html(&entry.note.text, "commenting")],
+                target: self.passage(&entry.at, None),
+            };
+            push(&entry.at, Kind::Note, annotation);
+        }
+
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        found.into_iter().map(|(_, a)| a).collect()
+    }
+
+    /// A passage as a Specific Resource of its reading's page.
+    fn passage(&self, place: &Place, purpose: Option<&'static str>) -> SpecificResource {
+        SpecificResource {
+            kind: "SpecificResource",
+            source: self
+                .iris
+                .page(&self.index.site.readings[place.reading].slug),
+            purpose,
+            selector: self.texts[place.reading].selectors(&place.range),
+        }
+    }
+
+    /// The editor's Markdown, as HTML.
+    fn html(&self, markdown_text: &str, purpose: &'static str) -> Body<'x> {
+        Body::Text(TextualBody {
+            kind: "TextualBody",
+            value: markdown::to_html(markdown_text).trim_end().to_owned(),
+            format: "text/html",
+            language: Some(self.language),
+            purpose,
+        })
+    }
+
+    fn plain(&self, text: String, purpose: &'static str) -> Body<'x> {
+        Body::Text(TextualBody {
+            kind: "TextualBody",
+            value: text,
+            format: "text/plain",
+            language: Some(self.language),
+            purpose,
+        })
+    }
+
+    /// An entry of the glossary or the bibliography.
+    fn entry(&self, id: String) -> Body<'x> {
+        Body::Web(WebResource {
+            id,
+            kind: Some("Text"),
+            format: Some("text/html"),
+        })
+    }
+}
+
+/// The places of a list that are in reading `r`, in text order.
+fn in_reading(places: &[Place], r: usize) -> Vec<&Place> {
+    let mut here: Vec<&Place> = places.iter().filter(|p| p.reading == r).collect();
+    here.sort_by_key(|p| (p.range.start, p.range.end));
+    here
+}
+
+/// A kind (`person`, `report` …) as a tag: scholia's own word, so no language.
+fn tag<'a>(kind: &str) -> Body<'a> {
+    Body::Text(TextualBody {
+        kind: "TextualBody",
+        value: kind.to_owned(),
+        format: "text/plain",
+        language: None,
+        purpose: "tagging",
+    })
+}
+
+/// A gloss's dates in words, as the glossary shows them: `born 1939`, `1980 – 1988`.
+fn gloss_dates(gloss: &crate::annotations::model::Gloss) -> Option<String> {
+    let d = |s: &Option<crate::yaml::Spanned<String>>| s.as_ref().map(|v| format_date(&v.value));
+    match (
+        d(&gloss.born),
+        d(&gloss.died),
+        d(&gloss.start),
+        d(&gloss.end),
+    ) {
+        (Some(b), Some(d), _, _) => Some(format!("{b} – {d}")),
+        (Some(b), None, _, _) => Some(format!("born {b}")),
+        (None, Some(d), _, _) => Some(format!("died {d}")),
+        (_, _, Some(s), Some(e)) if s == e => Some(s),
+        (_, _, Some(s), Some(e)) => Some(format!("{s} – {e}")),
+        (_, _, Some(s), None) => Some(format!("from {s}")),
+        (_, _, None, Some(e)) => Some(format!("until {e}")),
+        _ => None,
+    }
+}
+
+/// A source as the bibliography cites it, then its note: HTML.
+fn citation_html(source: &crate::annotations::model::Source) -> String {
+    let mut parts = Vec::new();
+    if let Some(author) = &source.author {
+        parts.push(escape(author));
+    }
+    if let Some(title) = &source.title {
+        parts.push(format!("<cite>{}</cite>", escape(title)));
+    }
+    if let Some(publisher) = &source.publisher {
+        parts.push(escape(publisher));
+    }
+    if let Some(date) = &source.date {
+        parts.push(escape(&format_date(&date.value)));
+    }
+    let kind = source.kind.label();
+    let mut kind_chars = kind.chars();
+    let kind: String = kind_chars
+        .next()
+        .map(|c| c.to_uppercase().chain(kind_chars).collect())
+        .unwrap_or_default();
+    let mut html = if parts.is_empty() {
+        format!("<p>{kind}")
+    } else {
+        format!("<p>{kind}: {}", parts.join(", "))
+    };
+    if let Some(url) = &source.url {
+        html.push_str(&format!(". <a href=\"{0}\">{0}</a>", escape(&url.value)));
+    }
+    html.push_str("</p>");
+    if let Some(note) = &source.note {
+        html.push('\n');
+        html.push_str(markdown::to_html(note).trim_end());
+    }
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEP: char = BLOCK_SEPARATOR;
+
+    #[test]
+    fn blocks_become_blank_lines_and_trailing_separators_go() {
+        let reading = format!("Héllo wörld.{SEP}Second — block.{SEP}");
+        let plain = PlainText::new(&reading);
+        assert_eq!(plain.text(), "Héllo wörld.\n\nSecond — block.");
+        assert_eq!(plain.len(), plain.text().chars().count());
+        assert_eq!(PlainText::new("").text(), "");
+        assert_eq!(PlainText::new(&format!("{SEP}{SEP}")).text(), "");
+    }
+
+    #[test]
+    fn byte_offsets_become_code_point_offsets() {
+        // "é" and "ö" are two bytes, "—" three, the separator three; each counts as one
+        // code point, the separator as two ("\n\n").
+        let reading = format!("Héllo wörld.{SEP}Second — block.{SEP}");
+        let plain = PlainText::new(&reading);
+        for word in ["Héllo", "wörld", "Second", "—", "block."] {
+            let start = reading.find(word).unwrap();
+            let range = plain.range(&(start..start + word.len()));
+            assert_eq!(plain.slice(range.clone()), word);
+            let chars: Vec<char> = plain.text().chars().collect();
+            assert_eq!(chars[range].iter().collect::<String>(), word);
+        }
+        let second = reading.find("Second").unwrap();
+        assert_eq!(plain.position(second), "Héllo wörld.\n\n".chars().count());
+        assert_eq!(plain.position(reading.len()), plain.len());
+    }
+
+    #[test]
+    fn selectors_carry_up_to_32_code_points_of_context_across_blocks() {
+        let first = "ä".repeat(40);
+        let reading = format!("{first}{SEP}The word here ends.{SEP}");
+        let plain = PlainText::new(&reading);
+        let start = reading.find("word").unwrap();
+        let (quote, position) = plain.selectors(&(start..start + 4));
+        assert_eq!(quote.exact, "word");
+        assert_eq!(position.start, 40 + 2 + 4);
+        assert_eq!(position.end, position.start + 4);
+        let prefix = quote.prefix.unwrap();
+        assert_eq!(prefix.chars().count(), CONTEXT_LEN);
+        assert!(prefix.ends_with("ää\n\nThe "), "{prefix:?}");
+        assert_eq!(quote.suffix.as_deref(), Some(" here ends."));
+
+        // At the very start there is no prefix, at the very end no suffix.
+        let (quote, position) = plain.selectors(&(0..2));
+        assert_eq!((quote.exact.as_str(), quote.prefix), ("ä", None));
+        assert_eq!((position.start, position.end), (0, 1));
+        let end = reading.find(" ends.").unwrap() + " ends.".len();
+        let (quote, _) = plain.selectors(&(end - 5..end));
+        assert_eq!((quote.exact.as_str(), quote.suffix), ("ends.", None));
+    }
+
+    #[test]
+    fn iris_are_absolute_under_the_base_or_a_urn() {
+        let iris = Iris::new(Some("https://example.org/site"));
+        assert_eq!(iris.page("r"), "https://example.org/site/r/index.html");
+        assert_eq!(
+            iris.annotation("r", "note-a"),
+            "https://example.org/site/r/annotations.jsonld#note-a"
+        );
+        let iris = Iris::new(None);
+        assert_eq!(iris.page("r"), "urn:scholia:r/index.html");
+        assert_eq!(iris.gloss("x"), "urn:scholia:glossary.html#g-x");
+    }
+}

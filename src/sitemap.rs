@@ -1,0 +1,62 @@
+//! `sitemap.xml`, written only when `site.yaml` gives a `base_url`: the one place the
+//! site needs absolute URLs. Every link inside the site stays relative.
+
+use crate::render::OutputFile;
+
+/// A sitemap of the site's pages, or nothing when the site has no `base_url`.
+pub fn sitemap(base_url: Option<&str>, files: &[OutputFile]) -> Option<OutputFile> {
+    let base = base_url?;
+    let base = if base.ends_with('/') {
+        base.to_owned()
+    } else {
+        format!("{base}/")
+    };
+    let mut pages: Vec<&str> = files
+        .iter()
+        .map(|f| f.path.as_str())
+        .filter(|p| p.ends_with(".html"))
+        .collect();
+    pages.sort();
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for page in pages {
+        let page = page.strip_suffix("index.html").unwrap_or(page);
+        xml.push_str(&format!(
+            "  <url><loc>{}</loc></url>\n",
+            crate::render::escape(&format!("{base}{page}"))
+        ));
+    }
+    xml.push_str("</urlset>\n");
+    Some(OutputFile {
+        path: "sitemap.xml".into(),
+        contents: xml.into_bytes(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(path: &str) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            contents: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_sitemap_lists_pages_under_the_base_url_only_when_there_is_one() {
+        let files = [page("index.html"), page("a/index.html"), page("style.css")];
+        assert!(sitemap(None, &files).is_none());
+        let xml = String::from_utf8(
+            sitemap(Some("https://example.org/r"), &files)
+                .unwrap()
+                .contents,
+        )
+        .unwrap();
+        assert!(xml.contains("<loc>https://example.org/r/</loc>"));
+        assert!(xml.contains("<loc>https://example.org/r/a/</loc>"));
+        assert!(!xml.contains("style.css"));
+    }
+}
