@@ -83,17 +83,18 @@ fn a_valid_fixture_checks_clean() {
 #[test]
 fn the_examples_in_docs_diagnostics_are_real_output() {
     let doc = fs::read_to_string(common::repo().join("docs/diagnostics.md")).unwrap();
-    let outputs: Vec<String> = fs::read_dir(fixture("invalid"))
-        .unwrap()
-        .filter_map(|e| fs::read_to_string(e.unwrap().path().join("expected.txt")).ok())
+    let outputs: Vec<String> = cases("invalid")
+        .into_iter()
+        .chain(cases("warnings"))
+        .filter_map(|case| fs::read_to_string(case.join("expected.txt")).ok())
         .collect();
     let examples: Vec<&str> = doc
         .split("```\n")
         .skip(1)
         .step_by(2)
-        .filter(|block| block.starts_with("error["))
+        .filter(|block| block.starts_with("error[") || block.starts_with("warning["))
         .collect();
-    assert!(examples.len() >= 10, "{} examples", examples.len());
+    assert!(examples.len() >= 16, "{} examples", examples.len());
     for example in examples {
         let example = example.trim_end_matches('\n');
         assert!(
@@ -158,4 +159,26 @@ fn json_format_gives_one_object_a_line_with_file_line_and_column() {
     assert_eq!(first["line"], 6);
     assert_eq!(first["column"], 11);
     assert!(first["help"].as_array().is_some_and(|h| !h.is_empty()));
+}
+
+#[test]
+fn every_code_scholia_emits_is_documented() {
+    let doc = fs::read_to_string(common::repo().join("docs/diagnostics.md")).unwrap();
+    let mut codes = std::collections::BTreeSet::new();
+    for entry in walkdir::WalkDir::new(common::repo().join("src")) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "rs") {
+            let text = fs::read_to_string(entry.path()).unwrap();
+            for (i, _) in text.match_indices("\"E0").chain(text.match_indices("\"W0")) {
+                let code = &text[i + 1..i + 6];
+                if code[1..].chars().all(|c| c.is_ascii_digit()) {
+                    codes.insert(code.to_owned());
+                }
+            }
+        }
+    }
+    assert!(codes.len() >= 20, "{codes:?}");
+    for code in codes {
+        assert!(doc.contains(&format!("## {code}:")), "{code} is not in docs/diagnostics.md");
+    }
 }
