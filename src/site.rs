@@ -964,6 +964,10 @@ fn not_found(
             closest.similarity * 100.0,
             reading.source.path.display()
         ));
+        d = d.help(format!(
+            "the difference, quote to text: {}",
+            crate::annotations::anchor::word_diff(quote, passage_text)
+        ));
         let unique = matches!(
             text.resolve(&[Selector {
                 quote: passage_text,

@@ -432,6 +432,42 @@ impl<'d> TextIndex<'d> {
     }
 }
 
+/// A word diff of `from` to `to`, marking words taken out `[-so-]` and put in `{+so+}`
+/// (as `git diff --word-diff` does). Words are compared in their matching form, so a
+/// straight quote against a curly one is no difference.
+pub fn word_diff(from: &str, to: &str) -> String {
+    let a: Vec<&str> = from.split_whitespace().collect();
+    let b: Vec<&str> = to.split_whitespace().collect();
+    let same = |x: &str, y: &str| normalize(x) == normalize(y);
+    // Longest common subsequence of words, by dynamic programming from the end.
+    let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i][j] = if same(a[i], b[j]) {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut out: Vec<String> = Vec::new();
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && same(a[i], b[j]) {
+            out.push(b[j].to_owned());
+            i += 1;
+            j += 1;
+        } else if i < a.len() && (j == b.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
+            out.push(format!("[-{}-]", a[i]));
+            i += 1;
+        } else {
+            out.push(format!("{{+{}+}}", b[j]));
+            j += 1;
+        }
+    }
+    out.join(" ")
+}
+
 /// Lowercase words that may stand inside a name.
 const NAME_PARTICLES: &[&str] = &[
     "of", "the", "de", "del", "la", "le", "du", "da", "von", "van", "der", "al", "bin", "ibn",
@@ -544,6 +580,16 @@ mod tests {
             words,
             vec![(0, "Iran"), (2, "Ali Khamenei"), (1, "Khamenei")]
         );
+    }
+
+    #[test]
+    fn a_word_diff_shows_what_was_taken_out_and_put_in() {
+        assert_eq!(
+            word_diff("Rome rules the sea", "Rome ruled the sea"),
+            "Rome [-rules-] {+ruled+} the sea"
+        );
+        assert_eq!(word_diff("said 'never'", "said ‘never’"), "said ‘never’");
+        assert_eq!(word_diff("a b", "a x b y"), "a {+x+} b {+y+}");
     }
 
     #[test]
