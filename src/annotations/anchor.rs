@@ -231,10 +231,10 @@ impl<'d> TextIndex<'d> {
             {
                 words.remove(0);
             }
-            if let (Some(first), Some(last)) = (words.first(), words.last()) {
-                if words.len() > 1 || !self.opens_sentence(first.0) {
-                    names.push(self.to_text(first.0..last.1));
-                }
+            if let (Some(first), Some(last)) = (words.first(), words.last())
+                && (words.len() > 1 || !self.opens_sentence(first.0))
+            {
+                names.push(self.to_text(first.0..last.1));
             }
             words.clear();
         };
@@ -623,7 +623,7 @@ mod tests {
             vec!["Geneva", "Tariq Aziz", "Thursday", "Battle of Zama"]
         );
         let geneva = text.find("Geneva").unwrap();
-        let covered = [geneva..geneva + 6];
+        let covered = std::iter::once(geneva..geneva + 6).collect::<Vec<_>>();
         let names: Vec<&str> = idx
             .names_outside(&covered)
             .iter()
