@@ -245,7 +245,7 @@ pub fn index(site: &Site) -> Result<SiteIndex<'_>, Vec<Diagnostic>> {
     // Passages: gather, then resolve in one batch per reading.
     let mut crossrefs_defs: Vec<(&str, &CrossRef)> = Vec::new();
     let mut notes_defs: Vec<(&str, &Note)> = Vec::new();
-    let mut pullquote_defs: Vec<(usize, &PullQuote)> = Vec::new();
+    let mut pullquote_defs: Vec<(usize, &PullQuote, &Locator)> = Vec::new();
     let mut pending: Vec<Pending> = Vec::new();
     let mut pullquote_passages: Vec<Passage> = Vec::new();
     for &(owner, annotations) in &files {
@@ -328,27 +328,16 @@ pub fn index(site: &Site) -> Result<SiteIndex<'_>, Vec<Diagnostic>> {
         }
         for (id, pullquote) in file.pullquotes.iter() {
             if define(id, locator, &mut local_ids, "pull quote", &mut problems) {
-                pullquote_defs.push((owner, pullquote));
+                pullquote_defs.push((owner, pullquote, locator));
                 pullquote_passages.push(pullquote.passage());
             }
         }
     }
-    // Pull quotes' passages are built above and must outlive `pending`.
-    let pullquote_locators: Vec<&Locator> = files
-        .iter()
-        .filter_map(|(owner, a)| owner.map(|_| &a.locator))
-        .flat_map(|l| {
-            let n = files
-                .iter()
-                .find(|(_, a)| std::ptr::eq(&a.locator, l))
-                .map_or(0, |(_, a)| a.file.pullquotes.len());
-            std::iter::repeat_n(l, n)
-        })
-        .collect();
-    for (p, ((owner, pullquote), passage)) in
+    // A pull quote's own words are a passage built here, kept in `pullquote_passages`
+    // so that `pending` can borrow it.
+    for (p, ((owner, pullquote, locator), passage)) in
         pullquote_defs.iter().zip(&pullquote_passages).enumerate()
     {
-        let locator = pullquote_locators[p];
         pending.push(Pending {
             passage,
             locator,
@@ -541,7 +530,7 @@ pub fn index(site: &Site) -> Result<SiteIndex<'_>, Vec<Diagnostic>> {
             });
         }
     }
-    for (q, (owner, _)) in pullquote_defs.iter().enumerate() {
+    for (q, (owner, ..)) in pullquote_defs.iter().enumerate() {
         if let (Some(text), Some(block)) = (pullquote_text[q].take(), pullquote_block[q]) {
             readings[*owner].pullquotes.push((text, block));
         }
