@@ -65,10 +65,12 @@ pub fn render_site(root: &Path) -> Result<(Vec<render::OutputFile>, Report), Fai
     let mut files = render::render(&index, &theme).map_err(classify)?;
     files.extend(export::export(&index));
     files.extend(sitemap::sitemap(site.config.base_url(), &files));
+    let mut warnings = index.warnings;
+    warnings.extend(theme.warnings);
     let report = Report {
         readings: site.readings.len(),
         files: files.len(),
-        warnings: index.warnings,
+        warnings,
     };
     Ok((files, report))
 }

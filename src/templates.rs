@@ -28,6 +28,8 @@ pub struct Theme {
     pub assets: Vec<(String, String)>,
     /// Where each template came from, for diagnostics on a broken override.
     sources: Vec<(String, Option<Arc<SourceFile>>)>,
+    /// Overrides that override nothing (W0301).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Theme {
@@ -78,6 +80,7 @@ impl Theme {
             tera,
             assets,
             sources,
+            warnings: problems,
         })
     }
 
