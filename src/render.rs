@@ -1,8 +1,9 @@
 //! Rendering: from the index to the site's files.
 //!
 //! 1. For each reading, weave its marks into the text ([`Document::render`]): a `<span>`
-//!    per mark, a note number after it that opens the note in place (a `popover`, no
-//!    script needed), the popovers after their paragraph, pull quotes after theirs.
+//!    per mark, and after it a note number that opens the note in place (the note's entry
+//!    in the notes at the end is also its `popover`: no script needed); pull quotes after
+//!    their paragraph.
 //! 2. Build small view structs for each page: home, readings, glossary, sources.
 //! 3. Fill the theme's templates with them.
 //!
@@ -340,7 +341,6 @@ fn reading_view(index: &SiteIndex, r: usize) -> ReadingView {
     let mut seen: BTreeMap<usize, usize> = BTreeMap::new();
     let mut weave = Weave::default();
     let mut backrefs: BTreeMap<usize, Vec<Link>> = BTreeMap::new();
-    let mut popover_placed: Vec<bool> = vec![false; ri.notes.len() + 1];
     for place in &ri.marks {
         let MarkPlace {
             note,
@@ -370,8 +370,10 @@ fn reading_view(index: &SiteIndex, r: usize) -> ReadingView {
             label: paragraph.map_or_else(|| "text".to_owned(), |p| format!("¶{p}")),
         });
         let title = note_title(index, *note);
+        // The number opens the note's entry in the notes, which is also its popover. Word
+        // joiners (with `white-space: nowrap`) keep it on the line of the word it follows.
         let after = format!(
-            "<sup class=\"ref\" data-ui data-kind=\"{kind}\"><button type=\"button\" popovertarget=\"pop-{number}\" aria-label=\"{label} {number}: {title}\">{number}</button></sup>",
+            "<sup class=\"ref\" data-ui data-kind=\"{kind}\">&#8288;<button type=\"button\" popovertarget=\"note-{number}\" aria-label=\"{label} {number}: {title}\" aria-describedby=\"nb-{number}\">{number}</button>&#8288;</sup>",
             kind = note.kind(),
             label = kind_label(*note),
             title = escape(&title),
@@ -386,13 +388,6 @@ fn reading_view(index: &SiteIndex, r: usize) -> ReadingView {
             id: Some(id),
             after,
         });
-        if !popover_placed[number]
-            && let Some(block) = document.block_at(range.start)
-        {
-            popover_placed[number] = true;
-            let html = popover(index, r, *note, number);
-            weave.after_block.entry(block).or_default().push_str(&html);
-        }
     }
     for (range, block) in &ri.pullquotes {
         let text = escape(&document.text[range.clone()]);
@@ -522,19 +517,7 @@ fn source_name(source: &Source) -> String {
     }
 }
 
-/// The note in place: what the number after a mark opens.
-fn popover(index: &SiteIndex, r: usize, note: NoteRef, number: usize) -> String {
-    format!(
-        "<div class=\"popover\" id=\"pop-{number}\" popover data-ui data-kind=\"{kind}\" role=\"dialog\" aria-label=\"{label} {number}\">\
-<button type=\"button\" class=\"close\" popovertarget=\"pop-{number}\" popovertargetaction=\"hide\" aria-label=\"Close\">×</button>\
-{body}<p class=\"more\"><a href=\"#note-{number}\">Note {number} in the notes</a></p></div>\n",
-        kind = note.kind(),
-        label = kind_label(note),
-        body = note_html(index, Some(r), note),
-    )
-}
-
-/// The body of a note, shared by its popover and its entry in the notes.
+/// The body of a note: its entry in the notes, which is also what its number opens.
 fn note_html(index: &SiteIndex, r: Option<usize>, note: NoteRef) -> String {
     let root = if r.is_some() { "../" } else { "" };
     let mut out = String::new();
@@ -835,7 +818,14 @@ fn glossary(index: &SiteIndex) -> Vec<GlossGroup> {
                             .map(|m| mention(index, m, marked_id(index, NoteRef::Gloss(g), m)))
                             .collect(),
                     };
-                    (format!("{}\u{0}{}", sort_key(gloss.sort_key()), sort_key(&gloss.term.value)), view)
+                    (
+                        format!(
+                            "{}\u{0}{}",
+                            sort_key(gloss.sort_key()),
+                            sort_key(&gloss.term.value)
+                        ),
+                        view,
+                    )
                 })
                 .collect();
             if entries.is_empty() {

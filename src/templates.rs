@@ -20,7 +20,11 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("sources.html", include_str!("../templates/sources.html")),
 ];
 
-const ASSETS: &[(&str, &str)] = &[("style.css", include_str!("../templates/style.css"))];
+const ASSETS: &[(&str, &str)] = &[
+    ("style.css", include_str!("../templates/style.css")),
+    ("scholia.js", include_str!("../templates/scholia.js")),
+    ("favicon.svg", include_str!("../templates/favicon.svg")),
+];
 
 pub struct Theme {
     tera: Tera,

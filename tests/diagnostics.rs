@@ -179,6 +179,9 @@ fn every_code_scholia_emits_is_documented() {
     }
     assert!(codes.len() >= 20, "{codes:?}");
     for code in codes {
-        assert!(doc.contains(&format!("## {code}:")), "{code} is not in docs/diagnostics.md");
+        assert!(
+            doc.contains(&format!("## {code}:")),
+            "{code} is not in docs/diagnostics.md"
+        );
     }
 }
