@@ -21,7 +21,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 use crate::markdown::{self, BLOCK_SEPARATOR};
-use crate::render::{OutputFile, escape, format_date};
+use crate::render::{OutputFile, gloss_dates};
 use crate::site::{Place, SiteIndex};
 
 /// The JSON-LD context of the Web Annotation vocabulary.
@@ -564,56 +564,15 @@ fn tag<'a>(kind: &str) -> Body<'a> {
     })
 }
 
-/// A gloss's dates in words, as the glossary shows them: `born 1939`, `1980 – 1988`.
-fn gloss_dates(gloss: &crate::annotations::model::Gloss) -> Option<String> {
-    let d = |s: &Option<crate::yaml::Spanned<String>>| s.as_ref().map(|v| format_date(&v.value));
-    match (
-        d(&gloss.born),
-        d(&gloss.died),
-        d(&gloss.start),
-        d(&gloss.end),
-    ) {
-        (Some(b), Some(d), _, _) => Some(format!("{b} – {d}")),
-        (Some(b), None, _, _) => Some(format!("born {b}")),
-        (None, Some(d), _, _) => Some(format!("died {d}")),
-        (_, _, Some(s), Some(e)) if s == e => Some(s),
-        (_, _, Some(s), Some(e)) => Some(format!("{s} – {e}")),
-        (_, _, Some(s), None) => Some(format!("from {s}")),
-        (_, _, None, Some(e)) => Some(format!("until {e}")),
-        _ => None,
-    }
-}
-
 /// A source as the bibliography cites it, then its note: HTML.
 fn citation_html(source: &crate::annotations::model::Source) -> String {
-    let mut parts = Vec::new();
-    if let Some(author) = &source.author {
-        parts.push(escape(author));
-    }
-    if let Some(title) = &source.title {
-        parts.push(format!("<cite>{}</cite>", escape(title)));
-    }
-    if let Some(publisher) = &source.publisher {
-        parts.push(escape(publisher));
-    }
-    if let Some(date) = &source.date {
-        parts.push(escape(&format_date(&date.value)));
-    }
     let kind = source.kind.label();
     let mut kind_chars = kind.chars();
     let kind: String = kind_chars
         .next()
         .map(|c| c.to_uppercase().chain(kind_chars).collect())
         .unwrap_or_default();
-    let mut html = if parts.is_empty() {
-        format!("<p>{kind}")
-    } else {
-        format!("<p>{kind}: {}", parts.join(", "))
-    };
-    if let Some(url) = &source.url {
-        html.push_str(&format!(". <a href=\"{0}\">{0}</a>", escape(&url.value)));
-    }
-    html.push_str("</p>");
+    let mut html = format!("<p>{kind}: {}</p>", crate::render::citation_html(source));
     if let Some(note) = &source.note {
         html.push('\n');
         html.push_str(markdown::to_html(note).trim_end());

@@ -595,7 +595,8 @@ fn note_html(index: &SiteIndex, r: Option<usize>, note: NoteRef) -> String {
     out
 }
 
-fn gloss_dates(gloss: &crate::annotations::model::Gloss) -> Option<String> {
+/// A gloss's dates in words: `born 1939`, `1980 – 1988`.
+pub(crate) fn gloss_dates(gloss: &crate::annotations::model::Gloss) -> Option<String> {
     let d = |s: &Option<crate::yaml::Spanned<String>>| s.as_ref().map(|v| format_date(&v.value));
     match (
         d(&gloss.born),
@@ -658,7 +659,8 @@ pub fn format_date(date: &str) -> String {
     }
 }
 
-fn citation_html(source: &Source) -> String {
+/// A source as the bibliography cites it: author, title, publisher, date, address.
+pub(crate) fn citation_html(source: &Source) -> String {
     let mut parts = Vec::new();
     if let Some(author) = &source.author {
         parts.push(escape(author));

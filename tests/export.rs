@@ -669,7 +669,7 @@ fn a_site_with_a_base_url_exports_absolute_iris_under_it() {
     assert_eq!(source["motivation"], "linking");
     assert_eq!(
         source["body"][0]["value"],
-        "<p>Account: José María Aznar. <a href=\"https://example.org/account\">https://example.org/account</a></p>\n<p>His account.</p>"
+        "<p>Account: José María Aznar. <a href=\"https://example.org/account\" rel=\"external noreferrer\">https://example.org/account</a></p>\n<p>His account.</p>"
     );
     assert_eq!(
         source["body"][1],
