@@ -8,6 +8,20 @@ use std::fs;
 
 use common::{fixture, scholia};
 
+/// Runs `scholia check` on a fixture site: its exit code, its stderr, and the stderr
+/// its `expected.txt` holds (rewritten first when UPDATE_EXPECT is set).
+fn check_against_expected(case: &std::path::Path) -> (Option<i32>, String, String) {
+    let out = scholia(case, &["check"]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let expected_path = case.join("expected.txt");
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        fs::write(&expected_path, &stderr).unwrap();
+    }
+    let expected = fs::read_to_string(&expected_path)
+        .unwrap_or_else(|_| panic!("{} has no expected.txt", case.display()));
+    (out.status.code(), stderr, expected)
+}
+
 /// The fixture sites under tests/fixtures/<kind>/, in order.
 fn cases(kind: &str) -> Vec<std::path::PathBuf> {
     let mut cases: Vec<_> = fs::read_dir(fixture(kind))
@@ -25,15 +39,8 @@ fn each_invalid_fixture_reports_exactly_its_expected_diagnostics() {
     assert!(cases.len() >= 12, "expected at least 12 invalid fixtures");
     let mut mismatches = Vec::new();
     for case in &cases {
-        let out = scholia(case, &["check"]);
-        let stderr = String::from_utf8(out.stderr).unwrap();
-        let expected_path = case.join("expected.txt");
-        if std::env::var_os("UPDATE_EXPECT").is_some() {
-            fs::write(&expected_path, &stderr).unwrap();
-        }
-        let expected = fs::read_to_string(&expected_path)
-            .unwrap_or_else(|_| panic!("{} has no expected.txt", case.display()));
-        assert_eq!(out.status.code(), Some(1), "{}: {stderr}", case.display());
+        let (code, stderr, expected) = check_against_expected(case);
+        assert_eq!(code, Some(1), "{}: {stderr}", case.display());
         if stderr != expected {
             mismatches.push(format!(
                 "--- {}\nexpected:\n{expected}\ngot:\n{stderr}",
@@ -111,19 +118,9 @@ fn each_warning_fixture_warns_exactly_and_fails_under_deny_warnings() {
     let cases = cases("warnings");
     assert!(cases.len() >= 4);
     for case in &cases {
-        let out = scholia(case, &["check"]);
-        let stderr = String::from_utf8(out.stderr).unwrap();
-        let expected_path = case.join("expected.txt");
-        if std::env::var_os("UPDATE_EXPECT").is_some() {
-            fs::write(&expected_path, &stderr).unwrap();
-        }
-        assert_eq!(out.status.code(), Some(0), "{}: {stderr}", case.display());
-        assert_eq!(
-            stderr,
-            fs::read_to_string(&expected_path).unwrap(),
-            "{}",
-            case.display()
-        );
+        let (code, stderr, expected) = check_against_expected(case);
+        assert_eq!(code, Some(0), "{}: {stderr}", case.display());
+        assert_eq!(stderr, expected, "{}", case.display());
         assert!(stderr.contains("warning["), "{}", case.display());
 
         let denied = scholia(case, &["check", "--deny", "warnings"]);
