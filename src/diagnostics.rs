@@ -41,6 +41,21 @@ impl SourceFile {
     }
 }
 
+impl SourceFile {
+    /// The byte offset of a 1-based line and column (in characters), if it is in the file.
+    pub fn offset_of(&self, line: usize, column: usize) -> Option<usize> {
+        let start: usize = self
+            .text
+            .split_inclusive('\n')
+            .take(line.checked_sub(1)?)
+            .map(str::len)
+            .sum();
+        let rest = self.text.get(start..)?;
+        let within = rest.char_indices().nth(column.checked_sub(1)?)?.0;
+        Some(start + within)
+    }
+}
+
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     while !s.is_char_boundary(i) {
         i -= 1;

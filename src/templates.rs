@@ -107,10 +107,29 @@ fn template_error(e: &tera::Error, sources: &[(String, Option<Arc<SourceFile>>)]
         .find(|(name, _)| message.contains(name.as_str()));
     match overridden {
         Some((name, file)) => {
-            Diagnostic::error("E0301", format!("the template `{name}` cannot be used"))
-                .at(Location::start_of(file), "in this override")
-                .help(message)
-                .help("fix the template, or delete it to use the default theme's")
+            // Tera says where: `--> index.html:2:34`. Point there, and keep its first
+            // line as the message.
+            let at = message
+                .split(&format!("--> {name}:"))
+                .nth(1)
+                .and_then(|rest| {
+                    let mut numbers = rest.split(|c: char| !c.is_ascii_digit());
+                    let line = numbers.next()?.parse().ok()?;
+                    let column = numbers.next()?.parse().ok()?;
+                    file.offset_of(line, column)
+                })
+                .map_or_else(
+                    || Location::start_of(file),
+                    |o| Location::new(file, o..o + 1),
+                );
+            let first = message.lines().next().unwrap_or_default();
+            let what = first.trim_start_matches("error: ").trim();
+            Diagnostic::error(
+                "E0301",
+                format!("the template `{name}` cannot be used: {what}"),
+            )
+            .at(at, "here")
+            .help("fix the template, or delete it to use the default theme's")
         }
         None => Diagnostic::error(
             "E0901",
