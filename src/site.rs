@@ -251,8 +251,11 @@ pub fn index(site: &Site) -> Result<SiteIndex<'_>, Vec<Diagnostic>> {
     for &(owner, annotations) in &files {
         let locator = &annotations.locator;
         let file = &annotations.file;
-        for (_, source) in file.sources.iter() {
-            let s = source_index[source_id_of(file, source)];
+        for (id, source) in file.sources.iter() {
+            // An id already reported (malformed or defined twice) is not resolved further.
+            let Some(&s) = source_index.get(id.value.as_str()) else {
+                continue;
+            };
             for passage in &source.cited {
                 if let Some(reading) =
                     passage_reading(passage, owner, locator, &slugs, &mut problems)
@@ -658,14 +661,6 @@ fn locator_of<'a>(
         .find(|(o, a)| *o == owner && has(&a.file))
         .map(|(_, a)| &a.locator)
         .expect("every entry comes from a file")
-}
-
-fn source_id_of<'f>(file: &'f AnnotationFile, source: &Source) -> &'f str {
-    file.sources
-        .iter()
-        .find(|(_, s)| std::ptr::eq(*s, source))
-        .map(|(id, _)| id.value.as_str())
-        .expect("the source is in its file")
 }
 
 /// The forms a gloss is found by: its `match` list, or its term.
