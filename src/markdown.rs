@@ -33,20 +33,6 @@ pub fn to_html(markdown: &str) -> String {
     out
 }
 
-/// Renders editor's Markdown that must stay inline (inside a sentence): one paragraph's
-/// inline content, without the `<p>`.
-pub fn to_inline_html(markdown: &str) -> String {
-    let events = Parser::new_ext(markdown, options()).filter(|e| {
-        !matches!(
-            e,
-            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
-        )
-    });
-    let mut out = String::new();
-    html::push_html(&mut out, events);
-    out.trim_end().to_owned()
-}
-
 /// A reading's Markdown, parsed once.
 #[derive(Debug)]
 pub struct Document {

@@ -163,15 +163,12 @@ pub fn render(index: &SiteIndex, theme: &Theme) -> Result<Vec<OutputFile>, Vec<D
     };
     let mut files = Vec::new();
     let mut problems = Vec::new();
-    let mut page = |path: String, template: &str, html: Result<String, Diagnostic>| match html {
+    let mut page = |path: String, html: Result<String, Diagnostic>| match html {
         Ok(html) => files.push(OutputFile {
             path,
             contents: html.into_bytes(),
         }),
-        Err(d) => {
-            let _ = template;
-            problems.push(d)
-        }
+        Err(d) => problems.push(d),
     };
 
     let summaries: Vec<ReadingSummary> = (0..index.readings.len())
@@ -195,7 +192,6 @@ pub fn render(index: &SiteIndex, theme: &Theme) -> Result<Vec<OutputFile>, Vec<D
     }
     page(
         "index.html".into(),
-        "index.html",
         theme.render(
             "index.html",
             &Page {
@@ -217,7 +213,6 @@ pub fn render(index: &SiteIndex, theme: &Theme) -> Result<Vec<OutputFile>, Vec<D
         let view = reading_view(index, r);
         page(
             format!("{}/index.html", index.site.readings[r].slug),
-            "reading.html",
             theme.render(
                 "reading.html",
                 &Page {
@@ -236,7 +231,6 @@ pub fn render(index: &SiteIndex, theme: &Theme) -> Result<Vec<OutputFile>, Vec<D
     }
     page(
         "glossary.html".into(),
-        "glossary.html",
         theme.render(
             "glossary.html",
             &Page {
@@ -256,7 +250,6 @@ pub fn render(index: &SiteIndex, theme: &Theme) -> Result<Vec<OutputFile>, Vec<D
     }
     page(
         "sources.html".into(),
-        "sources.html",
         theme.render(
             "sources.html",
             &Page {
