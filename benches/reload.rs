@@ -19,9 +19,9 @@ fn main() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path();
-    copy(&repo.join("site.yaml"), &site.join("site.yaml"));
-    copy_tree(&repo.join("content"), &site.join("content"));
-    copy_tree(&repo.join("templates"), &site.join("templates"));
+    fs::copy(repo.join("site.yaml"), site.join("site.yaml")).unwrap();
+    common::copy_tree(&repo.join("content"), &site.join("content"));
+    common::copy_tree(&repo.join("templates"), &site.join("templates"));
 
     let builds: Vec<Duration> = (0..ROUNDS)
         .map(|_| {
@@ -88,23 +88,4 @@ fn report(what: &str, mut times: Vec<Duration>) {
         ms(*times.last().unwrap()),
         times.len()
     );
-}
-
-fn copy(from: &Path, to: &Path) {
-    fs::create_dir_all(to.parent().unwrap()).unwrap();
-    fs::copy(from, to).unwrap();
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        if entry.file_type().is_file() {
-            copy(
-                entry.path(),
-                &to.join(entry.path().strip_prefix(from).unwrap()),
-            );
-        }
-    }
 }

@@ -5,25 +5,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{fixture, repo, scholia};
-
-/// Copies a fixture site into a fresh temporary folder.
-fn copy_site(from: &Path) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in walkdir::WalkDir::new(from)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let relative = entry.path().strip_prefix(from).unwrap();
-        let target = dir.path().join(relative);
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else if relative != Path::new("expected.txt") {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-    dir
-}
+use common::{copy_site, fixture, repo, scholia};
 
 const ANNOTATIONS: &str = "content/reading/annotations.yaml";
 

@@ -45,20 +45,7 @@ fn wait_for(
 }
 
 fn copy_minimal() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let from = fixture("valid/minimal");
-    for entry in walkdir::WalkDir::new(&from)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let target = dir.path().join(entry.path().strip_prefix(&from).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-    dir
+    common::copy_site(&fixture("valid/minimal"))
 }
 
 #[test]

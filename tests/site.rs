@@ -262,17 +262,10 @@ fn build_refuses_to_replace_a_folder_it_did_not_build() {
 
 #[test]
 fn check_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    fs::create_dir(&root).unwrap();
-    for (path, bytes) in files_under(&fixture("valid/minimal")) {
-        let target = root.join(path);
-        fs::create_dir_all(target.parent().unwrap()).unwrap();
-        fs::write(target, bytes).unwrap();
-    }
-    let result = scholia(&root, &["check"]);
+    let site = common::copy_site(&fixture("valid/minimal"));
+    let result = scholia(site.path(), &["check"]);
     assert_eq!(result.status.code(), Some(0));
-    assert!(!root.join("public").exists());
+    assert!(!site.path().join("public").exists());
 }
 
 #[test]

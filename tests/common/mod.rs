@@ -105,6 +105,28 @@ fn collect_text(element: scraper::ElementRef, out: &mut String) {
     }
 }
 
+/// Copies the files under `from` into `to` (a fixture's `expected.txt` is left out).
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let relative = entry.path().strip_prefix(from).unwrap();
+        if entry.file_type().is_file() && relative != Path::new("expected.txt") {
+            let target = to.join(relative);
+            fs::create_dir_all(target.parent().unwrap()).unwrap();
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A fixture site copied into a fresh temporary folder, to be edited by a test.
+pub fn copy_site(from: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    copy_tree(from, dir.path());
+    dir
+}
+
 /// Says loudly that a test is skipped: written straight to stderr, past the test
 /// harness's capture, so it shows in a normal `cargo test` run.
 pub fn skip(why: &str) {
