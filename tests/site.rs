@@ -291,3 +291,63 @@ fn each_command_has_help() {
         assert!(text.contains("Usage"), "{args:?}: {text}");
     }
 }
+
+#[test]
+fn a_cross_reference_into_another_reading_links_both_ways() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(
+        root.join("site.yaml"),
+        "title: T\ndescription: D.\nlanguage: en\neditor: E\n",
+    )
+    .unwrap();
+    for (slug, text) in [
+        ("first", "The question is asked here."),
+        ("second", "The answer is given here."),
+    ] {
+        fs::create_dir_all(root.join("content").join(slug)).unwrap();
+        fs::write(
+            root.join("content").join(slug).join("index.md"),
+            format!("---\ntitle: {slug}\n---\n\n{text}\n"),
+        )
+        .unwrap();
+    }
+    fs::write(
+        root.join("content/first/annotations.yaml"),
+        "crossrefs:\n  asked-answered:\n    from: The question is asked\n    to:\n      quote: The answer is given\n      reading: second\n    note: The second reading answers.\n",
+    )
+    .unwrap();
+    let (files, _) = scholia::render_site(root).unwrap();
+    let page = |path: &str| {
+        let file = files.iter().find(|f| f.path == path).unwrap();
+        scraper::Html::parse_document(std::str::from_utf8(&file.contents).unwrap())
+    };
+    let first = page("first/index.html");
+    let second = page("second/index.html");
+    let hrefs = |doc: &scraper::Html, selector: &str| -> Vec<String> {
+        doc.select(&scraper::Selector::parse(selector).unwrap())
+            .filter_map(|e| e.value().attr("href").map(str::to_owned))
+            .collect()
+    };
+    // The note in the first reading leads to the passage in the second …
+    let target = "../second/index.html#to-first-asked-answered";
+    assert!(
+        hrefs(&first, ".endnote a").contains(&target.to_owned()),
+        "{:?}",
+        hrefs(&first, ".endnote a")
+    );
+    let mark = second
+        .select(&scraper::Selector::parse("#to-first-asked-answered").unwrap())
+        .next()
+        .expect("the target passage is marked");
+    assert_eq!(mark.text().collect::<String>(), "The answer is given");
+    // … and the passage there leads back to where it is referred to from.
+    let back = hrefs(&second, ".backref");
+    assert_eq!(back, vec!["../first/index.html#m-1".to_owned()]);
+    assert!(
+        first
+            .select(&scraper::Selector::parse("#m-1").unwrap())
+            .next()
+            .is_some()
+    );
+}
