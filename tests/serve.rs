@@ -219,6 +219,33 @@ fn a_content_folder_created_after_start_is_watched() {
 }
 
 #[test]
+fn a_templates_folder_created_after_start_is_watched() {
+    let site = copy_minimal();
+    let server = start(site.path());
+    let mut changes = events(&server.address);
+    let style = fs::read_to_string(common::repo().join("templates/style.css")).unwrap();
+
+    let templates = site.path().join("templates");
+    fs::create_dir(&templates).unwrap();
+    fs::write(
+        templates.join("style.css"),
+        format!("{style}\n/* first */\n"),
+    )
+    .unwrap();
+    wait_for_page(&mut changes, &server.address, "/style.css", |_, css| {
+        css.contains("/* first */")
+    });
+    fs::write(
+        templates.join("style.css"),
+        format!("{style}\n/* second */\n"),
+    )
+    .unwrap();
+    wait_for_page(&mut changes, &server.address, "/style.css", |_, css| {
+        css.contains("/* second */")
+    });
+}
+
+#[test]
 fn a_panic_while_rebuilding_is_reported_and_watching_goes_on() {
     if !cfg!(debug_assertions) {
         common::skip("the rebuild panic hook exists in debug builds only");
@@ -443,6 +470,7 @@ fn connections_beyond_the_limit_are_turned_away() {
     }
 }
 
+#[cfg(unix)]
 #[test]
 fn ctrl_c_stops_the_server_while_a_page_listens_for_changes() {
     let site = copy_minimal();
