@@ -283,14 +283,22 @@ impl Sources {
         let root = std::fs::canonicalize(root)
             .map_err(|e| format!("cannot read {}: {e}", root.display()))?;
         let (tx, events) = std::sync::mpsc::channel();
-        // Reads are not changes: the rebuild's own reading of the files must not set
-        // off another rebuild.
+        let config = root.join("site.yaml");
         let mut watcher =
             notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-                if let Ok(event) = event
-                    && !matches!(event.kind, EventKind::Access(_) | EventKind::Other)
-                {
-                    let _ = tx.send(event.paths);
+                match event {
+                    // Events were lost (the system's queue overflowed): rebuild from
+                    // what is on disk now, as if site.yaml had changed.
+                    Ok(event) if event.need_rescan() => {
+                        let _ = tx.send(vec![config.clone()]);
+                    }
+                    // Reads are not changes: the rebuild's own reading of the files
+                    // must not set off another rebuild.
+                    Ok(event) if matches!(event.kind, EventKind::Access(_) | EventKind::Other) => {}
+                    Ok(event) => {
+                        let _ = tx.send(event.paths);
+                    }
+                    Err(e) => eprintln!("warning: watching the site: {e}"),
                 }
             })
             .map_err(|e| e.to_string())?;
