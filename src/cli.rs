@@ -42,7 +42,8 @@ pub enum Command {
     /// open pages.
     ///
     /// While the input has errors the last good site stays up, with the errors shown
-    /// over the page and in the terminal.
+    /// over the page and in the terminal. The server answers only GET and HEAD
+    /// requests addressed to localhost or the bound address; Ctrl-C stops it.
     Serve {
         #[command(flatten)]
         site: SiteArgs,
@@ -50,7 +51,7 @@ pub enum Command {
         #[arg(long, short, default_value_t = 3000)]
         port: u16,
         /// The address to listen on. Anything but loopback makes the site reachable
-        /// from other machines.
+        /// from other machines, which must then ask for it by this address.
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
         /// Open the site in the default browser.

@@ -4,7 +4,7 @@
   "use strict";
   var shown = null;
 
-  function overlay(errors) {
+  function overlay(errors, internal) {
     if (shown) { shown.remove(); shown = null; }
     if (!errors) return;
     shown = document.createElement("div");
@@ -13,7 +13,9 @@
     shown.setAttribute("aria-label", "The site has errors");
     var title = document.createElement("p");
     title.className = "scholia-overlay-title";
-    title.textContent = "The site has errors: this is the last good build. Fix them and save.";
+    title.textContent = internal
+      ? "scholia failed while building (a bug in scholia, not in your site): this is the last good build. Please report the message below."
+      : "The site has errors: this is the last good build. Fix them and save.";
     var pre = document.createElement("pre");
     pre.textContent = errors;
     shown.appendChild(title);
@@ -24,7 +26,7 @@
   function check() {
     return fetch("/__scholia/status", { cache: "no-store" })
       .then(function (r) { return r.json(); })
-      .then(function (s) { overlay(s.errors); return s; });
+      .then(function (s) { overlay(s.errors, s.internal); return s; });
   }
 
   var loaded = null;

@@ -142,16 +142,20 @@ pub fn shared() -> Option<PathBuf> {
 
 /// Drives a `scholia serve` over raw HTTP/1.1, for the serve tests and the benchmark.
 pub mod server {
+    use std::ffi::OsStr;
     use std::io::{BufRead, BufReader, Read, Write};
     use std::net::TcpStream;
     use std::path::Path;
-    use std::process::{Child, Command, Stdio};
-    use std::time::Duration;
+    use std::process::{Child, Command, ExitStatus, Stdio};
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
 
     /// A running `scholia serve`, stopped when dropped.
     pub struct Server {
         child: Child,
         pub address: String,
+        /// Everything the server wrote to stderr so far.
+        stderr: Arc<Mutex<String>>,
     }
 
     impl Drop for Server {
@@ -161,14 +165,59 @@ pub mod server {
         }
     }
 
+    impl Server {
+        /// What the server printed to stderr so far (diagnostics, internal errors).
+        pub fn stderr(&self) -> String {
+            self.stderr.lock().unwrap().clone()
+        }
+
+        /// Sends SIGINT, as Ctrl-C in a terminal does.
+        pub fn interrupt(&self) {
+            let status = Command::new("kill")
+                .args(["-INT", &self.child.id().to_string()])
+                .status()
+                .expect("kill runs");
+            assert!(status.success(), "kill -INT failed");
+        }
+
+        /// Waits up to `within` for the server to exit; `None` if it is still running.
+        pub fn wait_exit(&mut self, within: Duration) -> Option<ExitStatus> {
+            let deadline = Instant::now() + within;
+            while Instant::now() < deadline {
+                if let Some(status) = self.child.try_wait().unwrap() {
+                    return Some(status);
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            None
+        }
+    }
+
     pub fn start(root: &Path) -> Server {
+        start_with(root, &[])
+    }
+
+    /// Starts `scholia serve` on a free loopback port with extra environment variables.
+    pub fn start_with(root: &Path, env: &[(&str, &OsStr)]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_scholia"))
             .args(["serve", "--port", "0", "--root"])
             .arg(root)
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap();
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let errors = child.stderr.take().unwrap();
+        let sink = Arc::clone(&stderr);
+        // Keep draining stderr so the server never blocks on a full pipe.
+        std::thread::spawn(move || {
+            for line in BufReader::new(errors).lines().map_while(Result::ok) {
+                let mut text = sink.lock().unwrap();
+                text.push_str(&line);
+                text.push('\n');
+            }
+        });
         let stdout = child.stdout.take().unwrap();
         let mut lines = BufReader::new(stdout).lines();
         let address = loop {
@@ -182,28 +231,42 @@ pub mod server {
         };
         // Keep draining stdout so the server never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
-        Server { child, address }
+        Server {
+            child,
+            address,
+            stderr,
+        }
     }
 
     /// A GET over a raw connection; returns (status, body).
     pub fn get(address: &str, path: &str) -> (u16, String) {
-        let mut stream = TcpStream::connect(address).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(20)))
-            .unwrap();
-        write!(
-            stream,
-            "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap();
-        let status = response[9..12].parse().unwrap();
+        let (status, response) = request(
+            address,
+            &format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"),
+        );
         let body = response
             .split_once("\r\n\r\n")
             .map_or("", |(_, b)| b)
             .to_owned();
         (status, body)
+    }
+
+    /// Sends `raw` as is and reads the response to its end; returns (status, the whole
+    /// response: head and body).
+    pub fn request(address: &str, raw: &str) -> (u16, String) {
+        let mut stream = TcpStream::connect(address).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        stream.write_all(raw.as_bytes()).unwrap();
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).unwrap();
+        let response = String::from_utf8_lossy(&response).into_owned();
+        let status = response
+            .get(9..12)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("not an HTTP response: {response:?}"));
+        (status, response)
     }
 
     /// Opens the change stream; returns a reader positioned after the headers.
