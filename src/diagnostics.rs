@@ -36,7 +36,9 @@ impl SourceFile {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
         let before = &self.text[..offset];
         let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        // A byte-order mark opens some files; editors do not count it as a column.
+        let bom = if before.starts_with('\u{FEFF}') { 3 } else { 0 };
+        let line_start = before.rfind('\n').map_or(bom, |i| i + 1);
         (line, before[line_start..].chars().count() + 1)
     }
 }
