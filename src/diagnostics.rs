@@ -52,6 +52,11 @@ impl SourceFile {
             .take(line.checked_sub(1)?)
             .map(str::len)
             .sum();
+        // As in `line_col`: a leading byte-order mark is no column.
+        let start = match start {
+            0 if self.text.starts_with('\u{FEFF}') => 3,
+            start => start,
+        };
         let rest = self.text.get(start..)?;
         let within = rest.char_indices().nth(column.checked_sub(1)?)?.0;
         Some(start + within)

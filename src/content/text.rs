@@ -164,6 +164,15 @@ mod tests {
     }
 
     #[test]
+    fn a_bom_is_no_column_of_the_first_line() {
+        let file = decoded(b"\xEF\xBB\xBFab\ncd").unwrap();
+        assert_eq!(file.line_col(4), (1, 2));
+        assert_eq!(file.offset_of(1, 2), Some(4));
+        assert_eq!(file.line_col(7), (2, 2));
+        assert_eq!(file.offset_of(2, 2), Some(7));
+    }
+
+    #[test]
     fn a_bad_byte_is_reported_at_its_line_and_column() {
         let d = decoded(b"one\ntw\xE9o\n").unwrap_err();
         assert_eq!(d.code, "E0500");
