@@ -7,6 +7,8 @@
 //! site::index     Site               → SiteIndex   (passages anchored, ids checked)
 //!                 ← `check` stops here
 //! render::render  SiteIndex + Theme  → files       (marks woven, templates filled)
+//! content::copy_beside  Site + files → more files  (what sits beside each reading)
+//! links::check    SiteIndex + files  → ok          (each relative link finds its file)
 //! output::write   files              → public/     (written aside, swapped in)
 //! ```
 //!

@@ -244,25 +244,11 @@ fn a_link_to_a_missing_file_beside_the_reading_is_an_error_at_its_place() {
     );
 }
 
+/// tests/fixtures/valid/readings-named-like-site-pages: readings called `glossary`,
+/// `sources` and `index`, beside the site's own glossary.
 #[test]
 fn readings_named_like_the_sites_own_pages_keep_their_own_addresses() {
-    let dir = site("Rome and Carthage. See [the glossary reading](../glossary/).\n");
-    let root = dir.path();
-    for slug in ["glossary", "sources", "index"] {
-        let folder = root.join("content").join(slug);
-        fs::create_dir(&folder).unwrap();
-        fs::write(
-            folder.join("index.md"),
-            format!("---\ntitle: The {slug} reading\n---\n\nText.\n"),
-        )
-        .unwrap();
-    }
-    fs::write(
-        root.join("content/glossary.yaml"),
-        "glosses:\n  rome:\n    term: Rome\n    kind: place\n    text: A city.\n",
-    )
-    .unwrap();
-    let files = built(root);
+    let files = built(&common::fixture("valid/readings-named-like-site-pages"));
     let all = paths(&files);
     for path in [
         "index.html",
@@ -283,9 +269,12 @@ fn readings_named_like_the_sites_own_pages_keep_their_own_addresses() {
     assert!(home.contains("href=\"glossary.html\""), "{home}");
     let glossary = String::from_utf8(file(&files, "glossary.html").to_vec()).unwrap();
     assert!(
-        glossary.contains("A city."),
+        glossary.contains("Words."),
         "the site's glossary page is the glossary"
     );
+    let reading = String::from_utf8(file(&files, "sources/index.html").to_vec()).unwrap();
+    assert!(reading.contains("href=\"../glossary/\""), "{reading}");
+    assert!(reading.contains("href=\"../glossary.html\""), "{reading}");
 }
 
 #[test]
