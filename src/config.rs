@@ -36,7 +36,9 @@ impl SiteConfig {
 }
 
 pub fn parse(file: &Arc<SourceFile>) -> Result<SiteConfig, Diagnostic> {
-    let parsed = yaml::parse::<SiteConfig>(file, 0..file.text.len())?;
+    // A byte-order mark is no part of the YAML: skip it, keeping offsets in the file.
+    let start = crate::content::text::bom_len(&file.text);
+    let parsed = yaml::parse::<SiteConfig>(file, start..file.text.len())?;
     if let Some(url) = &parsed.value.base_url
         && !crate::site::is_web_address(&url.value)
     {

@@ -1,24 +1,36 @@
 //! Loading: find the site's files and parse each one.
 //!
-//! 1. `site.yaml` → [`SiteConfig`].
-//! 2. `content/glossary.yaml`, `content/sources.yaml` → shared [`AnnotationFile`]s.
-//! 3. Each `content/<slug>/index.md` (found with walkdir) → a [`Reading`]: front matter,
-//!    Markdown, and its `annotations.yaml` beside it.
+//! 1. Every path is seen through [`files::SiteFiles`]: a link that stays in the site is
+//!    followed, one that leaves it is an error. Every text file is decoded by
+//!    [`text::decode`]: UTF-8 (a leading byte-order mark is allowed), no control
+//!    characters.
+//! 2. `site.yaml` → [`SiteConfig`].
+//! 3. `content/`: `glossary.yaml` and `sources.yaml` → shared [`AnnotationFile`]s; each
+//!    folder with an `index.md` → a [`Reading`]: front matter, Markdown, its
+//!    `annotations.yaml`, and the other files beside it, to be published next to its page.
+//!    Anything else in `content/` is not used, and a warning says what was expected.
+//! 4. `templates/` → the files that override the theme.
 //!
 //! Entry point: [`load`]. Every problem found is returned, not only the first.
+//! [`copy_beside`] turns the files beside the readings into files of the built site.
 
-use std::fs;
+mod files;
+pub mod text;
+
+use std::collections::HashSet;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use schemars::JsonSchema;
 use serde::Deserialize;
-use walkdir::WalkDir;
 
 use crate::annotations::model::AnnotationFile;
 use crate::config::{self, SiteConfig};
 use crate::diagnostics::{Diagnostic, Location, SourceFile};
+use crate::render::OutputFile;
 use crate::yaml::{self, Locator, Spanned};
+use files::{Kind, SiteFiles, nameless};
 
 /// Everything the user wrote, parsed, before anything is resolved.
 #[derive(Debug)]
@@ -31,6 +43,8 @@ pub struct Site {
     pub readings: Vec<Reading>,
     /// Template files from the site's `templates/`, by file name.
     pub templates: Vec<(String, Arc<SourceFile>)>,
+    /// Files and folders the site holds but does not use.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// One parsed annotation file.
@@ -52,6 +66,18 @@ pub struct Reading {
     pub body: std::ops::Range<usize>,
     /// `annotations.yaml`, if the reading has one.
     pub annotations: Option<Annotations>,
+    /// The other files in the reading's folder (images, PDFs …), published beside its page.
+    pub beside: Vec<BesideFile>,
+}
+
+/// A file in a reading's folder that the reading's page may link to.
+#[derive(Debug)]
+pub struct BesideFile {
+    /// Path inside the reading's folder, with `/` separators: `map.png`, `img/a.png`.
+    pub path: String,
+    /// Path from the site's root, for diagnostics.
+    pub source: PathBuf,
+    pub contents: Vec<u8>,
 }
 
 impl Reading {
@@ -94,96 +120,141 @@ pub struct Original {
     pub date: Option<Spanned<String>>,
 }
 
+/// The shared files `content/` may hold beside the readings' folders.
+const SHARED: [&str; 2] = ["glossary.yaml", "sources.yaml"];
+
+/// The longest slug: `public/<slug>/annotations.jsonld` must stay well under the
+/// 260-character paths some systems still limit a file to.
+const MAX_SLUG: usize = 100;
+
 /// Reads and parses every file of the site at `root`.
 pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
-    let mut problems = Vec::new();
-
-    let config = if root.join("site.yaml").is_file() {
-        read(root, Path::new("site.yaml"))
-            .and_then(|file| config::parse(&file))
-            .map_err(|d| problems.push(d))
-            .ok()
-    } else {
-        problems.push(
+    let files = SiteFiles::open(root).map_err(|e| {
+        vec![
             Diagnostic::error(
                 "E0002",
-                format!("there is no site.yaml in {}", root.display()),
+                format!("cannot open the site's folder {}: {e}", root.display()),
             )
             .help("run scholia in the site's folder, or name it with --root"),
-        );
-        None
+        ]
+    })?;
+    // Errors and warnings, in the order their files are met.
+    let mut problems = Vec::new();
+
+    let config = match files.kind(Path::new("site.yaml")) {
+        Ok(Kind::Missing) => {
+            problems.push(
+                Diagnostic::error(
+                    "E0002",
+                    format!("there is no site.yaml in {}", root.display()),
+                )
+                .help("run scholia in the site's folder, or name it with --root"),
+            );
+            None
+        }
+        Ok(_) => files
+            .read_text(Path::new("site.yaml"))
+            .and_then(|file| config::parse(&file))
+            .map_err(|d| problems.push(d))
+            .ok(),
+        Err(d) => {
+            problems.push(d);
+            None
+        }
     };
 
     let mut shared = Vec::new();
-    for name in ["content/glossary.yaml", "content/sources.yaml"] {
-        if root.join(name).is_file() {
-            match read(root, Path::new(name)).and_then(|f| parse_annotations(&f)) {
-                Ok(annotations) => shared.push(annotations),
-                Err(d) => problems.push(d),
+    let mut readings = Vec::new();
+    let content = Path::new("content");
+    match files.kind(content) {
+        Ok(Kind::Folder) => {
+            for name in files.list(content).unwrap_or_else(|d| {
+                problems.push(d);
+                Vec::new()
+            }) {
+                if is_editor_litter(&name) {
+                    continue;
+                }
+                let path = content.join(&name);
+                match files.kind(&path) {
+                    Ok(Kind::File) if SHARED.iter().any(|s| name == *s) => {
+                        match files.read_text(&path).and_then(|f| parse_annotations(&f)) {
+                            Ok(annotations) => shared.push(annotations),
+                            Err(d) => problems.push(d),
+                        }
+                    }
+                    Ok(Kind::Folder) => match files.kind(&path.join("index.md")) {
+                        Ok(Kind::File) => match load_reading(&files, &path, &name) {
+                            Ok((reading, mut found)) => {
+                                readings.push(reading);
+                                problems.append(&mut found);
+                            }
+                            Err(mut ds) => problems.append(&mut ds),
+                        },
+                        Ok(_) => problems.push(not_a_reading(&files, &path)),
+                        Err(d) => problems.push(d),
+                    },
+                    Ok(Kind::Missing) => {}
+                    Ok(Kind::File | Kind::Other) => problems.push(unused_in_content(&path, &name)),
+                    Err(d) => problems.push(d),
+                }
             }
         }
-    }
-
-    let mut readings = Vec::new();
-    let content = root.join("content");
-    if config.is_some() && !content.is_dir() {
-        problems.push(
+        Ok(kind) if config.is_some() => problems.push(
             Diagnostic::error(
                 "E0002",
-                format!("no content folder at {}", content.display()),
+                if kind == Kind::Missing {
+                    format!("no content folder at {}", root.join(content).display())
+                } else {
+                    format!("{} is not a folder", root.join(content).display())
+                },
             )
             .help("put each reading in content/<slug>/index.md"),
-        );
+        ),
+        Ok(_) => {}
+        Err(d) => problems.push(d),
     }
-    for entry in WalkDir::new(&content)
-        .min_depth(2)
-        .max_depth(2)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_name() == "index.md")
-    {
-        match load_reading(root, entry.path()) {
-            Ok(reading) => readings.push(reading),
-            Err(mut ds) => problems.append(&mut ds),
-        }
-    }
-    if config.is_some() && content.is_dir() && readings.is_empty() && problems.is_empty() {
+    if config.is_some() && readings.is_empty() && !problems.iter().any(Diagnostic::is_error) {
         problems.push(
             Diagnostic::error("E0002", "the site has no readings")
                 .help("put each reading in content/<slug>/index.md"),
         );
     }
 
-    let templates = load_templates(root, &mut problems);
+    let templates = load_templates(&files, &mut problems);
 
     match config {
-        Some(config) if problems.is_empty() => Ok(Site {
+        Some(config) if !problems.iter().any(Diagnostic::is_error) => Ok(Site {
             root: root.to_path_buf(),
             config,
             shared,
             readings,
             templates,
+            warnings: problems,
         }),
         _ => Err(problems),
     }
 }
 
-fn load_reading(root: &Path, index: &Path) -> Result<Reading, Vec<Diagnostic>> {
-    let dir = index.parent().expect("index.md has a folder");
-    let slug = dir
-        .file_name()
-        .and_then(|s| s.to_str())
-        .unwrap_or_default()
-        .to_owned();
-    let relative = index.strip_prefix(root).unwrap_or(index);
-    let source = read(root, relative).map_err(|d| vec![d])?;
+/// Reads one reading's folder: its text, its annotations and the files beside them.
+/// Returns the reading and the warnings its folder raised, or its errors.
+fn load_reading(
+    files: &SiteFiles,
+    dir: &Path,
+    name: &OsStr,
+) -> Result<(Reading, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let index = dir.join("index.md");
+    let source = files.read_text(&index).map_err(|d| vec![d])?;
     let mut problems = Vec::new();
-    if !is_valid_slug(&slug) {
+    let slug = name.to_string_lossy().into_owned();
+    if let Some(why) = slug_problem(name) {
         problems.push(
             Diagnostic::error("E0003", format!("`{slug}` cannot be a reading's address"))
                 .at(Location::start_of(&source), "this reading's folder")
-                .help("name the folder with lowercase letters, digits and `-` only"),
+                .help(why)
+                .help(format!(
+                    "name the folder with lowercase letters a-z, digits and `-`, starting with a letter or digit, at most {MAX_SLUG} characters: it becomes the page's address, <slug>/index.html"
+                )),
         );
     }
     let (meta, body) = match parse_front_matter(&source) {
@@ -193,28 +264,302 @@ fn load_reading(root: &Path, index: &Path) -> Result<Reading, Vec<Diagnostic>> {
             (None, 0..0)
         }
     };
-    let annotations_path = relative.with_file_name("annotations.yaml");
-    let annotations = if root.join(&annotations_path).is_file() {
-        match read(root, &annotations_path).and_then(|f| parse_annotations(&f)) {
+    let annotations_path = dir.join("annotations.yaml");
+    let annotations = match files.kind(&annotations_path) {
+        Ok(Kind::Missing) => None,
+        Ok(_) => match files
+            .read_text(&annotations_path)
+            .and_then(|f| parse_annotations(&f))
+        {
             Ok(a) => Some(a),
             Err(d) => {
                 problems.push(d);
                 None
             }
+        },
+        Err(d) => {
+            problems.push(d);
+            None
         }
-    } else {
-        None
     };
+    let mut beside = Vec::new();
+    let mut walked: HashSet<PathBuf> = files.real_path(dir).into_iter().collect();
+    collect_beside(files, dir, "", &mut walked, &mut beside, &mut problems);
     match meta {
-        Some(meta) if problems.is_empty() => Ok(Reading {
-            slug,
-            meta,
-            source,
-            body,
-            annotations,
-        }),
+        Some(meta) if !problems.iter().any(Diagnostic::is_error) => Ok((
+            Reading {
+                slug,
+                meta,
+                source,
+                body,
+                annotations,
+                beside,
+            },
+            problems,
+        )),
         _ => Err(problems),
     }
+}
+
+/// Gathers the files in a reading's folder (and its subfolders) other than its text and
+/// annotations. `within` is the path inside the reading's folder, `""` at its top.
+fn collect_beside(
+    files: &SiteFiles,
+    folder: &Path,
+    within: &str,
+    walked: &mut HashSet<PathBuf>,
+    beside: &mut Vec<BesideFile>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let names = match files.list(folder) {
+        Ok(names) => names,
+        Err(d) => return problems.push(d),
+    };
+    let top = within.is_empty();
+    for name in names {
+        if is_editor_litter(&name) || (top && (name == "index.md" || name == "annotations.yaml")) {
+            continue;
+        }
+        let path = folder.join(&name);
+        let Some(name) = name.to_str() else {
+            problems.push(
+                Diagnostic::error(
+                    "E0506",
+                    format!("the name of {} is not valid Unicode", path.display()),
+                )
+                .at(nameless(&path), "this name cannot be part of an address")
+                .help("rename it using letters, digits, `-`, `_` and `.`"),
+            );
+            continue;
+        };
+        let inner = if top {
+            name.to_owned()
+        } else {
+            format!("{within}/{name}")
+        };
+        match files.kind(&path) {
+            Ok(Kind::File) if top && looks_like_a_source(name) => {
+                problems.push(not_read_beside(&path, name));
+            }
+            Ok(Kind::File) => match files.read_bytes(&path) {
+                Ok(contents) => beside.push(BesideFile {
+                    path: inner,
+                    source: path,
+                    contents,
+                }),
+                Err(d) => problems.push(d),
+            },
+            Ok(Kind::Folder) => {
+                // A link back to a folder already walked would be walked forever.
+                let first_visit = files.real_path(&path).is_some_and(|r| walked.insert(r));
+                let nested = matches!(files.kind(&path.join("index.md")), Ok(Kind::File));
+                match first_visit {
+                    true if nested => problems.push(nested_reading(folder, &path)),
+                    true => collect_beside(files, &path, &inner, walked, beside, problems),
+                    false => problems.push(
+                        Diagnostic::error(
+                            "E0503",
+                            format!("{} leads back to a folder already read", path.display()),
+                        )
+                        .at(nameless(&path), "this link leads in a circle")
+                        .help("point the link at a folder that does not hold it, or delete it"),
+                    ),
+                }
+            }
+            Ok(Kind::Missing | Kind::Other) => {}
+            Err(d) => problems.push(d),
+        }
+    }
+}
+
+/// The files beside each reading, as files of the built site next to its page. One
+/// whose name is taken by a file scholia writes (`text.txt`, say) is an error.
+pub fn copy_beside(site: &Site, built: &[OutputFile]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let taken: HashSet<&str> = built.iter().map(|f| f.path.as_str()).collect();
+    let mut copies = Vec::new();
+    let mut problems = Vec::new();
+    for reading in &site.readings {
+        for file in &reading.beside {
+            let path = format!("{}/{}", reading.slug, file.path);
+            if taken.contains(path.as_str()) {
+                problems.push(
+                    Diagnostic::error(
+                        "E0505",
+                        format!(
+                            "{} has the name of a file scholia writes: {path}",
+                            file.source.display()
+                        ),
+                    )
+                    .at(nameless(&file.source), "this file would be overwritten")
+                    .help(format!(
+                        "rename it; beside a reading, scholia writes {}",
+                        built
+                            .iter()
+                            .filter_map(|f| f.path.strip_prefix(&format!("{}/", reading.slug)))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                );
+            } else {
+                copies.push(OutputFile {
+                    path,
+                    contents: file.contents.clone(),
+                });
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(copies)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Files an editor leaves beside the ones it saves: hidden files, backups, autosaves.
+/// Never published, never warned about: they come and go as the author types.
+fn is_editor_litter(name: &OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.starts_with('.') || name.ends_with('~') || (name.starts_with('#') && name.ends_with('#'))
+}
+
+/// A file named like one scholia reads (`index.markdown`, `annotations.yml`), which it
+/// does not read under that name.
+fn looks_like_a_source(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    let (stem, extension) = lower.split_once('.').unwrap_or((&lower, ""));
+    let textual = [
+        "", "md", "markdown", "mdown", "mkd", "mkdn", "txt", "yaml", "yml", "json", "jsonld",
+        "html", "htm",
+    ];
+    ["index", "annotations", "glossary", "sources"].contains(&stem) && textual.contains(&extension)
+}
+
+/// What a file named like `name` was probably meant to be.
+fn meant(name: &str) -> &'static str {
+    let lower = name.to_lowercase();
+    if lower.starts_with("index") {
+        "index.md"
+    } else if lower.starts_with("annotations") {
+        "annotations.yaml"
+    } else if lower.starts_with("glossary") {
+        "content/glossary.yaml"
+    } else {
+        "content/sources.yaml"
+    }
+}
+
+fn not_read_beside(path: &Path, name: &str) -> Diagnostic {
+    let meant = meant(name);
+    let help = match meant {
+        "index.md" if name.to_lowercase().ends_with(".html") => {
+            "scholia writes the page index.html from index.md; rename or delete this file".into()
+        }
+        "index.md" | "annotations.yaml" => format!(
+            "scholia reads a reading's {meant} under this exact name only; rename the file, or delete it"
+        ),
+        _ => format!("shared glosses and sources are read from {meant} only, for every reading"),
+    };
+    Diagnostic::warning(
+        "W0503",
+        format!("{} is neither read nor published", path.display()),
+    )
+    .at(nameless(path), format!("expected {meant}"))
+    .help(help)
+}
+
+fn nested_reading(parent: &Path, path: &Path) -> Diagnostic {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    Diagnostic::warning(
+        "W0502",
+        format!(
+            "{} is a reading inside the reading {}: it is not built",
+            path.display(),
+            parent.display()
+        ),
+    )
+    .at(nameless(&path.join("index.md")), "a reading inside another")
+    .help(format!(
+        "readings sit directly under content/: move it to content/{name}/"
+    ))
+}
+
+/// A folder in `content/` without an `index.md`: say what it lacks.
+fn not_a_reading(files: &SiteFiles, dir: &Path) -> Diagnostic {
+    let names: Vec<String> = files
+        .list(dir)
+        .unwrap_or_default()
+        .iter()
+        .map(|n| n.to_string_lossy().into_owned())
+        .collect();
+    let mut d = Diagnostic::warning(
+        "W0500",
+        format!("{}/ is not a reading: it has no index.md", dir.display()),
+    );
+    let misnamed = names
+        .iter()
+        .find(|n| n.to_lowercase().starts_with("index") && looks_like_a_source(n));
+    if let Some(misnamed) = misnamed {
+        d = d
+            .at(nameless(&dir.join(misnamed)), "expected index.md")
+            .help(format!(
+                "rename {misnamed} to index.md: scholia reads a reading's text under that name only"
+            ));
+    }
+    let orphan = misnamed.is_none() && names.iter().any(|n| n == "annotations.yaml");
+    if orphan {
+        d = d
+            .at(
+                nameless(&dir.join("annotations.yaml")),
+                "annotations without a text",
+            )
+            .help(format!(
+                "add the text they annotate as {}",
+                dir.join("index.md").display()
+            ));
+    }
+    let nested: Vec<&String> = names
+        .iter()
+        .filter(|n| matches!(files.kind(&dir.join(n).join("index.md")), Ok(Kind::File)))
+        .collect();
+    for n in &nested {
+        d = d.help(format!(
+            "readings sit directly under content/: move {} to content/{n}/",
+            dir.join(n).display()
+        ));
+    }
+    if misnamed.is_none() && !orphan && nested.is_empty() {
+        d = d.help("a reading is a folder content/<slug>/ with an index.md; files a reading links to go in its folder, beside its index.md");
+    }
+    d
+}
+
+/// A file directly in `content/` that is not a shared file.
+fn unused_in_content(path: &Path, name: &OsStr) -> Diagnostic {
+    let name = name.to_string_lossy();
+    let (label, help) = if name == "index.md" {
+        (
+            "expected in a reading's folder",
+            "each reading has its own folder: move it to content/<slug>/index.md".to_owned(),
+        )
+    } else if name == "annotations.yaml" {
+        (
+            "expected in a reading's folder",
+            "a reading's annotations sit beside its text: content/<slug>/annotations.yaml".into(),
+        )
+    } else if looks_like_a_source(&name) {
+        (
+            "not a name scholia reads",
+            format!("scholia reads {} under this exact name only", meant(&name)),
+        )
+    } else {
+        (
+            "not used",
+            "content/ holds the readings' folders and the shared glossary.yaml and sources.yaml; to publish a file, put it in the folder of the reading that links to it".into(),
+        )
+    };
+    Diagnostic::warning("W0501", format!("{} is not used", path.display()))
+        .at(nameless(path), label)
+        .help(help)
 }
 
 /// Splits `---`-fenced YAML front matter from the Markdown and parses it.
@@ -230,8 +575,9 @@ fn parse_front_matter(
             )
             .help("start index.md with `---`, a line `title: …`, and `---` again")
     };
+    let start = text::bom_len(text);
     let first_line_end = text.find('\n').ok_or_else(missing)?;
-    if text[..first_line_end].trim_end() != "---" {
+    if text[start..first_line_end].trim_end() != "---" {
         return Err(missing());
     }
     let yaml_start = first_line_end + 1;
@@ -244,63 +590,104 @@ fn parse_front_matter(
         offset += line.len();
     }
     Err(Diagnostic::error("E0004", "the front matter is not closed")
-        .at(Location::new(source, 0..3), "opened here")
+        .at(Location::new(source, start..start + 3), "opened here")
         .help("end the front matter with a line `---` before the text"))
 }
 
 fn parse_annotations(file: &Arc<SourceFile>) -> Result<Annotations, Diagnostic> {
-    let parsed = yaml::parse::<AnnotationFile>(file, 0..file.text.len())?;
+    let parsed = yaml::parse::<AnnotationFile>(file, text::bom_len(&file.text)..file.text.len())?;
     Ok(Annotations {
         locator: parsed.locator(),
         file: parsed.value,
     })
 }
 
-fn load_templates(root: &Path, problems: &mut Vec<Diagnostic>) -> Vec<(String, Arc<SourceFile>)> {
-    let dir = root.join("templates");
+/// The site's `templates/`: each file overrides the theme's file of the same name.
+fn load_templates(
+    files: &SiteFiles,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<(String, Arc<SourceFile>)> {
+    let dir = Path::new("templates");
     let mut templates = Vec::new();
-    if !dir.is_dir() {
-        return templates;
+    match files.kind(dir) {
+        Ok(Kind::Folder) => {}
+        Ok(_) => return templates,
+        Err(d) => {
+            problems.push(d);
+            return templates;
+        }
     }
-    for entry in WalkDir::new(&dir)
-        .min_depth(1)
-        .max_depth(1)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-    {
-        let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
-        match read(root, relative) {
-            Ok(file) => templates.push((entry.file_name().to_string_lossy().into_owned(), file)),
+    let names = files.list(dir).unwrap_or_else(|d| {
+        problems.push(d);
+        Vec::new()
+    });
+    for name in names {
+        if is_editor_litter(&name) {
+            continue;
+        }
+        let path = dir.join(&name);
+        match files.kind(&path) {
+            Ok(Kind::File) => match files.read_text(&path) {
+                // Templates are never written back, so the byte-order mark can go: Tera
+                // would copy it into the middle of a page.
+                Ok(file) => templates.push((
+                    name.to_string_lossy().into_owned(),
+                    match text::bom_len(&file.text) {
+                        0 => file,
+                        n => SourceFile::new(&path, &file.text[n..]),
+                    },
+                )),
+                Err(d) => problems.push(d),
+            },
+            Ok(Kind::Folder) => problems.push(
+                Diagnostic::warning("W0504", format!("{} is not used", path.display()))
+                    .at(nameless(&path), "a folder in templates/")
+                    .help("the theme's files sit directly in templates/: move the files you override there"),
+            ),
+            Ok(Kind::Missing | Kind::Other) => {}
             Err(d) => problems.push(d),
         }
     }
     templates
 }
 
-/// Reads a file of the site; `relative` is what diagnostics show.
-fn read(root: &Path, relative: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
-    fs::read_to_string(root.join(relative))
-        .map(|text| SourceFile::new(relative, text))
-        .map_err(|e| {
-            Diagnostic::error(
-                "E0002",
-                format!("cannot read {}: {}", relative.display(), io_reason(&e)),
-            )
-        })
-}
-
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::InvalidData => "it is not UTF-8 text".into(),
-        _ => e.to_string(),
+/// Why a folder name cannot be a slug, if it cannot.
+///
+/// A slug is at most [`MAX_SLUG`] of `a-z`, `0-9` and `-`, starting with a letter or a
+/// digit. It is then safe as it is in every address, on every file system, and never
+/// names a file the site writes at its top (`index.html`, `glossary.html`, `style.css`
+/// …: each holds a `.`, which a slug cannot).
+fn slug_problem(name: &OsStr) -> Option<String> {
+    let Some(name) = name.to_str() else {
+        return Some("the name is not valid Unicode".into());
+    };
+    let length = name.chars().count();
+    if name.is_empty() {
+        Some("the name is empty".into())
+    } else if length > MAX_SLUG {
+        Some(format!("the name is {length} characters long"))
+    } else if name.starts_with('-') {
+        Some("the name starts with `-`".into())
+    } else {
+        let odd: Vec<String> = name
+            .chars()
+            .filter(|&c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
+            .map(|c| match c {
+                ' ' => "a space".to_owned(),
+                c if c.is_uppercase() => "capital letters".to_owned(),
+                c if c.is_control() || c.is_whitespace() => format!("U+{:04X}", u32::from(c)),
+                c => format!("`{c}`"),
+            })
+            .fold(Vec::new(), |mut seen, c| {
+                if !seen.contains(&c) {
+                    seen.push(c);
+                }
+                seen
+            });
+        (!odd.is_empty()).then(|| format!("the name holds {}", odd.join(", ")))
     }
 }
 
 pub fn is_valid_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    slug_problem(OsStr::new(s)).is_none()
 }

@@ -36,7 +36,9 @@ impl SourceFile {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
         let before = &self.text[..offset];
         let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        // A byte-order mark opens some files; editors do not count it as a column.
+        let bom = if before.starts_with('\u{FEFF}') { 3 } else { 0 };
+        let line_start = before.rfind('\n').map_or(bom, |i| i + 1);
         (line, before[line_start..].chars().count() + 1)
     }
 }
@@ -50,6 +52,11 @@ impl SourceFile {
             .take(line.checked_sub(1)?)
             .map(str::len)
             .sum();
+        // As in `line_col`: a leading byte-order mark is no column.
+        let start = match start {
+            0 if self.text.starts_with('\u{FEFF}') => 3,
+            start => start,
+        };
         let rest = self.text.get(start..)?;
         let within = rest.char_indices().nth(column.checked_sub(1)?)?.0;
         Some(start + within)

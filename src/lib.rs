@@ -7,6 +7,8 @@
 //! site::index     Site               → SiteIndex   (passages anchored, ids checked)
 //!                 ← `check` stops here
 //! render::render  SiteIndex + Theme  → files       (marks woven, templates filled)
+//! content::copy_beside  Site + files → more files  (what sits beside each reading)
+//! links::check    SiteIndex + files  → ok          (each relative link finds its file)
 //! output::write   files              → public/     (written aside, swapped in)
 //! ```
 //!
@@ -25,6 +27,7 @@ pub mod diagnostics;
 pub mod export;
 pub mod fix;
 pub mod init;
+pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod render;
@@ -65,7 +68,14 @@ pub fn render_site(root: &Path) -> Result<(Vec<render::OutputFile>, Report), Fai
     let mut files = render::render(&index, &theme).map_err(classify)?;
     files.extend(export::export(&index));
     files.extend(sitemap::sitemap(site.config.base_url(), &files));
-    let mut warnings = index.warnings;
+    let beside = content::copy_beside(&site, &files).map_err(Failure::Input)?;
+    files.extend(beside);
+    let broken = links::check(&index, &files);
+    if !broken.is_empty() {
+        return Err(Failure::Input(broken));
+    }
+    let mut warnings = site.warnings.clone();
+    warnings.extend(index.warnings);
     warnings.extend(theme.warnings);
     let report = Report {
         readings: site.readings.len(),

@@ -203,6 +203,33 @@ impl Document {
         }
     }
 
+    /// The destination of every Markdown link and image in the text, with the byte range
+    /// of the link or image in the Markdown. Autolinks and e-mail links are left out:
+    /// they are absolute by their syntax.
+    pub fn links(&self) -> Vec<(String, Range<usize>)> {
+        use pulldown_cmark::LinkType;
+        self.events
+            .iter()
+            .filter_map(|(event, range)| match event {
+                Event::Start(
+                    Tag::Link {
+                        link_type,
+                        dest_url,
+                        ..
+                    }
+                    | Tag::Image {
+                        link_type,
+                        dest_url,
+                        ..
+                    },
+                ) if !matches!(link_type, LinkType::Autolink | LinkType::Email) => {
+                    Some((dest_url.to_string(), range.clone()))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The block that holds a byte of the reading text.
     pub fn block_at(&self, text_offset: usize) -> Option<usize> {
         // Blocks nest (a paragraph inside a list item); the innermost one that holds the

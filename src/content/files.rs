@@ -1,0 +1,166 @@
+//! The site's folder, seen through one symlink rule: a link inside the site that
+//! resolves inside the site is followed; one that leaves the site is an error naming
+//! the link, and what it points at is never read.
+//!
+//! 1. [`SiteFiles::open`] resolves the site's root once.
+//! 2. [`SiteFiles::kind`] tells what a path of the site is, after resolving every link
+//!    on the way to it, and checks that it stays in the site.
+//! 3. [`SiteFiles::read_text`] and [`SiteFiles::read_bytes`] read only what `kind`
+//!    allowed; [`SiteFiles::list`] names a folder's entries in order.
+//!
+//! Paths are relative to the site's root: that is how diagnostics show them.
+
+use std::ffi::OsString;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::diagnostics::{Diagnostic, Location, SourceFile};
+
+/// What a path of the site is, once its links are followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    File,
+    Folder,
+    Missing,
+    /// A socket, a device: nothing scholia reads.
+    Other,
+}
+
+/// The site's folder.
+pub struct SiteFiles {
+    root: PathBuf,
+    /// The root with every link resolved: what "inside the site" is measured against.
+    real_root: PathBuf,
+}
+
+impl SiteFiles {
+    pub fn open(root: &Path) -> io::Result<SiteFiles> {
+        Ok(SiteFiles {
+            root: root.to_path_buf(),
+            real_root: fs::canonicalize(root)?,
+        })
+    }
+
+    /// What `relative` is. A link that leaves the site, or leads nowhere, is an error
+    /// naming the link.
+    pub fn kind(&self, relative: &Path) -> Result<Kind, Diagnostic> {
+        let full = self.root.join(relative);
+        let meta = match fs::symlink_metadata(&full) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Kind::Missing),
+            Err(e) => return Err(unreadable(relative, &e)),
+        };
+        let real = match fs::canonicalize(&full) {
+            Ok(real) => real,
+            Err(_) if meta.is_symlink() => return Err(self.dangling(relative, &full)),
+            Err(e) => return Err(unreadable(relative, &e)),
+        };
+        if !real.starts_with(&self.real_root) {
+            return Err(self.outside(relative, &full, &real));
+        }
+        let meta = fs::metadata(&real).map_err(|e| unreadable(relative, &e))?;
+        Ok(if meta.is_file() {
+            Kind::File
+        } else if meta.is_dir() {
+            Kind::Folder
+        } else {
+            Kind::Other
+        })
+    }
+
+    /// Where `relative` really is, for telling a folder already walked (a link loop).
+    pub fn real_path(&self, relative: &Path) -> Option<PathBuf> {
+        fs::canonicalize(self.root.join(relative)).ok()
+    }
+
+    /// The entries of a folder that [`kind`](Self::kind) allowed, sorted by name.
+    pub fn list(&self, relative: &Path) -> Result<Vec<OsString>, Diagnostic> {
+        let entries =
+            fs::read_dir(self.root.join(relative)).map_err(|e| unreadable(relative, &e))?;
+        let mut names = Vec::new();
+        for entry in entries {
+            names.push(entry.map_err(|e| unreadable(relative, &e))?.file_name());
+        }
+        names.sort();
+        Ok(names)
+    }
+
+    /// Reads a text file of the site, checked to be UTF-8 without control characters.
+    pub fn read_text(&self, relative: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
+        self.read_bytes(relative)
+            .and_then(|bytes| super::text::decode(relative, bytes))
+    }
+
+    /// Reads a file of the site as it is, after checking where it leads.
+    pub fn read_bytes(&self, relative: &Path) -> Result<Vec<u8>, Diagnostic> {
+        match self.kind(relative)? {
+            Kind::File => {}
+            Kind::Missing => {
+                return Err(Diagnostic::error(
+                    "E0002",
+                    format!("cannot read {}: no such file", relative.display()),
+                ));
+            }
+            Kind::Folder | Kind::Other => {
+                return Err(Diagnostic::error(
+                    "E0002",
+                    format!("cannot read {}: it is not a file", relative.display()),
+                ));
+            }
+        }
+        fs::read(self.root.join(relative)).map_err(|e| unreadable(relative, &e))
+    }
+
+    fn outside(&self, relative: &Path, full: &Path, real: &Path) -> Diagnostic {
+        // Name the link as written; where it points is shown, never what it holds.
+        let target = fs::read_link(full).unwrap_or_else(|_| real.to_path_buf());
+        Diagnostic::error(
+            "E0502",
+            format!(
+                "{} is a link to {}, outside the site",
+                relative.display(),
+                target.display()
+            ),
+        )
+        .at(nameless(relative), "this link leaves the site's folder")
+        .help("scholia follows links only when they lead to a file or folder inside the site")
+        .help("copy what it points at into the site, or link to a copy inside it")
+    }
+
+    fn dangling(&self, relative: &Path, full: &Path) -> Diagnostic {
+        let target = fs::read_link(full)
+            .map(|t| t.display().to_string())
+            .unwrap_or_default();
+        Diagnostic::error(
+            "E0503",
+            format!(
+                "{} is a link to {target}, which leads nowhere",
+                relative.display()
+            ),
+        )
+        .at(nameless(relative), "this link leads nowhere")
+        .help("point the link at an existing file inside the site, or delete it")
+    }
+}
+
+/// The start of a file whose text is not shown: a link, a binary file, a folder.
+pub fn nameless(relative: &Path) -> Location {
+    Location::start_of(&SourceFile::new(relative, ""))
+}
+
+fn unreadable(relative: &Path, e: &io::Error) -> Diagnostic {
+    Diagnostic::error(
+        "E0002",
+        format!("cannot read {}: {}", relative.display(), io_reason(e)),
+    )
+}
+
+fn io_reason(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "no such file".into(),
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
