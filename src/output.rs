@@ -69,8 +69,9 @@ pub enum Unowned {
         first: Vec<String>,
         total: usize,
     },
-    /// The manifest cannot be read as scholia writes it.
-    Damaged(String),
+    /// The folder cannot be checked: a manifest scholia cannot read, or a folder it
+    /// cannot list.
+    Unreadable(String),
 }
 
 impl Unowned {
@@ -91,7 +92,7 @@ impl Unowned {
                     format!("holds files scholia did not write: {list}")
                 }
             }
-            Unowned::Damaged(why) => format!("has a {MANIFEST} scholia cannot read ({why})"),
+            Unowned::Unreadable(why) => format!("cannot be checked: {why}"),
         }
     }
 }
@@ -160,7 +161,7 @@ impl WriteError {
                     Unowned::Unknown { .. } => d
                         .help("choose another --output, or an empty folder")
                         .help("a folder built by an older scholia has no manifest: check that it holds nothing of yours, delete it once, and build again"),
-                    Unowned::Damaged(_) => d.help("move what you need out of the folder and delete it, or choose another --output"),
+                    Unowned::Unreadable(_) => d.help("move what you need out of the folder and delete it, or choose another --output"),
                 }
             }
             WriteError::InSources { .. } => Diagnostic::error("E0402", message)
@@ -305,7 +306,12 @@ impl Target {
             }
             return Err(e);
         }
-        lock.still_held()?;
+        if let Err(e) = lock.still_held() {
+            if let Ok(ours) = owned(&staging) {
+                let _ = remove_owned(&staging, &ours);
+            }
+            return Err(e);
+        }
         if old.is_some() {
             fs::rename(&self.path, &retired).map_err(|e| {
                 if let Ok(ours) = owned(&staging) {
@@ -471,15 +477,14 @@ struct Owned {
 
 /// Checks that everything in `dir` is listed in its manifest (or that it is empty).
 fn owned(dir: &Path) -> Result<Owned, Unowned> {
-    let damaged = |e: io::Error| Unowned::Damaged(e.to_string());
+    let damaged = |why: String| Unowned::Unreadable(format!("its {MANIFEST} {why}"));
     let listed: Vec<String> = match fs::read(dir.join(MANIFEST)) {
         Ok(bytes) => {
-            let text =
-                String::from_utf8(bytes).map_err(|_| Unowned::Damaged("it is not UTF-8".into()))?;
-            parse_manifest(&text).map_err(Unowned::Damaged)?
+            let text = String::from_utf8(bytes).map_err(|_| damaged("is not UTF-8".into()))?;
+            parse_manifest(&text).map_err(|why| damaged(format!("is damaged ({why})")))?
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
-        Err(e) => return Err(damaged(e)),
+        Err(e) => return Err(damaged(format!("cannot be read ({e})"))),
     };
     let has_manifest = dir.join(MANIFEST).is_file();
     let files: BTreeSet<PathBuf> = listed.iter().map(PathBuf::from).collect();
@@ -496,7 +501,7 @@ fn owned(dir: &Path) -> Result<Owned, Unowned> {
         .follow_links(false)
         .sort_by_file_name();
     for entry in walk {
-        let entry = entry.map_err(|e| Unowned::Damaged(e.to_string()))?;
+        let entry = entry.map_err(|e| Unowned::Unreadable(e.to_string()))?;
         let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
         let kind = entry.file_type();
         if kind.is_dir() {

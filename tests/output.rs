@@ -77,6 +77,18 @@ fn build_refuses_a_website_folder_it_did_not_build_even_with_an_index_html() {
 }
 
 #[test]
+fn a_refusal_names_the_first_few_unknown_files_and_counts_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 1..=7 {
+        fs::write(dir.path().join(format!("note-{i}.txt")), "mine").unwrap();
+    }
+    let text = assert_refused(&build(&fixture("valid/minimal"), dir.path()), "E0401");
+    assert!(text.contains("note-1.txt, note-2.txt"), "{text}");
+    assert!(text.contains("and 2 more"), "{text}");
+    assert!(!text.contains("note-7.txt"), "{text}");
+}
+
+#[test]
 fn build_refuses_the_sites_templates_folder() {
     let site = copy_site(&fixture("valid/override"));
     let templates = site.path().join("templates");
