@@ -729,22 +729,38 @@ impl Seen {
     }
 }
 
-/// Breaks a stale lock without ever breaking a fresh one taken meanwhile: the lock is
-/// moved aside (atomic), and put back if it turns out not to be the one judged stale.
+/// Breaks a stale lock without ever breaking a fresh one taken meanwhile. Breakers take
+/// turns through a second lock (`…-lock.break`): under it, the lock is removed only if
+/// it still holds what was judged stale, and it cannot have changed since without being
+/// removed, which only a breaker does.
 fn break_stale(path: &Path, stale: &str) {
-    let aside = path.with_file_name(format!(
-        "{}.stale-{}",
-        path.file_name().unwrap_or_default().to_string_lossy(),
-        std::process::id()
+    let breaker = path.with_file_name(format!(
+        "{}.break",
+        path.file_name().unwrap_or_default().to_string_lossy()
     ));
-    if fs::rename(path, &aside).is_err() {
-        return; // another build broke it first
+    match fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&breaker)
+    {
+        Ok(mut file) => {
+            let _ = writeln!(file, "{}", std::process::id());
+        }
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            // Held for microseconds: one that stays was left by a build killed inside.
+            if Seen::read(&breaker).is_some_and(|seen| {
+                seen.age > Duration::from_secs(5) || seen.pid().is_some_and(process_is_gone)
+            }) {
+                let _ = fs::remove_file(&breaker);
+            }
+            return;
+        }
+        Err(_) => return,
     }
-    if fs::read_to_string(&aside).is_ok_and(|c| c != stale) {
-        // hard_link never replaces an existing file, unlike rename.
-        let _ = fs::hard_link(&aside, path);
+    if fs::read_to_string(path).is_ok_and(|c| c == stale) {
+        let _ = fs::remove_file(path);
     }
-    let _ = fs::remove_file(&aside);
+    let _ = fs::remove_file(&breaker);
 }
 
 /// Whether no process has this id; where that cannot be told, the lock's age decides.

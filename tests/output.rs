@@ -308,10 +308,8 @@ fn a_build_waits_for_a_live_lock_then_fails_naming_it() {
     assert!(lock.exists(), "another build's lock is not ours to remove");
 }
 
-#[test]
-fn a_lock_left_by_a_build_that_is_gone_is_recovered() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("public");
+/// The process id of a process that has ended.
+fn dead_pid() -> u32 {
     let mut gone = Command::new(env!("CARGO_BIN_EXE_scholia"))
         .arg("--version")
         .stdout(std::process::Stdio::null())
@@ -319,7 +317,19 @@ fn a_lock_left_by_a_build_that_is_gone_is_recovered() {
         .unwrap();
     let pid = gone.id();
     gone.wait().unwrap();
-    fs::write(lock_of(&out), format!("{pid}\n")).unwrap();
+    pid
+}
+
+fn half_written_copy(from: &Path, to: &Path) {
+    common::copy_tree(from, to);
+    let _ = fs::remove_file(to.join("reading/index.html"));
+}
+
+#[test]
+fn a_lock_left_by_a_build_that_is_gone_is_recovered() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    fs::write(lock_of(&out), format!("{}\n", dead_pid())).unwrap();
     assert_built(&build(&fixture("valid/minimal"), &out));
     assert_eq!(names(dir.path()), ["public"]);
 }
@@ -391,7 +401,13 @@ fn racing_builds_into_one_output_leave_one_complete_site() {
     assert_built(&build(&fixture("valid/minimal"), &fresh));
     let expected = files_under(&fresh);
     let out = dir.path().join("public");
-    for round in 0..3 {
+    let gone = dead_pid();
+    for round in 0..4 {
+        if round >= 2 {
+            // What a killed build leaves: its lock, and its staging folder half written.
+            fs::write(lock_of(&out), format!("{gone}\n")).unwrap();
+            half_written_copy(&fresh, &dir.path().join(".public.scholia-new"));
+        }
         let mut built = 0;
         let children: Vec<_> = (0..8)
             .map(|_| {
