@@ -223,7 +223,8 @@ impl Target {
                 });
             }
         }
-        let root = resolve(site_root)?;
+        // A root that cannot be resolved holds no site: loading it says so, better.
+        let root = resolve(site_root).unwrap_or_else(|_| site_root.to_path_buf());
         let sources = [
             (root.join("content"), "content/"),
             (root.join("templates"), "templates/"),

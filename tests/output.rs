@@ -172,21 +172,39 @@ fn build_refuses_an_output_below_a_file() {
 
 #[test]
 fn build_refuses_the_root_folder_and_the_home_folder() {
-    let home = tempfile::tempdir().unwrap();
-    let before = own_website(home.path());
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("you");
+    let before = own_website(&home);
     let run = |output: &Path| {
         Command::new(env!("CARGO_BIN_EXE_scholia"))
             .args(["build", "--output"])
             .arg(output)
             .current_dir(fixture("valid/minimal"))
-            .env("HOME", home.path())
-            .env("USERPROFILE", home.path())
+            .env("HOME", &home)
+            .env("USERPROFILE", &home)
             .output()
             .unwrap()
     };
-    assert_refused(&run(home.path()), "E0404");
+    assert!(assert_refused(&run(&home), "E0404").contains("is your home folder"));
+    assert!(assert_refused(&run(dir.path()), "E0404").contains("holds your home folder"));
     assert_refused(&run(Path::new("/")), "E0404");
-    assert_eq!(files_under(home.path()), before);
+    assert_eq!(files_under(&home), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_put_into_a_built_output_is_refused_and_never_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let photos = dir.path().join("photos");
+    fs::create_dir(&photos).unwrap();
+    fs::write(photos.join("me.jpg"), "mine").unwrap();
+    assert_built(&build(&fixture("valid/minimal"), &out));
+    std::os::unix::fs::symlink(&photos, out.join("photos")).unwrap();
+    let text = assert_refused(&build(&fixture("valid/minimal"), &out), "E0401");
+    assert!(text.contains("photos"), "{text}");
+    assert_eq!(fs::read_to_string(photos.join("me.jpg")).unwrap(), "mine");
+    assert!(out.join("photos").is_symlink());
 }
 
 #[test]
