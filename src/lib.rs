@@ -9,7 +9,7 @@
 //! render::render  SiteIndex + Theme  → files       (marks woven, templates filled)
 //! content::copy_beside  Site + files → more files  (what sits beside each reading)
 //! links::check    SiteIndex + files  → ok          (each relative link finds its file)
-//! output::write   files              → public/     (written aside, swapped in)
+//! output::write   files              → public/     (locked, written aside, swapped in)
 //! ```
 //!
 //! Entry points: [`build`] and [`check`]. Every problem in the user's input is a
@@ -115,11 +115,14 @@ pub fn check(root: &Path, options: Options) -> Result<Report, Failure> {
 
 /// Builds the site at `root` into `output`, replacing it only if everything succeeded.
 pub fn build(root: &Path, output: &Path, options: Options) -> Result<Report, Failure> {
+    let refused = |e: output::WriteError| match e.diagnostic() {
+        Some(diagnostic) => Failure::Input(vec![diagnostic]),
+        None => Failure::Internal(e.to_string()),
+    };
+    // An output that can never be written is said before the work of rendering.
+    let target = output::Target::resolve(output, root).map_err(refused)?;
     let (files, report) = render_site_with(root, options)?;
-    output::write(&files, output, root).map_err(|e| match e {
-        output::WriteError::Io(..) => Failure::Internal(e.to_string()),
-        _ => Failure::Input(vec![Diagnostic::error("E0401", e.to_string())]),
-    })?;
+    target.write(&files).map_err(refused)?;
     Ok(report)
 }
 

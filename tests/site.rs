@@ -49,6 +49,8 @@ fn a_fresh_build_reproduces_the_committed_public_folder_byte_for_byte() {
     let committed = files_under(&repo().join("public"));
     let names = |m: &BTreeMap<PathBuf, Vec<u8>>| m.keys().cloned().collect::<BTreeSet<_>>();
     assert_eq!(names(&fresh), names(&committed), "the same files");
+    // The manifest is compared as any file: it lists the same files in the same order.
+    assert!(committed.contains_key(Path::new(".scholia-manifest")));
     for (path, bytes) in &fresh {
         assert!(
             committed[path] == *bytes,
@@ -239,7 +241,11 @@ fn a_build_replaces_the_old_output_whole() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
     build_into(&fixture("valid/minimal"), &out);
+    // A page an earlier build wrote (its manifest lists it) that this build does not.
     fs::write(out.join("stale.html"), "old").unwrap();
+    let manifest = out.join(".scholia-manifest");
+    let listed = fs::read_to_string(&manifest).unwrap();
+    fs::write(&manifest, format!("{listed}stale.html\n")).unwrap();
     build_into(&fixture("valid/minimal"), &out);
     assert!(!out.join("stale.html").exists());
     assert!(out.join("reading/index.html").is_file());
