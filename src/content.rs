@@ -103,6 +103,15 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
             .and_then(|file| config::parse(&file))
             .map_err(|d| problems.push(d))
             .ok()
+    } else if root.join("site.yaml").exists() {
+        problems.push(
+            Diagnostic::error(
+                "E0002",
+                format!("site.yaml in {} is not a file", root.display()),
+            )
+            .help("site.yaml must be a file holding the site's title, description, language and editor; rename what is there"),
+        );
+        None
     } else {
         problems.push(
             Diagnostic::error(
@@ -116,7 +125,7 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
 
     let mut shared = Vec::new();
     for name in ["content/glossary.yaml", "content/sources.yaml"] {
-        if root.join(name).is_file() {
+        if root.join(name).exists() {
             match read(root, Path::new(name)).and_then(|f| parse_annotations(&f)) {
                 Ok(annotations) => shared.push(annotations),
                 Err(d) => problems.push(d),
@@ -194,7 +203,8 @@ fn load_reading(root: &Path, index: &Path) -> Result<Reading, Vec<Diagnostic>> {
         }
     };
     let annotations_path = relative.with_file_name("annotations.yaml");
-    let annotations = if root.join(&annotations_path).is_file() {
+    // A folder by that name is read, and refused as one, not skipped without a word.
+    let annotations = if root.join(&annotations_path).exists() {
         match read(root, &annotations_path).and_then(|f| parse_annotations(&f)) {
             Ok(a) => Some(a),
             Err(d) => {
@@ -281,6 +291,9 @@ fn load_templates(root: &Path, problems: &mut Vec<Diagnostic>) -> Vec<(String, A
 
 /// Reads a file of the site; `relative` is what diagnostics show.
 fn read(root: &Path, relative: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
+    if let Some(d) = too_large(root, relative) {
+        return Err(d);
+    }
     fs::read_to_string(root.join(relative))
         .map(|text| SourceFile::new(relative, text))
         .map_err(|e| {
@@ -291,10 +304,36 @@ fn read(root: &Path, relative: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
         })
 }
 
+/// The largest file scholia reads. A text of a million words is about 6 MB; past this a
+/// file is more likely a mistake (a log, a dump) than a reading, and would cost the checks
+/// time and memory out of all proportion.
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// A file over [`MAX_FILE_BYTES`] is refused before it is read.
+fn too_large(root: &Path, relative: &Path) -> Option<Diagnostic> {
+    let size = fs::metadata(root.join(relative)).ok()?.len();
+    (size > MAX_FILE_BYTES).then(|| {
+        // Point at the file itself: its first line, without reading the rest.
+        let head = SourceFile::new(relative, "");
+        Diagnostic::error(
+            "E0700",
+            format!(
+                "{} is too large to read: {:.1} MB, over the limit of {} MB",
+                relative.display(),
+                size as f64 / 1_048_576.0,
+                MAX_FILE_BYTES / 1_048_576
+            ),
+        )
+        .at(Location::start_of(&head), "this file")
+        .help("split the text into several readings, or remove what is not part of the site")
+    })
+}
+
 fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file".into(),
         std::io::ErrorKind::InvalidData => "it is not UTF-8 text".into(),
+        std::io::ErrorKind::IsADirectory => "it is a folder, not a file".into(),
         _ => e.to_string(),
     }
 }
