@@ -5,8 +5,10 @@
 //! value, which is what lets a diagnostic point at the exact annotation that is wrong.
 //! Nothing outside this module names serde-saphyr, so it can be swapped in one place.
 //!
-//! - [`parse`] deserialises a file (or a part of one, such as front matter) and turns any
-//!   syntax or type error into a [`Diagnostic`] at the right place.
+//! - [`parse`] deserialises a file (or a part of one, such as front matter) within
+//!   [`limits`] sized for hand-written files, and turns any syntax or type error into a
+//!   [`Diagnostic`] at the right place; input that breaks a limit (an alias bomb, nesting
+//!   hundreds deep) is refused with E0701 before it can cost much time or memory.
 //! - [`Spanned`] and [`Entries`] are the types the annotation model uses to keep places.
 
 use std::fmt;
@@ -29,7 +31,7 @@ pub fn parse<T: DeserializeOwned>(
     range: Range<usize>,
 ) -> Result<Parsed<T>, Diagnostic> {
     let text = &file.text[range.clone()];
-    match serde_saphyr::from_str::<T>(text) {
+    match serde_saphyr::from_str_with_options::<T>(text, limits()) {
         Ok(value) => Ok(Parsed {
             value,
             file: Arc::clone(file),
@@ -45,6 +47,22 @@ pub fn parse<T: DeserializeOwned>(
                 .and_then(|l| byte_range(&l).or_else(|| from_line_column(text, &l)))
                 .map(|r| (r.start + range.start)..(r.end + range.start))
                 .unwrap_or(range.start..range.start);
+            // The parser stops nesting with a message, not a variant of its own.
+            let limit = if message == "recursion limit exceeded" {
+                Some("it nests too deeply")
+            } else {
+                limit_broken(&err)
+            };
+            if let Some(what) = limit {
+                return Err(Diagnostic::error(
+                    "E0701",
+                    format!("this YAML is too large or too deeply nested to read: {what}"),
+                )
+                .at(Location::new(file, span), "here")
+                .help(format!(
+                    "scholia reads YAML written by hand: at most {MAX_DEPTH} levels of nesting, and aliases (`*name`) that repeat at most {MAX_REPLAYED} values in all; write the values out"
+                )));
+            }
             let mut d = Diagnostic::error("E0001", yaml_message(&message))
                 .at(Location::new(file, span), label_for(&message));
             if let Some(near) = did_you_mean(&message) {
@@ -52,6 +70,55 @@ pub fn parse<T: DeserializeOwned>(
             }
             Err(d.help(help_for(&message)))
         }
+    }
+}
+
+/// How deep a YAML value may nest. An annotation file needs five levels; the parser's
+/// own default (64) would still let a deep file cost deep recursion in serde.
+const MAX_DEPTH: usize = 32;
+
+/// How many values aliases may replay in one file, in all. The parser's default (a
+/// million) lets a few lines of "billion laughs" cost seconds and hundreds of megabytes.
+const MAX_REPLAYED: usize = 10_000;
+
+/// The parser's options: its defaults, with limits sized for hand-written files.
+fn limits() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: MAX_DEPTH,
+            flow_nesting_limit: MAX_DEPTH,
+            // Scalars replayed by aliases count here too: this bounds the memory an
+            // alias of a long string, repeated, can take.
+            max_total_scalar_bytes: 32 * 1024 * 1024,
+        },
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: MAX_REPLAYED,
+            max_replay_stack_depth: MAX_DEPTH,
+        },
+    }
+}
+
+/// If `err` is a broken limit rather than a mistake in the YAML, what was too much.
+fn limit_broken(err: &serde_saphyr::Error) -> Option<&'static str> {
+    use serde_saphyr::Error as E;
+    use serde_saphyr::budget::BudgetBreach as B;
+    match err {
+        E::WithSnippet { error, .. } | E::AliasError { error, .. } => limit_broken(error),
+        E::AliasReplayCounterOverflow { .. }
+        | E::AliasReplayLimitExceeded { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. } => Some("its aliases expand too far"),
+        E::Budget { breach, .. } => Some(match breach {
+            B::Depth { .. } => "it nests too deeply",
+            B::Aliases { .. } | B::Anchors { .. } | B::AliasAnchorRatio { .. } => {
+                "it has too many aliases"
+            }
+            B::ScalarBytes { .. } => "its text, with what its aliases repeat, is too long",
+            B::Documents { .. } => "it holds too many documents",
+            B::SequenceUnbalanced => return None,
+            _ => "it holds too many values",
+        }),
+        _ => None,
     }
 }
 
@@ -143,7 +210,31 @@ fn yaml_message(message: &str) -> String {
     } else if message.starts_with("missing field") {
         format!("{message}: this entry needs it")
     } else {
-        format!("this YAML cannot be read: {message}")
+        format!("this YAML cannot be read: {}", plain_words(message))
+    }
+}
+
+/// The parser's messages in the words of someone writing the file: without the names of
+/// its own API ("use from_str_multiple", "set DuplicateKeyPolicy"), and without jargon.
+fn plain_words(message: &str) -> String {
+    if message.starts_with("multiple YAML documents") {
+        return "the file holds more than one YAML document".into();
+    }
+    if let Some(key) = message.strip_prefix("duplicate mapping key: ") {
+        let key = key.split(", set DuplicateKeyPolicy").next().unwrap_or(key);
+        return format!("`{key}` is given twice in one mapping");
+    }
+    match message {
+        "expected mapping start" => "expected a mapping here (lines of `name: value`)".into(),
+        "expected sequence start" => {
+            "expected a list here (lines starting `- `, or `[a, b]`)".into()
+        }
+        "expected string scalar" => "expected a text here, not a list or a mapping".into(),
+        "unexpected end of input" => "the YAML ends where a value is needed".into(),
+        "alias references unknown anchor" => {
+            "this alias (`*name`) refers to no anchor (`&name`) before it".into()
+        }
+        _ => message.to_owned(),
     }
 }
 
@@ -163,9 +254,17 @@ fn help_for(message: &str) -> String {
     } else if message.starts_with("missing field") {
         "add the field; docs/annotations.md shows an example of each entry".into()
     } else if message.starts_with("duplicate mapping key") {
-        "each id may be defined once; rename or merge one of the two entries".into()
+        "each id or field may be given once; rename or merge one of the two".into()
     } else if message.starts_with("unknown variant") {
         "use one of the values listed above".into()
+    } else if message.starts_with("multiple YAML documents") {
+        "keep one document: remove the line `---` or `...` above this one, or move what follows to its own file".into()
+    } else if message.starts_with("tabs disallowed") {
+        "indent with spaces: YAML does not allow tabs in indentation".into()
+    } else if message == "unexpected end of input" {
+        "the file (or front matter) is empty or only comments; docs/annotations.md shows what it holds".into()
+    } else if message == "alias references unknown anchor" {
+        "define the anchor first (`key: &name value`), or write the value out".into()
     } else {
         "check the indentation and quoting here; a value containing `: ` or starting with a quote must be quoted".into()
     }
@@ -230,5 +329,90 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Entries<V> {
             }
         }
         deserializer.deserialize_map(EntriesVisitor(PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::annotations::model::AnnotationFile;
+
+    fn parse_text(text: &str) -> Result<Parsed<AnnotationFile>, Diagnostic> {
+        let file = SourceFile::new("annotations.yaml", text);
+        parse::<AnnotationFile>(&file, 0..text.len())
+    }
+
+    /// Ten levels of ten aliases each: 10^10 strings if expanded.
+    fn billion_laughs() -> String {
+        let mut yaml = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for i in 1..10 {
+            let row = vec![format!("*a{}", i - 1); 10].join(", ");
+            yaml.push_str(&format!("a{i}: &a{i} [{row}]\n"));
+        }
+        yaml
+    }
+
+    #[test]
+    fn an_alias_bomb_is_refused_with_e0701() {
+        // Read as a value that takes anything, so the whole bomb would be expanded.
+        let file = SourceFile::new("bomb.yaml", billion_laughs());
+        let d = parse::<std::collections::BTreeMap<String, serde_json::Value>>(
+            &file,
+            0..file.text.len(),
+        )
+        .err()
+        .expect("refused");
+        assert_eq!(d.code, "E0701", "{}", d.render());
+        assert!(d.message.contains("aliases"), "{}", d.message);
+        assert!(d.location.is_some());
+    }
+
+    #[test]
+    fn a_long_list_repeated_by_aliases_is_refused() {
+        // Within scholia's own types: a thousand passages, cited by a hundred sources.
+        let mut yaml = String::from("sources:\n  s0:\n    kind: book\n    cited: &c\n");
+        for i in 0..1000 {
+            yaml.push_str(&format!("      - quote: q{i}\n"));
+        }
+        for i in 1..100 {
+            yaml.push_str(&format!("  s{i}:\n    kind: book\n    cited: *c\n"));
+        }
+        let d = parse_text(&yaml).err().expect("refused");
+        assert_eq!(d.code, "E0701", "{}", d.render());
+    }
+
+    #[test]
+    fn a_long_string_repeated_by_aliases_is_refused() {
+        let long = "x".repeat(1 << 20);
+        let mut yaml = format!("unglossed:\n  - &big {long}\n");
+        for _ in 0..60 {
+            yaml.push_str("  - *big\n");
+        }
+        let d = parse_text(&yaml).err().expect("refused");
+        assert_eq!(d.code, "E0701", "{}", d.render());
+    }
+
+    #[test]
+    fn yaml_nested_hundreds_deep_is_refused_with_e0701() {
+        let block: String = (0..200).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
+        for yaml in [
+            format!("x: {}{}", "[".repeat(500), "]".repeat(500)),
+            format!("x: {}{}", "{a: ".repeat(500), "}".repeat(500)),
+            format!("x:\n{block}"),
+        ] {
+            let file = SourceFile::new("deep.yaml", yaml);
+            let d = parse::<serde_json::Value>(&file, 0..file.text.len())
+                .err()
+                .expect("refused");
+            assert_eq!(d.code, "E0701", "{}", d.render());
+            assert!(d.message.contains("nest"), "{}", d.message);
+        }
+    }
+
+    #[test]
+    fn a_few_aliases_are_still_read() {
+        let yaml = "glosses:\n  a:\n    term: A\n    kind: person\n    text: &t Same text.\n  b:\n    term: B\n    kind: person\n    text: *t\n";
+        let parsed = parse_text(yaml).unwrap_or_else(|d| panic!("{}", d.render()));
+        assert_eq!(parsed.value.glosses.len(), 2);
     }
 }

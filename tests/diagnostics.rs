@@ -93,6 +93,8 @@ fn the_examples_in_docs_diagnostics_are_real_output() {
     let outputs: Vec<String> = cases("invalid")
         .into_iter()
         .chain(cases("warnings"))
+        // The hostile cases (tests/hostile.rs) show what the loader refuses.
+        .chain(cases("hostile"))
         .filter_map(|case| fs::read_to_string(case.join("expected.txt")).ok())
         .collect();
     let examples: Vec<&str> = doc

@@ -88,7 +88,14 @@ impl SiteFiles {
     }
 
     /// Reads a text file of the site, checked to be UTF-8 without control characters.
+    /// A text over [`MAX_TEXT_BYTES`] is refused before it is read.
     pub fn read_text(&self, relative: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
+        if let Ok(meta) = fs::metadata(self.root.join(relative))
+            && meta.is_file()
+            && meta.len() > MAX_TEXT_BYTES
+        {
+            return Err(too_large(relative, meta.len()));
+        }
         self.read_bytes(relative)
             .and_then(|bytes| super::text::decode(relative, bytes))
     }
@@ -163,4 +170,26 @@ fn io_reason(e: &io::Error) -> String {
         io::ErrorKind::PermissionDenied => "permission denied".into(),
         _ => e.to_string(),
     }
+}
+
+/// The largest text file scholia reads (Markdown, YAML, a template). A text of a million
+/// words is about 6 MB; past this a file is more likely a mistake (a log, a dump) than a
+/// reading, and would cost the checks time and memory out of all proportion. Files copied
+/// beside a reading (images, PDFs) are not held to it.
+pub const MAX_TEXT_BYTES: u64 = 10 * 1024 * 1024;
+
+fn too_large(relative: &Path, size: u64) -> Diagnostic {
+    // Point at the file itself: its first line, without reading the rest.
+    let head = SourceFile::new(relative, "");
+    Diagnostic::error(
+        "E0700",
+        format!(
+            "{} is too large to read: {:.1} MB, over the limit of {} MB",
+            relative.display(),
+            size as f64 / 1_048_576.0,
+            MAX_TEXT_BYTES / 1_048_576
+        ),
+    )
+    .at(Location::start_of(&head), "this file")
+    .help("split the text into several readings, or remove what is not part of the site")
 }

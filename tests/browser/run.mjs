@@ -111,19 +111,38 @@ section('vnu (W3C Nu HTML Checker)');
   // vnu reads the pages from disk, where 'self' means nothing: its warnings that the CSP
   // blocks the site's own style.css and scholia.js are filtered out (the browser checks
   // below prove the files load, over HTTP and from disk, with no CSP violation).
-  const run = spawnSync('java', ['-jar', jar, '--format', 'json', '--stdout', '--filterpattern', '.*Content Security Policy.*(style\\.css|scholia\\.js).*', ...pages], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  let messages = [];
+  // A page with an error planted on purpose (no <title>): if vnu does not report it, vnu
+  // did not check the pages either, and "no error" would mean nothing.
+  const canary = path.join(OUT, 'vnu-canary.html');
+  fs.writeFileSync(canary, '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"></head><body><p>canary</p></body></html>\n');
+  const run = spawnSync('java', ['-jar', jar, '--format', 'json', '--stdout', '--filterpattern', '.*Content Security Policy.*(style\\.css|scholia\\.js).*', ...pages, canary], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  let messages = null;
   try {
-    messages = JSON.parse(run.stdout).messages;
+    const parsed = JSON.parse(run.stdout).messages;
+    if (Array.isArray(parsed)) messages = parsed;
   } catch {
-    check('vnu ran', false, (run.stderr || run.stdout || String(run.error)).slice(0, 500));
+    // messages stays null: reported below.
   }
-  const errors = messages.filter((m) => m.type === 'error' || m.subType === 'fatal');
-  const warnings = messages.filter((m) => m.type === 'info' && m.subType === 'warning');
+  // vnu exits 0 (no error) or 1 (errors); anything else, or no JSON, is vnu failing.
+  const ran = messages !== null && !run.error && (run.status === 0 || run.status === 1);
+  check('vnu ran', ran, ran ? `exit ${run.status}` : (run.stderr || run.stdout || String(run.error)).slice(0, 500));
+  const where = (m) => {
+    try {
+      return decodeURIComponent(new URL(m.url).pathname);
+    } catch {
+      return '';
+    }
+  };
+  const all = messages ?? [];
+  const planted = all.filter((m) => where(m) === canary);
+  const found = all.filter((m) => where(m) !== canary);
+  check('vnu reports the error planted in a page made invalid on purpose', planted.some((m) => m.type === 'error'), `${planted.length} messages on ${path.basename(canary)}`);
+  const errors = found.filter((m) => m.type === 'error' || m.subType === 'fatal');
+  const warnings = found.filter((m) => m.type === 'info' && m.subType === 'warning');
   for (const m of [...errors, ...warnings]) {
-    console.log(`     ${m.type === 'error' ? 'error' : 'warning'}: ${path.relative(process.cwd(), new URL(m.url).pathname)}:${m.lastLine}: ${m.message}`);
+    console.log(`     ${m.type === 'error' ? 'error' : 'warning'}: ${path.relative(process.cwd(), where(m))}:${m.lastLine}: ${m.message}`);
   }
-  check('vnu reports no error on any page', errors.length === 0 && messages !== null, `${pages.length} pages, ${errors.length} errors, ${warnings.length} warnings`);
+  check('vnu reports no error on any page', ran && pages.length > 0 && errors.length === 0, `${pages.length} pages, ${errors.length} errors, ${warnings.length} warnings`);
 }
 
 /* ---------- A loopback-only server, the sites under sub-paths ---------- */
