@@ -46,6 +46,8 @@ pub struct Reading {
     /// The folder name: the reading's address in the site.
     pub slug: String,
     pub meta: FrontMatter,
+    /// Places the front matter's spanned values in `index.md`.
+    pub meta_locator: Locator,
     /// `index.md`, whole: front matter and text.
     pub source: Arc<SourceFile>,
     /// Byte range of the Markdown text in `source.text` (after the front matter).
@@ -73,7 +75,8 @@ pub struct FrontMatter {
     pub date: Option<Spanned<String>>,
     /// Shown above the text, in Markdown.
     #[serde(default)]
-    pub editor_note: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub editor_note: Option<Spanned<String>>,
     /// What is known of the original; each field may be absent.
     #[serde(default)]
     pub original: Option<Original>,
@@ -187,7 +190,7 @@ fn load_reading(root: &Path, index: &Path) -> Result<Reading, Vec<Diagnostic>> {
         );
     }
     let (meta, body) = match parse_front_matter(&source) {
-        Ok(v) => (Some(v.0), v.1),
+        Ok((meta, body, locator)) => (Some((meta, locator)), body),
         Err(d) => {
             problems.push(d);
             (None, 0..0)
@@ -206,9 +209,10 @@ fn load_reading(root: &Path, index: &Path) -> Result<Reading, Vec<Diagnostic>> {
         None
     };
     match meta {
-        Some(meta) if problems.is_empty() => Ok(Reading {
+        Some((meta, meta_locator)) if problems.is_empty() => Ok(Reading {
             slug,
             meta,
+            meta_locator,
             source,
             body,
             annotations,
@@ -217,10 +221,11 @@ fn load_reading(root: &Path, index: &Path) -> Result<Reading, Vec<Diagnostic>> {
     }
 }
 
-/// Splits `---`-fenced YAML front matter from the Markdown and parses it.
+/// Splits `---`-fenced YAML front matter from the Markdown and parses it: the front
+/// matter, the Markdown's range, and what places the front matter's values.
 fn parse_front_matter(
     source: &Arc<SourceFile>,
-) -> Result<(FrontMatter, std::ops::Range<usize>), Diagnostic> {
+) -> Result<(FrontMatter, std::ops::Range<usize>, Locator), Diagnostic> {
     let text = &source.text;
     let missing = || {
         Diagnostic::error("E0004", "this reading has no front matter")
@@ -239,7 +244,8 @@ fn parse_front_matter(
     for line in text[yaml_start..].split_inclusive('\n') {
         if line.trim_end() == "---" {
             let front = yaml::parse::<FrontMatter>(source, yaml_start..offset)?;
-            return Ok((front.value, offset + line.len()..text.len()));
+            let locator = front.locator();
+            return Ok((front.value, offset + line.len()..text.len(), locator));
         }
         offset += line.len();
     }
