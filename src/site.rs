@@ -909,21 +909,24 @@ fn check_markdown(
 fn within(value: &Spanned<String>, piece: &str, locator: &Locator) -> Location {
     let whole = locator.locate(value);
     let file = whole.file.text.as_str();
-    let start = whole.range.start.min(file.len());
+    let start = whole.range.start;
+    // A span that does not fall on the file's characters is shown as it is.
+    let (Some(before), Some(after)) = (file.get(..start), file.get(start..)) else {
+        return whole;
+    };
     // The value runs on over the lines indented deeper than the line it starts on (a
     // block scalar's span may cover only its `|` or `>`).
-    let line_start = file[..start].rfind('\n').map_or(0, |i| i + 1);
-    let indent = indentation(&file[line_start..]);
-    let mut end = file[start..]
-        .find('\n')
-        .map_or(file.len(), |i| start + i + 1);
+    let indent = indentation(&file[before.rfind('\n').map_or(0, |i| i + 1)..]);
+    let mut end = after.find('\n').map_or(file.len(), |i| start + i + 1);
     for line in file[end..].split_inclusive('\n') {
         if !line.trim().is_empty() && indentation(line) <= indent {
             break;
         }
         end += line.len();
     }
-    let region = &file[start..end.max(whole.range.end).min(file.len())];
+    let Some(region) = file.get(start..end.max(whole.range.end).min(file.len())) else {
+        return whole;
+    };
     let first = piece.lines().next().unwrap_or_default().trim();
     let mut found = region.match_indices(first);
     match (first.is_empty(), found.next(), found.next()) {

@@ -214,3 +214,11 @@ fn dates_read_as_words_in_notes_and_citations() {
     assert!(page.contains("814 BCE – April 146"), "{page}");
     assert!(page.contains("February 1990"), "{page}");
 }
+
+#[test]
+fn an_impossible_date_never_panics_the_renderer() {
+    // Refused by the check (E0180); should one reach the renderer, it is shown as written.
+    assert_eq!(scholia::render::format_date("2026-00-05"), "2026-00-05");
+    assert_eq!(scholia::render::format_date("2023-02-31"), "2023-02-31");
+    assert_eq!(scholia::render::format_date("2026-03-05"), "5 March 2026");
+}
