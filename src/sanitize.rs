@@ -1,11 +1,11 @@
 //! The editor's own Markdown (glosses, notes, cross-reference notes, source notes, a
 //! reading's `editor_note`): what it may hold, and how it becomes safe HTML.
 //!
-//! 1. [`parse`] runs pulldown-cmark with the annotation options and filters its events
-//!    ([`Sanitizer`], an iterator adapter): raw HTML (block and inline) becomes text, shown
+//! 1. `Sanitizer`, an iterator adapter, runs pulldown-cmark with the annotation
+//!    [`options`] and filters its events: raw HTML (block and inline) becomes text, shown
 //!    exactly as written; a link whose address is not http(s), mailto or relative keeps
 //!    its words and loses the link; an image becomes its alt text.
-//! 2. Each thing the filter changed is kept as an [`Unsafe`], so the site check
+//! 2. Each thing the filter changed is kept as an [`Unsafe`] ([`problems`]), so the site check
 //!    ([`crate::site`]) reports it as an error at its place in the YAML, and a build never
 //!    publishes a page that differs from what the editor meant without a word.
 //! 3. [`to_html`] renders the filtered events; the reading pages and `annotations.jsonld`
