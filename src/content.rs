@@ -60,6 +60,8 @@ pub struct Reading {
     /// The folder name: the reading's address in the site.
     pub slug: String,
     pub meta: FrontMatter,
+    /// Places the front matter's spanned values in `index.md`.
+    pub meta_locator: Locator,
     /// `index.md`, whole: front matter and text.
     pub source: Arc<SourceFile>,
     /// Byte range of the Markdown text in `source.text` (after the front matter).
@@ -99,7 +101,8 @@ pub struct FrontMatter {
     pub date: Option<Spanned<String>>,
     /// Shown above the text, in Markdown.
     #[serde(default)]
-    pub editor_note: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub editor_note: Option<Spanned<String>>,
     /// What is known of the original; each field may be absent.
     #[serde(default)]
     pub original: Option<Original>,
@@ -258,7 +261,7 @@ fn load_reading(
         );
     }
     let (meta, body) = match parse_front_matter(&source) {
-        Ok(v) => (Some(v.0), v.1),
+        Ok((meta, body, locator)) => (Some((meta, locator)), body),
         Err(d) => {
             problems.push(d);
             (None, 0..0)
@@ -286,10 +289,11 @@ fn load_reading(
     let mut walked: HashSet<PathBuf> = files.real_path(dir).into_iter().collect();
     collect_beside(files, dir, "", &mut walked, &mut beside, &mut problems);
     match meta {
-        Some(meta) if !problems.iter().any(Diagnostic::is_error) => Ok((
+        Some((meta, meta_locator)) if !problems.iter().any(Diagnostic::is_error) => Ok((
             Reading {
                 slug,
                 meta,
+                meta_locator,
                 source,
                 body,
                 annotations,
@@ -562,10 +566,11 @@ fn unused_in_content(path: &Path, name: &OsStr) -> Diagnostic {
         .help(help)
 }
 
-/// Splits `---`-fenced YAML front matter from the Markdown and parses it.
+/// Splits `---`-fenced YAML front matter from the Markdown and parses it: the front
+/// matter, the Markdown's range, and what places the front matter's values.
 fn parse_front_matter(
     source: &Arc<SourceFile>,
-) -> Result<(FrontMatter, std::ops::Range<usize>), Diagnostic> {
+) -> Result<(FrontMatter, std::ops::Range<usize>, Locator), Diagnostic> {
     let text = &source.text;
     let missing = || {
         Diagnostic::error("E0004", "this reading has no front matter")
@@ -585,7 +590,8 @@ fn parse_front_matter(
     for line in text[yaml_start..].split_inclusive('\n') {
         if line.trim_end() == "---" {
             let front = yaml::parse::<FrontMatter>(source, yaml_start..offset)?;
-            return Ok((front.value, offset + line.len()..text.len()));
+            let locator = front.locator();
+            return Ok((front.value, offset + line.len()..text.len(), locator));
         }
         offset += line.len();
     }

@@ -399,7 +399,7 @@ impl<'x> Exporter<'x, '_> {
             for (k, place) in in_reading(&entry.mentions, r).into_iter().enumerate() {
                 let gloss = entry.gloss;
                 let mut body = vec![
-                    self.html(&gloss.text, "describing"),
+                    self.html(&gloss.text.value, "describing"),
                     Body::Text(TextualBody {
                         kind: "TextualBody",
                         value: gloss.term.value.clone(),
@@ -479,7 +479,7 @@ impl<'x> Exporter<'x, '_> {
                 motivation: "linking",
                 creator: self.creator,
                 body: vec![
-                    self.html(&entry.crossref.note, "commenting"),
+                    self.html(&entry.crossref.note.value, "commenting"),
                     Body::Passage(self.passage(to, Some("linking"))),
                 ],
                 target: self.passage(from, None),
@@ -493,7 +493,7 @@ impl<'x> Exporter<'x, '_> {
                 kind: "Annotation",
                 motivation: "commenting",
                 creator: self.creator,
-                body: vec![self.html(&entry.note.text, "commenting")],
+                body: vec![self.html(&entry.note.text.value, "commenting")],
                 target: self.passage(&entry.at, None),
             };
             push(&entry.at, Kind::Note, annotation);
@@ -575,7 +575,7 @@ fn citation_html(source: &crate::annotations::model::Source) -> String {
     let mut html = format!("<p>{kind}: {}</p>", crate::render::citation_html(source));
     if let Some(note) = &source.note {
         html.push('\n');
-        html.push_str(markdown::to_html(note).trim_end());
+        html.push_str(markdown::to_html(&note.value).trim_end());
     }
     html
 }

@@ -26,11 +26,10 @@ pub fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
 }
 
-/// Renders a short piece of Markdown written by the editor (a gloss, a note).
+/// Renders a short piece of Markdown written by the editor (a gloss, a note): never with
+/// raw HTML, an unsafe link or an image ([`crate::sanitize`] says why and how).
 pub fn to_html(markdown: &str) -> String {
-    let mut out = String::new();
-    html::push_html(&mut out, Parser::new_ext(markdown, options()));
-    out
+    crate::sanitize::to_html(markdown)
 }
 
 /// A reading's Markdown, parsed once.

@@ -15,6 +15,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::annotations::model::{GlossKind, Source};
+use crate::date::PartialDate;
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, Mark, Weave};
 use crate::site::{MarkPlace, NoteRef, Place, SiteIndex};
@@ -76,10 +77,29 @@ struct ReadingSummary {
     href: String,
     title: String,
     subtitle: Option<String>,
+    /// When the reading was published on this site (front matter `date`).
+    published: Option<DateView>,
     minutes: usize,
     glosses: usize,
     sources: usize,
     crossrefs: usize,
+}
+
+/// A date for a template: in words, and for `<time datetime>` where HTML can say it.
+#[derive(Serialize)]
+struct DateView {
+    words: String,
+    iso: Option<String>,
+}
+
+impl DateView {
+    fn of(date: &Option<crate::yaml::Spanned<String>>) -> Option<DateView> {
+        let date = PartialDate::parse(&date.as_ref()?.value).ok()?;
+        Some(DateView {
+            words: date.words(),
+            iso: date.iso(),
+        })
+    }
 }
 
 #[derive(Serialize)]
@@ -92,6 +112,8 @@ struct Fact {
 struct ReadingView {
     title: String,
     subtitle: Option<String>,
+    /// When the reading was published on this site (front matter `date`).
+    published: Option<DateView>,
     original: Vec<Fact>,
     editor_note: Option<String>,
     minutes: usize,
@@ -179,6 +201,7 @@ pub fn render(index: &SiteIndex, theme: &Theme) -> Result<Vec<OutputFile>, Vec<D
                 href: format!("{}/index.html", reading.slug),
                 title: reading.meta.title.clone(),
                 subtitle: reading.meta.subtitle.clone(),
+                published: DateView::of(&reading.meta.date),
                 minutes: minutes(index, r),
                 glosses: counts.glosses,
                 sources: counts.sources,
@@ -421,8 +444,12 @@ fn reading_view(index: &SiteIndex, r: usize) -> ReadingView {
     ReadingView {
         title: meta.title.clone(),
         subtitle: meta.subtitle.clone(),
+        published: DateView::of(&meta.date),
         original,
-        editor_note: meta.editor_note.as_deref().map(markdown::to_html),
+        editor_note: meta
+            .editor_note
+            .as_ref()
+            .map(|n| markdown::to_html(&n.value)),
         minutes: minutes(index, r),
         counts: counts(index, r),
         body,
@@ -527,7 +554,7 @@ fn note_html(index: &SiteIndex, r: Option<usize>, note: NoteRef) -> String {
                     .map(|d| format!(" <span class=\"dates\">{}</span>", escape(&d)))
                     .unwrap_or_default()
             );
-            out.push_str(&markdown::to_html(&gloss.text));
+            out.push_str(&markdown::to_html(&gloss.text.value));
             let _ = write!(
                 out,
                 "<p class=\"more\"><a href=\"{root}glossary.html#g-{}\">In the glossary</a></p>",
@@ -543,7 +570,7 @@ fn note_html(index: &SiteIndex, r: Option<usize>, note: NoteRef) -> String {
                 citation_html(source)
             );
             if let Some(note) = &source.note {
-                out.push_str(&markdown::to_html(note));
+                out.push_str(&markdown::to_html(&note.value));
             }
             let _ = write!(
                 out,
@@ -556,7 +583,7 @@ fn note_html(index: &SiteIndex, r: Option<usize>, note: NoteRef) -> String {
             out.push_str(
                 "<p class=\"note-head\"><span class=\"note-kind\">Cross-reference</span></p>",
             );
-            out.push_str(&markdown::to_html(&entry.crossref.note));
+            out.push_str(&markdown::to_html(&entry.crossref.note.value));
             let to = &entry.to;
             let words = &index.documents[to.reading].text[to.range.clone()];
             let _ = write!(
@@ -582,7 +609,7 @@ fn note_html(index: &SiteIndex, r: Option<usize>, note: NoteRef) -> String {
             out.push_str(
                 "<p class=\"note-head\"><span class=\"note-kind\">Editor’s note</span></p>",
             );
-            out.push_str(&markdown::to_html(&index.notes[n].note.text));
+            out.push_str(&markdown::to_html(&index.notes[n].note.text.value));
         }
     }
     out
@@ -608,48 +635,11 @@ pub(crate) fn gloss_dates(gloss: &crate::annotations::model::Gloss) -> Option<St
     }
 }
 
-/// `1939-04-19` → `19 April 1939`; `1939-04` → `April 1939`; `-44` → `44 BCE`.
+/// `1939-04-19` → `19 April 1939`; `1939-04` → `April 1939`; `-44` → `44 BCE`. The site
+/// check refuses a date that is not real before anything is rendered; should one reach
+/// here all the same, it is shown as written rather than guessed at.
 pub fn format_date(date: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let (bce, date) = match date.strip_prefix('-') {
-        Some(d) => (true, d),
-        None => (false, date),
-    };
-    let parts: Vec<&str> = date.split('-').collect();
-    let year = parts[0].trim_start_matches('0');
-    let year = if bce {
-        format!("{year} BCE")
-    } else {
-        year.to_owned()
-    };
-    let month = |m: &str| {
-        m.parse::<usize>()
-            .ok()
-            .and_then(|m| MONTHS.get(m - 1))
-            .copied()
-    };
-    match parts.as_slice() {
-        [_, m, d] => format!(
-            "{} {} {year}",
-            d.trim_start_matches('0'),
-            month(m).unwrap_or(m)
-        ),
-        [_, m] => format!("{} {year}", month(m).unwrap_or(m)),
-        _ => year,
-    }
+    PartialDate::parse(date).map_or_else(|_| date.to_owned(), |d| d.words())
 }
 
 /// A source as the bibliography cites it: author, title, publisher, date, address.
@@ -788,7 +778,7 @@ fn glossary(index: &SiteIndex) -> Vec<GlossGroup> {
                         anchor: gloss_anchor(entry.id),
                         term: gloss.term.value.clone(),
                         dates: gloss_dates(gloss),
-                        html: markdown::to_html(&gloss.text),
+                        html: markdown::to_html(&gloss.text.value),
                         see: gloss
                             .see
                             .iter()
@@ -852,8 +842,8 @@ fn bibliography(index: &SiteIndex) -> Vec<SourceView> {
                 ),
                 html: source
                     .note
-                    .as_deref()
-                    .map(markdown::to_html)
+                    .as_ref()
+                    .map(|n| markdown::to_html(&n.value))
                     .unwrap_or_default(),
                 citations: entry
                     .citations

@@ -20,8 +20,10 @@ use crate::annotations::model::{
     AnnotationFile, CrossRef, Gloss, MarkPolicy, Note, Passage, PullQuote, Source,
 };
 use crate::content::{Annotations, Reading, Site};
+use crate::date::{DateError, PartialDate};
 use crate::diagnostics::{Diagnostic, Fix, Location};
 use crate::markdown::Document;
+use crate::sanitize::{self, Unsafe};
 use crate::yaml::{Locator, Spanned};
 
 /// The site with every annotation in its place.
@@ -151,6 +153,9 @@ pub fn index(site: &Site) -> Result<SiteIndex<'_>, Vec<Diagnostic>> {
         .iter()
         .map(|r| Document::parse(r.markdown()))
         .collect();
+    for reading in &site.readings {
+        check_front_matter(reading, &mut problems);
+    }
     let slugs: HashMap<&str, usize> = site
         .readings
         .iter()
@@ -297,6 +302,12 @@ pub fn index(site: &Site) -> Result<SiteIndex<'_>, Vec<Diagnostic>> {
                 &mut problems,
             ) {
                 let c = crossrefs_defs.len();
+                check_markdown(
+                    &crossref.note,
+                    "a cross-reference's note",
+                    locator,
+                    &mut problems,
+                );
                 crossrefs_defs.push((&id.value, crossref));
                 no_reading(&crossref.from, locator, &mut problems);
                 pending.push(Pending {
@@ -320,6 +331,7 @@ pub fn index(site: &Site) -> Result<SiteIndex<'_>, Vec<Diagnostic>> {
         for (id, note) in file.notes.iter() {
             if define(id, locator, &mut local_ids, "note", &mut problems) {
                 no_reading(&note.at, locator, &mut problems);
+                check_markdown(&note.text, "a note", locator, &mut problems);
                 pending.push(Pending {
                     passage: &note.at,
                     locator,
@@ -762,6 +774,7 @@ fn check_gloss(gloss: &Gloss, locator: &Locator, problems: &mut Vec<Diagnostic>)
     {
         check_date(date, locator, problems);
     }
+    check_markdown(&gloss.text, "a gloss", locator, problems);
     for form in &gloss.forms {
         if crate::annotations::anchor::normalize(&form.value).is_empty() {
             problems.push(
@@ -776,6 +789,9 @@ fn check_gloss(gloss: &Gloss, locator: &Locator, problems: &mut Vec<Diagnostic>)
 fn check_source(source: &Source, locator: &Locator, problems: &mut Vec<Diagnostic>) {
     if let Some(date) = &source.date {
         check_date(date, locator, problems);
+    }
+    if let Some(note) = &source.note {
+        check_markdown(note, "a source's note", locator, problems);
     }
     if let Some(url) = &source.url {
         let ok = (url.value.starts_with("https://") || url.value.starts_with("http://"))
@@ -795,6 +811,21 @@ fn check_source(source: &Source, locator: &Locator, problems: &mut Vec<Diagnosti
     }
 }
 
+/// A reading's front matter: its dates and the editor's note.
+fn check_front_matter(reading: &Reading, problems: &mut Vec<Diagnostic>) {
+    let locator = &reading.meta_locator;
+    let original = reading.meta.original.as_ref();
+    for date in [&reading.meta.date, &original.and_then(|o| o.date.clone())]
+        .into_iter()
+        .flatten()
+    {
+        check_date(date, locator, problems);
+    }
+    if let Some(note) = &reading.meta.editor_note {
+        check_markdown(note, "the editor's note", locator, problems);
+    }
+}
+
 /// An absolute http(s) address with a host name.
 pub fn is_web_address(url: &str) -> bool {
     let rest = url
@@ -806,25 +837,11 @@ pub fn is_web_address(url: &str) -> bool {
     })
 }
 
-/// A date is `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; a year may have fewer digits (`680`) and
-/// may be negative (BCE).
-pub fn is_valid_date(date: &str) -> bool {
-    let date = date.strip_prefix('-').unwrap_or(date);
-    let parts: Vec<&str> = date.split('-').collect();
-    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
-    let in_range = |s: &str, max: u32| s.parse::<u32>().is_ok_and(|v| (1..=max).contains(&v));
-    let year = |s: &str| (1..=4).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
-    match parts.as_slice() {
-        [y] => year(y),
-        [y, m] => year(y) && digits(m, 2) && in_range(m, 12),
-        [y, m, d] => year(y) && digits(m, 2) && in_range(m, 12) && digits(d, 2) && in_range(d, 31),
-        _ => false,
-    }
-}
-
+/// A date must be a real day, month or year of the calendar ([`PartialDate`]).
 fn check_date(date: &Spanned<String>, locator: &Locator, problems: &mut Vec<Diagnostic>) {
-    if !is_valid_date(&date.value) {
-        problems.push(
+    match PartialDate::parse(&date.value) {
+        Ok(_) => {}
+        Err(DateError::Form) => problems.push(
             Diagnostic::error(
                 "E0114",
                 format!("`{}` is not a date scholia reads", date.value),
@@ -833,8 +850,95 @@ fn check_date(date: &Spanned<String>, locator: &Locator, problems: &mut Vec<Diag
             .help(
                 "write the date as 1939, 1939-04 or 1939-04-19; leave it out when it is not known",
             ),
+        ),
+        Err(DateError::Calendar(reason)) => problems.push(
+            Diagnostic::error("E0180", format!("`{}` is not a real date", date.value))
+                .at(locator.locate(date), reason)
+                .help(format!(
+                    "write a date of the calendar as {} (1939, 1939-04, 1939-04-19; -44 for 44 BCE); leave out what is not known",
+                    crate::date::FORMS
+                )),
+        ),
+    }
+}
+
+/// The editor's Markdown holds nothing that would be published otherwise than written:
+/// no raw HTML, no link to an address other than http(s), mailto or relative, no image
+/// ([`crate::sanitize`]).
+fn check_markdown(
+    text: &Spanned<String>,
+    what: &str,
+    locator: &Locator,
+    problems: &mut Vec<Diagnostic>,
+) {
+    for problem in sanitize::problems(&text.value) {
+        let (code, message, label, help, fragment) = match &problem {
+            Unsafe::Html(html) => (
+                "E0181",
+                format!("raw HTML in {what}: `{}`", sanitize::excerpt(html)),
+                "annotations are Markdown without HTML",
+                "write Markdown instead (*emphasis*, **strong**, [words](https://…)); to show a tag as text, put it in backticks: `<kbd>`",
+                html,
+            ),
+            Unsafe::Link(url) => (
+                "E0182",
+                format!("a link in {what} goes to `{}`", sanitize::excerpt(url)),
+                "not an http(s), mailto or relative address",
+                "link to an https:// address, a mailto: address or a page of this site; other schemes (javascript:, data:, file: …) are refused",
+                url,
+            ),
+            Unsafe::Image(url) => (
+                "E0183",
+                format!("an image in {what}: `{}`", sanitize::excerpt(url)),
+                "annotations hold words and links, not images",
+                "link to the image instead: [what it shows](https://…)",
+                url,
+            ),
+        };
+        problems.push(
+            Diagnostic::error(code, message)
+                .at(within(text, fragment, locator), label)
+                .help(help),
         );
     }
+}
+
+/// Where a piece of a YAML string value is: the piece itself when the value's lines hold
+/// it exactly once (plain and block scalars mostly do), else the whole value. Quoting,
+/// escapes and entities can make the two differ, so this never guesses.
+fn within(value: &Spanned<String>, piece: &str, locator: &Locator) -> Location {
+    let whole = locator.locate(value);
+    let file = whole.file.text.as_str();
+    let start = whole.range.start;
+    // A span that does not fall on the file's characters is shown as it is.
+    let (Some(before), Some(after)) = (file.get(..start), file.get(start..)) else {
+        return whole;
+    };
+    // The value runs on over the lines indented deeper than the line it starts on (a
+    // block scalar's span may cover only its `|` or `>`).
+    let indent = indentation(&file[before.rfind('\n').map_or(0, |i| i + 1)..]);
+    let mut end = after.find('\n').map_or(file.len(), |i| start + i + 1);
+    for line in file[end..].split_inclusive('\n') {
+        if !line.trim().is_empty() && indentation(line) <= indent {
+            break;
+        }
+        end += line.len();
+    }
+    let Some(region) = file.get(start..end.max(whole.range.end).min(file.len())) else {
+        return whole;
+    };
+    let first = piece.lines().next().unwrap_or_default().trim();
+    let mut found = region.match_indices(first);
+    match (first.is_empty(), found.next(), found.next()) {
+        (false, Some((at, _)), None) => {
+            Location::new(&whole.file, start + at..start + at + first.len())
+        }
+        _ => whole,
+    }
+}
+
+fn indentation(line: &str) -> usize {
+    line.chars().take_while(|c| *c == ' ').count()
 }
 
 /// Which reading a passage is in: its own `reading:` or the file's reading.

@@ -48,8 +48,10 @@ pub struct Gloss {
     #[serde(default, rename = "match")]
     #[schemars(with = "Vec<String>")]
     pub forms: Vec<Spanned<String>>,
-    /// The gloss itself, in Markdown.
-    pub text: String,
+    /// The gloss itself, in Markdown (no raw HTML; links to http(s), mailto or relative
+    /// addresses only).
+    #[schemars(with = "String")]
+    pub text: Spanned<String>,
     /// A person's birth date: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
     #[serde(default)]
     #[schemars(with = "Option<crate::schema::Date>")]
@@ -175,7 +177,8 @@ pub struct Source {
     pub url: Option<Spanned<String>>,
     /// What the source is and what is known of it, in Markdown.
     #[serde(default)]
-    pub note: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub note: Option<Spanned<String>>,
     /// The passages of the text that rely on it.
     #[serde(default)]
     pub cited: Vec<Passage>,
@@ -214,7 +217,8 @@ pub struct CrossRef {
     pub from: Passage,
     pub to: Passage,
     /// Why the two belong together, in Markdown.
-    pub note: String,
+    #[schemars(with = "String")]
+    pub note: Spanned<String>,
 }
 
 /// The editor's commentary on a passage.
@@ -223,7 +227,8 @@ pub struct CrossRef {
 pub struct Note {
     pub at: Passage,
     /// The note, in Markdown.
-    pub text: String,
+    #[schemars(with = "String")]
+    pub text: Spanned<String>,
 }
 
 /// Words of the text shown again as a display aside.

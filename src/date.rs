@@ -1,0 +1,265 @@
+//! Dates as an editor writes them: a year, a month or a day, checked against the calendar.
+//!
+//! 1. [`PartialDate::parse`] reads `YYYY`, `YYYY-MM` or `YYYY-MM-DD`. A year may have
+//!    fewer digits (`680`) and a leading `-` for a year BCE (`-44` is 44 BCE: historians'
+//!    numbering, so there is no year 0). jiff checks that the day exists (proleptic
+//!    Gregorian calendar), so `2023-02-31` and `2026-00-05` are refused with the reason.
+//! 2. [`PartialDate::words`] writes it for a reader: `19 April 1939`, `April 1939`,
+//!    `44 BCE`; [`PartialDate::iso`] for a `<time datetime>`.
+//!
+//! The calendar arithmetic is jiff's rather than our own: month lengths and leap years
+//! are easy to get subtly wrong, and jiff is maintained and exact.
+
+use std::fmt;
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The forms a date may take, for diagnostics.
+pub const FORMS: &str = "YYYY, YYYY-MM or YYYY-MM-DD";
+
+/// A date known to the year, the month or the day; always a real calendar date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PartialDate {
+    /// Historians' numbering: never 0; negative for BCE.
+    year: i16,
+    /// 1 to 12.
+    month: Option<i8>,
+    /// A day that exists in that month.
+    day: Option<i8>,
+}
+
+/// Why a date was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateError {
+    /// Not one of the forms at all (`146 BC`, `1939/04/19`).
+    Form,
+    /// In the right form, but not a day of the calendar; the reason, in words.
+    Calendar(String),
+}
+
+impl fmt::Display for DateError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            DateError::Form => write!(f, "expected {FORMS}"),
+            DateError::Calendar(reason) => f.write_str(reason),
+        }
+    }
+}
+
+impl PartialDate {
+    pub fn parse(text: &str) -> Result<PartialDate, DateError> {
+        let (bce, rest) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let digits = |s: &str, n: std::ops::RangeInclusive<usize>| {
+            n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+        };
+        let parts: Vec<&str> = rest.split('-').collect();
+        let well_formed = match parts.as_slice() {
+            [y] => digits(y, 1..=4),
+            [y, m] => digits(y, 1..=4) && digits(m, 2..=2),
+            [y, m, d] => digits(y, 1..=4) && digits(m, 2..=2) && digits(d, 2..=2),
+            _ => false,
+        };
+        if !well_formed {
+            return Err(DateError::Form);
+        }
+        // Each part is 1 to 4 ASCII digits, so these cannot fail or overflow.
+        let number = |s: &str| s.parse::<i16>().unwrap_or(0);
+        let year = number(parts[0]);
+        if year == 0 {
+            return Err(DateError::Calendar(
+                "there is no year 0: 1 BCE (-1) is followed by 1 CE (1)".into(),
+            ));
+        }
+        let year = if bce { -year } else { year };
+        // jiff counts astronomically: 1 BCE is its year 0, 44 BCE its year -43.
+        let astronomical = if year < 0 { year + 1 } else { year };
+        let month = match parts.get(1) {
+            None => None,
+            Some(m) => {
+                let m = number(m);
+                if !(1..=12).contains(&m) {
+                    return Err(DateError::Calendar(format!(
+                        "there is no month {:02}: months are 01 to 12",
+                        m
+                    )));
+                }
+                Some(m as i8)
+            }
+        };
+        let day = match (month, parts.get(2)) {
+            (Some(m), Some(d)) => {
+                let d = number(d) as i8;
+                if jiff::civil::Date::new(astronomical, m, d).is_err() {
+                    let first = jiff::civil::Date::new(astronomical, m, 1)
+                        .map_err(|e| DateError::Calendar(e.to_string()))?;
+                    let month = PartialDate {
+                        year,
+                        month: Some(m),
+                        day: None,
+                    };
+                    return Err(DateError::Calendar(format!(
+                        "there is no day {d:02}: {} has {} days",
+                        month.words(),
+                        first.days_in_month()
+                    )));
+                }
+                Some(d)
+            }
+            _ => None,
+        };
+        Ok(PartialDate { year, month, day })
+    }
+
+    /// For a reader: `19 April 1939`, `April 1939`, `1939`, `44 BCE`.
+    pub fn words(&self) -> String {
+        let year = if self.year < 0 {
+            format!("{} BCE", -i32::from(self.year))
+        } else {
+            self.year.to_string()
+        };
+        let month = self
+            .month
+            .and_then(|m| MONTHS.get(usize::try_from(m - 1).ok()?))
+            .copied();
+        match (month, self.day) {
+            (Some(month), Some(day)) => format!("{day} {month} {year}"),
+            (Some(month), None) => format!("{month} {year}"),
+            _ => year,
+        }
+    }
+
+    /// The date as HTML's `<time datetime>` wants it; none for years BCE, which it cannot
+    /// express.
+    pub fn iso(&self) -> Option<String> {
+        if self.year < 0 {
+            return None;
+        }
+        Some(match (self.month, self.day) {
+            (Some(m), Some(d)) => format!("{:04}-{m:02}-{d:02}", self.year),
+            (Some(m), None) => format!("{:04}-{m:02}", self.year),
+            _ => format!("{:04}", self.year),
+        })
+    }
+}
+
+impl std::str::FromStr for PartialDate {
+    type Err = DateError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        PartialDate::parse(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> String {
+        PartialDate::parse(s).unwrap().words()
+    }
+
+    fn reason(s: &str) -> String {
+        PartialDate::parse(s).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn each_accepted_form_reads_as_words() {
+        assert_eq!(words("1939-04-19"), "19 April 1939");
+        assert_eq!(words("1939-04"), "April 1939");
+        assert_eq!(words("1939"), "1939");
+        assert_eq!(words("680"), "680");
+        assert_eq!(words("0680-01-05"), "5 January 680");
+        assert_eq!(words("-44"), "44 BCE");
+        assert_eq!(words("-44-03-15"), "15 March 44 BCE");
+    }
+
+    #[test]
+    fn month_zero_is_refused_not_rendered() {
+        assert_eq!(
+            reason("2026-00-05"),
+            "there is no month 00: months are 01 to 12"
+        );
+        assert_eq!(
+            reason("1990-13"),
+            "there is no month 13: months are 01 to 12"
+        );
+    }
+
+    #[test]
+    fn a_day_the_month_does_not_have_is_refused() {
+        assert_eq!(
+            reason("2023-02-31"),
+            "there is no day 31: February 2023 has 28 days"
+        );
+        assert_eq!(
+            reason("2023-02-29"),
+            "there is no day 29: February 2023 has 28 days"
+        );
+        assert_eq!(words("2024-02-29"), "29 February 2024");
+        assert_eq!(
+            reason("2023-04-31"),
+            "there is no day 31: April 2023 has 30 days"
+        );
+        assert_eq!(
+            reason("2023-04-00"),
+            "there is no day 00: April 2023 has 30 days"
+        );
+    }
+
+    #[test]
+    fn leap_days_bce_follow_historians_numbering() {
+        // 1 BCE is astronomical year 0, a leap year; 2 BCE is not.
+        assert_eq!(words("-1-02-29"), "29 February 1 BCE");
+        assert!(PartialDate::parse("-2-02-29").is_err());
+        assert_eq!(words("-5-02-29"), "29 February 5 BCE");
+    }
+
+    #[test]
+    fn year_zero_does_not_exist() {
+        assert!(reason("0").contains("no year 0"));
+        assert!(reason("-0000").contains("no year 0"));
+    }
+
+    #[test]
+    fn other_forms_are_refused() {
+        for bad in [
+            "",
+            "146 BC",
+            "1939/04/19",
+            "19-04-1939",
+            "1939-4-19",
+            "1939-04-19T00:00",
+            "12345",
+            "--44",
+            "1939-",
+            "+1939",
+            "1939-04-19-01",
+            "１９３９",
+        ] {
+            assert_eq!(PartialDate::parse(bad), Err(DateError::Form), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn iso_form_for_time_elements() {
+        let iso = |s: &str| PartialDate::parse(s).unwrap().iso();
+        assert_eq!(iso("2026-03-05").as_deref(), Some("2026-03-05"));
+        assert_eq!(iso("680").as_deref(), Some("0680"));
+        assert_eq!(iso("-44"), None);
+    }
+}
