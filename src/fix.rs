@@ -364,11 +364,7 @@ impl Value {
         }
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
         let before = &text[line_start..start];
-        if let Some(anchor) = before
-            .split_whitespace()
-            .next_back()
-            .filter(|t| t.starts_with('&'))
-        {
+        if let Some(anchor) = anchor_before(text, start) {
             return Err(format!(
                 "it carries the anchor `{anchor}`, and other entries may use its words through an alias"
             ));
@@ -411,6 +407,29 @@ impl Value {
             None => Err("its place in the file is not known".into()),
         }
     }
+}
+
+/// The anchor (`&name`) written before the value at `start`, if any: on its line or on
+/// the lines above, up to its key or dash, past tags, a block header and comments.
+fn anchor_before(text: &str, start: usize) -> Option<&str> {
+    for line in text[..start].rsplit('\n').take(4) {
+        let line = match line
+            .find('#')
+            .filter(|&i| i == 0 || line[..i].ends_with([' ', '\t']))
+        {
+            Some(comment) => &line[..comment],
+            None => line,
+        };
+        for token in line.split_whitespace().rev() {
+            if token.starts_with('&') {
+                return Some(token);
+            }
+            if !(token.starts_with('!') || is_block_indicator(token)) {
+                return None;
+            }
+        }
+    }
+    None
 }
 
 fn closing_double_quote(text: &str, start: usize) -> Result<usize, String> {
@@ -654,9 +673,18 @@ mod tests {
 
     #[test]
     fn anchored_and_aliased_values_are_not_edited() {
-        let text = "at: &k ruled\n";
+        for text in [
+            "at: &k ruled\n",
+            "at: !!str &k ruled\n",
+            "at: &k |  # c\n  ruled\n",
+            "- quote: &k\n    # c\n    ruled\n",
+        ] {
+            let start = text.find("ruled").unwrap();
+            assert!(Value::at(text, start..start + 5).is_err(), "{text}");
+        }
+        let text = "at: {quote: ruled}\n";
         let start = text.find("ruled").unwrap();
-        assert!(Value::at(text, start..start + 5).is_err());
+        assert!(Value::at(text, start..start + 5).is_ok());
         assert!(Value::at("at: *k\n", 4..6).is_err());
     }
 
