@@ -10,9 +10,10 @@
 //!    excluded.
 //! 3. Write the new words in the value's own style when it can carry them, else as a
 //!    double-quoted scalar ([`renderings`]); splice the one value into the text in memory.
-//! 4. Prove the edit ([`Mender::try_edit`]): the edited file parses, the whole index runs
-//!    on the edited site with no problem that was not there before, and the mended passage
-//!    resolves to exactly the place intended. Otherwise the edit is dropped and the reason
+//! 4. Prove the edit ([`Mender::try_edit`]): the edited file parses, the pipeline runs
+//!    on the edited site in memory (index, and rendering once the index passes) with no
+//!    problem that was not there before, and the mended passage resolves to exactly the
+//!    place intended. Otherwise the edit is dropped and the reason
 //!    reported as E0150 ("left alone").
 //! 5. Write each changed file atomically: a temporary file beside it, with its
 //!    permissions, renamed over it; and only if the file on disk is still the one read.
@@ -59,9 +60,10 @@ pub fn fix(root: &Path) -> Result<Outcome, Failure> {
         }
     }
     let mut mender = Mender {
+        baseline: problems(&site),
         site,
-        baseline: summary(&before),
-        outcome: Outcome::default(),
+        made: Vec::new(),
+        left_alone: Vec::new(),
     };
     let mut changed = Vec::new();
     for (path, mut fixes) in by_file {
@@ -91,26 +93,34 @@ pub fn fix(root: &Path) -> Result<Outcome, Failure> {
             changed.push((original, edited));
         }
     }
-    let Mender { mut outcome, .. } = mender;
-    // Reported in file order, as `check` reports.
-    outcome.left_alone.sort_by_key(|d| {
-        d.location
-            .as_ref()
-            .map(|l| (l.file.path.clone(), l.range.start))
-    });
+    let Mender {
+        mut made,
+        mut left_alone,
+        ..
+    } = mender;
     for (original, edited) in changed {
         let full = root.join(&original.path);
         if let Err(why) = write_if_unchanged(&full, &original.text, &edited.text) {
             // Nothing of this file was written: its fixes are not done.
-            let prefix = format!("{}:", original.path.display());
-            outcome.fixed.retain(|f| !f.starts_with(&prefix));
-            outcome.left_alone.push(
+            made.retain(|(path, ..)| *path != original.path);
+            left_alone.push(
                 Diagnostic::error("E0151", format!("`--fix` could not write {}: {why}", original.path.display()))
                     .at(Location::start_of(&original), "not written")
                     .help("the file is as it was; make it writable (or save your editor's changes) and run `check --fix` again"),
             );
         }
     }
+    // Reported in file order, as `check` reports.
+    made.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    left_alone.sort_by_key(|d| {
+        d.location
+            .as_ref()
+            .map(|l| (l.file.path.clone(), l.range.start))
+    });
+    let outcome = Outcome {
+        fixed: made.into_iter().map(|(.., summary)| summary).collect(),
+        left_alone,
+    };
     Ok(outcome)
 }
 
@@ -119,7 +129,9 @@ struct Mender {
     site: Site,
     /// The problems of the site as it now stands in memory, by code and message.
     baseline: Vec<(String, String)>,
-    outcome: Outcome,
+    /// The fixes made: file, place and summary.
+    made: Vec<(PathBuf, usize, String)>,
+    left_alone: Vec<Diagnostic>,
 }
 
 impl Mender {
@@ -167,7 +179,8 @@ impl Mender {
             text.replace_range(value.span.clone(), &rendering);
             match self.try_edit(fix, &current, text, value.span.start) {
                 Ok(()) => {
-                    self.outcome.fixed.push(fix.summary.clone());
+                    self.made
+                        .push((file.path.clone(), fix.at.range.start, fix.summary.clone()));
                     return Some(value.span.start);
                 }
                 Err(reason) => why = reason,
@@ -254,10 +267,7 @@ impl Mender {
             }
             _ => return Err("the mended quote would still not be found".into()),
         }
-        let after = match crate::site::index(&self.site) {
-            Ok(_) => Vec::new(),
-            Err(problems) => summary(&problems),
-        };
+        let after = problems(&self.site);
         let mut before = self.baseline.clone();
         for problem in &after {
             match before.iter().position(|b| b == problem) {
@@ -276,7 +286,7 @@ impl Mender {
     }
 
     fn leave(&mut self, fix: &Fix, why: String) {
-        self.outcome.left_alone.push(
+        self.left_alone.push(
             Diagnostic::warning("E0150", format!("`--fix` left this quote alone: {why}"))
                 .at(fix.at.clone(), "left alone")
                 .help(format!(
@@ -285,6 +295,25 @@ impl Mender {
                 )),
         );
     }
+}
+
+/// The errors of the pipeline as `check` runs it, in memory: the index, the theme, and
+/// the rendering once both pass.
+fn problems(site: &Site) -> Vec<(String, String)> {
+    let theme = crate::templates::Theme::load(&site.templates);
+    let mut all = Vec::new();
+    match (crate::site::index(site), theme) {
+        (Ok(index), Ok(theme)) => {
+            if let Err(problems) = crate::render::render(&index, &theme) {
+                all.extend(summary(&problems));
+            }
+        }
+        (index, theme) => {
+            all.extend(index.err().map(|p| summary(&p)).unwrap_or_default());
+            all.extend(theme.err().map(|p| summary(&p)).unwrap_or_default());
+        }
+    }
+    all
 }
 
 /// Problems as the comparison before and after an edit sees them: places move, so only
@@ -595,8 +624,12 @@ pub fn double_quoted(s: &str) -> String {
 
 /// Replaces the file at `path` with `edited` if it still holds `original`: written to a
 /// temporary file in the same folder with the same permissions, then renamed over it, so
-/// that a crash leaves either the old file or the new one, never half of one.
+/// that a crash leaves either the old file or the new one, never half of one. (An
+/// editor saving between the check and the rename is not caught; the window is that of
+/// one rename.)
 fn write_if_unchanged(path: &Path, original: &str, edited: &str) -> Result<(), String> {
+    // A linked file is replaced where it really is: the link itself stays a link.
+    let path = &fs::canonicalize(path).map_err(|e| format!("cannot find it again: {e}"))?;
     let on_disk = fs::read_to_string(path).map_err(|e| format!("cannot read it again: {e}"))?;
     if on_disk != original {
         return Err("it changed on disk while `--fix` ran".into());

@@ -312,3 +312,66 @@ fn the_left_alone_example_in_docs_diagnostics_is_real_output() {
     let (_, stderr) = run_fix(dir.path());
     assert!(stderr.contains(example), "{example}\nis not in\n{stderr}");
 }
+
+#[test]
+fn a_problem_elsewhere_in_the_site_does_not_stop_a_proven_fix() {
+    // A broken template is reported before and after: it is not the fix's doing.
+    let dir = site(TEXT, "notes:\n  sea:\n    at: ruled the sae\n    text: x\n");
+    let templates = dir.path().join("templates");
+    fs::create_dir(&templates).unwrap();
+    fs::copy(
+        fixture("invalid/broken-template/templates/index.html"),
+        templates.join("index.html"),
+    )
+    .unwrap();
+    let (code, stderr) = run_fix(dir.path());
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("fixed:"), "{stderr}");
+    assert!(stderr.contains("error[E0301]"), "{stderr}");
+    assert_eq!(
+        annotations(dir.path()),
+        "notes:\n  sea:\n    at: ruled the seas\n    text: x\n"
+    );
+}
+
+#[test]
+fn a_file_with_crlf_line_ends_keeps_them_and_fixes_are_reported_in_file_order() {
+    let yaml = "notes:\r\n  sea:\r\n    at: >-\r\n      ruled the sae\r\n    text: The navy.\r\n  b:\r\n    at: \"ruled the\r\n      sae\"  # c\r\n    text: x\r\n";
+    let dir = site(TEXT, yaml);
+    let (code, stderr) = run_fix(dir.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        annotations(dir.path()),
+        "notes:\r\n  sea:\r\n    at: >-\r\n      ruled the seas\r\n    text: The navy.\r\n  b:\r\n    at: \"ruled the seas\"  # c\r\n    text: x\r\n"
+    );
+    let first = stderr.find("annotations.yaml:4:7").unwrap();
+    let second = stderr.find("annotations.yaml:7:9").unwrap();
+    assert!(first < second, "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_linked_annotation_file_is_mended_where_it_is_and_stays_linked() {
+    let dir = site(TEXT, "");
+    let path = dir.path().join(ANNOTATIONS);
+    let target = dir.path().join("content/reading/notes.yaml");
+    fs::write(
+        &target,
+        "notes:\n  sea:\n    at: ruled the sae\n    text: x\n",
+    )
+    .unwrap();
+    fs::remove_file(&path).unwrap();
+    std::os::unix::fs::symlink("notes.yaml", &path).unwrap();
+    let (code, stderr) = run_fix(dir.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        fs::symlink_metadata(&path)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        fs::read_to_string(&target).unwrap(),
+        "notes:\n  sea:\n    at: ruled the seas\n    text: x\n"
+    );
+}
