@@ -13,10 +13,11 @@
 //! 4. Prove the edit ([`Mender::try_edit`]): the edited file parses, the pipeline runs
 //!    on the edited site in memory (index, and rendering once the index passes) with no
 //!    problem that was not there before, and the mended passage resolves to exactly the
-//!    place intended. Otherwise the edit is dropped and the reason
-//!    reported as E0150 ("left alone").
+//!    place intended. Otherwise the edit is dropped and the reason reported as E0150
+//!    ("left alone"); the next way of writing it, if any, is tried.
 //! 5. Write each changed file atomically: a temporary file beside it, with its
-//!    permissions, renamed over it; and only if the file on disk is still the one read.
+//!    permissions, renamed over it; and only if the file on disk is still the one read
+//!    (E0151 otherwise, and nothing of that file is written).
 //!
 //! Entry point: [`fix`].
 
@@ -78,11 +79,7 @@ pub fn fix(root: &Path) -> Result<Outcome, Failure> {
         fixes.sort_by_key(|f| std::cmp::Reverse(f.at.range.start));
         let mut floor = original.text.len();
         for fix in fixes {
-            if fix.at.range.end > floor {
-                mender.leave(&fix, "it overlaps another quote being mended".into());
-                continue;
-            }
-            if let Some(start) = mender.mend(&fix) {
+            if let Some(start) = mender.mend(&fix, floor) {
                 floor = start;
             }
         }
@@ -162,11 +159,16 @@ impl Mender {
     }
 
     /// Tries each way of writing the new words; keeps the first that proves right.
-    /// Returns where the edited value starts, if one did.
-    fn mend(&mut self, fix: &Fix) -> Option<usize> {
+    /// `floor` is where the last edit of the file (further on) starts. Returns where the
+    /// edited value starts, if one was kept.
+    fn mend(&mut self, fix: &Fix, floor: usize) -> Option<usize> {
         let file = Arc::clone(&fix.at.file);
         let current = Arc::clone(&self.annotations(&file.path)?.locator.file);
         let value = match Value::at(&current.text, fix.at.range.clone()) {
+            Ok(value) if value.span.end > floor => {
+                self.leave(fix, "it overlaps another quote being mended".into());
+                return None;
+            }
             Ok(value) => value,
             Err(why) => {
                 self.leave(fix, why);
