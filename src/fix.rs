@@ -395,9 +395,9 @@ impl Value {
         }
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
         let before = &text[line_start..start];
-        if let Some(anchor) = anchor_before(text, start) {
+        if let Some(anchor) = anchor_before(text, start).filter(|a| is_aliased(text, &a[1..])) {
             return Err(format!(
-                "it carries the anchor `{anchor}`, and other entries may use its words through an alias"
+                "it carries the anchor `{anchor}`, and other entries use its words through an alias"
             ));
         }
         match text[start..].chars().next() {
@@ -461,6 +461,17 @@ fn anchor_before(text: &str, start: usize) -> Option<&str> {
         }
     }
     None
+}
+
+/// Whether an alias `*name` refers to the anchor `&name` anywhere in the file.
+fn is_aliased(text: &str, name: &str) -> bool {
+    let alias = format!("*{name}");
+    text.match_indices(&alias).any(|(i, _)| {
+        text[i + alias.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| c.is_whitespace() || matches!(c, ',' | ']' | '}'))
+    })
 }
 
 fn closing_double_quote(text: &str, start: usize) -> Result<usize, String> {
@@ -707,19 +718,20 @@ mod tests {
     }
 
     #[test]
-    fn anchored_and_aliased_values_are_not_edited() {
+    fn values_shared_through_an_alias_are_not_edited() {
         for text in [
-            "at: &k ruled\n",
-            "at: !!str &k ruled\n",
-            "at: &k |  # c\n  ruled\n",
-            "- quote: &k\n    # c\n    ruled\n",
+            "at: &k ruled\nto: *k\n",
+            "at: !!str &k ruled\nto: {quote: *k}\n",
+            "at: &k |  # c\n  ruled\nto: *k",
+            "- quote: &k\n    # c\n    ruled\n- *k\n",
         ] {
             let start = text.find("ruled").unwrap();
             assert!(Value::at(text, start..start + 5).is_err(), "{text}");
         }
-        let text = "at: {quote: ruled}\n";
-        let start = text.find("ruled").unwrap();
-        assert!(Value::at(text, start..start + 5).is_ok());
+        for text in ["at: {quote: ruled}\n", "at: &k ruled\nto: *kk\n"] {
+            let start = text.find("ruled").unwrap();
+            assert!(Value::at(text, start..start + 5).is_ok(), "{text}");
+        }
         assert!(Value::at("at: *k\n", 4..6).is_err());
     }
 

@@ -195,6 +195,12 @@ const STYLES: &[(&str, &str)] = &[
     ),
     // Plain over two lines.
     ("    at: ruled\n      the sae\n", "    at: ruled the seas\n"),
+    // Anchored, with no alias using it; tagged.
+    ("    at: &q ruled the sae\n", "    at: &q ruled the seas\n"),
+    (
+        "    at: !!str ruled the sae\n",
+        "    at: !!str ruled the seas\n",
+    ),
     // Single- and double-quoted.
     ("    at: 'ruled the sae'\n", "    at: 'ruled the seas'\n"),
     (
