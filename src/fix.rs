@@ -100,11 +100,7 @@ pub fn fix(root: &Path) -> Result<Outcome, Failure> {
         if let Err(why) = write_if_unchanged(&full, &original.text, &edited.text) {
             // Nothing of this file was written: its fixes are not done.
             made.retain(|(path, ..)| *path != original.path);
-            left_alone.push(
-                Diagnostic::error("E0151", format!("`--fix` could not write {}: {why}", original.path.display()))
-                    .at(Location::start_of(&original), "not written")
-                    .help("the file is as it was; make it writable (or save your editor's changes) and run `check --fix` again"),
-            );
+            left_alone.push(not_written(&original, &why));
         }
     }
     // Reported in file order, as `check` reports.
@@ -119,6 +115,16 @@ pub fn fix(root: &Path) -> Result<Outcome, Failure> {
         left_alone,
     };
     Ok(outcome)
+}
+
+/// E0151: a mended file that could not be written.
+fn not_written(file: &Arc<SourceFile>, why: &str) -> Diagnostic {
+    Diagnostic::error(
+        "E0151",
+        format!("`--fix` could not write {}: {why}", file.path.display()),
+    )
+    .at(Location::start_of(file), "not written")
+    .help("the file is as it was; make it writable (or save your editor's changes) and run `check --fix` again")
 }
 
 /// The site as edited so far, and what the index said of it.
@@ -767,5 +773,16 @@ mod tests {
         assert!(result.unwrap_err().contains("changed on disk"));
         assert_eq!(fs::read_to_string(&path).unwrap(), "saved by the editor\n");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn the_not_written_example_in_docs_diagnostics_is_real_output() {
+        let doc = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/diagnostics.md"))
+            .unwrap();
+        let section = &doc[doc.find("## E0151:").unwrap()..];
+        let example = section.split("```\n").nth(1).unwrap();
+        let file = SourceFile::new("content/reading/annotations.yaml", "notes:\n  sea: {}\n");
+        let d = not_written(&file, "it changed on disk while `--fix` ran");
+        assert_eq!(example, format!("$ scholia check --fix\n{}\n", d.render()));
     }
 }
