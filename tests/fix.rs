@@ -381,3 +381,16 @@ fn a_linked_annotation_file_is_mended_where_it_is_and_stays_linked() {
         "notes:\n  sea:\n    at: ruled the seas\n    text: x\n"
     );
 }
+
+#[test]
+fn drifted_quotes_of_a_pull_quote_and_a_cross_reference_are_mended_too() {
+    let yaml = "crossrefs:\n  peace:\n    from: durable peace between Rme\n    to:\n      quote: |-\n        the durable peace wsa over\n    note: It ends.\npullquotes:\n  sea:\n    quote: 'Rome ruled the sae'\n    after: Carthage fell\n";
+    let dir = site(TEXT, yaml);
+    let (code, stderr) = run_fix(dir.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(stderr.matches("fixed:").count(), 3, "{stderr}");
+    assert_eq!(
+        annotations(dir.path()),
+        "crossrefs:\n  peace:\n    from: durable peace between Rome\n    to:\n      quote: |-\n        The durable peace was over\n    note: It ends.\npullquotes:\n  sea:\n    quote: 'Rome ruled the seas'\n    after: Carthage fell\n"
+    );
+}
