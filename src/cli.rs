@@ -32,9 +32,9 @@ pub enum Command {
     Check {
         #[command(flatten)]
         site: SiteArgs,
-        /// Mend what can be mended in place: a quote the text has drifted from (one
-        /// clear best match) or one that needs a prefix or suffix to be unique. Only
-        /// that value is rewritten; every other byte of the file stays as it was.
+        /// Mend in place a quote the text has drifted from, where one passage is the
+        /// clear best match; each edit is proven before the file is replaced. Only that
+        /// value is rewritten; a repeated quote is reported, never chosen for you.
         #[arg(long)]
         fix: bool,
     },

@@ -126,12 +126,21 @@ pub struct Diagnostic {
     pub fix: Option<Fix>,
 }
 
-/// An edit of one value in a user's file.
+/// A drifted quote and the words it should read, for `check --fix`.
+///
+/// It says what is meant, not which bytes to write: `--fix` reads the YAML value at
+/// `at`, writes `quote` in a style that value can carry, and proves the result (the file
+/// parses, the passage resolves to `place` in `reading`) before anything is written.
 #[derive(Debug, Clone)]
 pub struct Fix {
-    /// The bytes to replace (empty to insert).
+    /// The quote's value as the parser located it.
     pub at: Location,
-    pub replacement: String,
+    /// The words the quote should read (plain text, not YAML).
+    pub quote: String,
+    /// The slug of the reading the passage is in.
+    pub reading: String,
+    /// The byte range of that reading's text the mended quote must resolve to.
+    pub place: Range<usize>,
     /// What the edit does, for the report.
     pub summary: String,
 }

@@ -1064,15 +1064,24 @@ fn not_found(
             }])[..],
             [Resolution::Found(_)]
         );
-        if closest.clear && closest.similarity >= FIX_SIMILARITY && unique && !with_context {
+        // With a prefix or suffix too: `--fix` proves the mended passage resolves, context
+        // and all, before it writes.
+        if closest.clear && closest.similarity >= FIX_SIMILARITY && unique {
+            // One line: matching treats any run of white space as one space.
+            let words = passage_text
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
             d = d.with_fix(Fix {
                 at: locator.locate(&passage.quote),
-                replacement: yaml_string(passage_text),
                 summary: format!(
-                    "{}: the quote now reads \"{passage_text}\", as line {line} of {} does",
+                    "{}: the quote now reads \"{words}\", as line {line} of {} does",
                     locator.locate(&passage.quote),
                     reading.source.path.display()
                 ),
+                quote: words,
+                reading: reading.slug.clone(),
+                place: closest.range.clone(),
             });
         }
     } else {
@@ -1090,61 +1099,6 @@ fn not_found(
 /// How alike a drifted quote and a passage must be for `check --fix` to rewrite it.
 const FIX_SIMILARITY: f64 = 0.75;
 
-/// A YAML double-quoted string.
-fn yaml_string(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// Adds the prefix or suffix that picks the first place of a repeated quote.
-fn context_fix(passage: &Passage, locator: &Locator, context: &Context, places: usize) -> Fix {
-    let (key, words) = match context {
-        Context::Prefix(p) => ("prefix", p),
-        Context::Suffix(s) => ("suffix", s),
-    };
-    let quote_at = locator.locate(&passage.quote);
-    let summary = format!(
-        "{quote_at}: added `{key}: {}` to choose the first of the {places} places the quote is found",
-        yaml_string(words)
-    );
-    if passage.shorthand {
-        return Fix {
-            replacement: format!(
-                "{{quote: {}, {key}: {}}}",
-                yaml_string(&passage.quote.value),
-                yaml_string(words)
-            ),
-            at: quote_at,
-            summary,
-        };
-    }
-    // Insert a line under `quote:`, at the same indentation as its key.
-    let text = &quote_at.file.text;
-    let line_start = text[..quote_at.range.start]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
-    let key_column = text[line_start..quote_at.range.start]
-        .rfind("quote")
-        .unwrap_or(0);
-    let indent = " ".repeat(text[line_start..line_start + key_column].chars().count());
-    let line_end = text[quote_at.range.end..]
-        .find('\n')
-        .map_or(text.len(), |i| quote_at.range.end + i);
-    Fix {
-        at: Location::new(&quote_at.file, line_end..line_end),
-        replacement: format!("\n{indent}{key}: {}", yaml_string(words)),
-        summary,
-    }
-}
-
 fn ambiguous(
     passage: &Passage,
     locator: &Locator,
@@ -1161,30 +1115,87 @@ fn ambiguous(
         ),
     )
     .at(locator.locate(&passage.quote), "found more than once");
-    let contexts = text.disambiguate(places);
-    if let Some(Some(context)) = contexts.first() {
-        d = d.with_fix(context_fix(passage, locator, context, places.len()));
-    }
-    for (place, context) in places.iter().zip(contexts) {
-        let line = reading
+    let document = text.document;
+    // Each place by line and column and in its words: a one-line paragraph holds many.
+    for (place, context) in places.iter().zip(text.disambiguate(places)) {
+        let (line, column) = reading
             .source
-            .line_col(reading.body.start + text.document.source_offset(place.start))
-            .0;
-        let paragraph = text
-            .document
-            .block_at(place.start)
-            .and_then(|b| text.document.blocks[b].paragraph)
-            .map(|n| format!("paragraph {n}, "))
-            .unwrap_or_default();
-        let fix = match context {
-            Some(Context::Prefix(p)) => format!("add `prefix: \"{p}\"`"),
-            Some(Context::Suffix(s)) => format!("add `suffix: \"{s}\"`"),
-            None => "quote more of the text".to_owned(),
+            .line_col(reading.body.start + document.source_offset(place.start));
+        let block = document.block_at(place.start);
+        let near = match block.and_then(|b| document.blocks[b].paragraph) {
+            Some(n) => format!("in paragraph {n}, "),
+            None => "at ".to_owned(),
+        };
+        let bounds = block.map_or(0..document.text.len(), |b| document.blocks[b].text.clone());
+        let choose = |key: &str, words: &str, present: bool| {
+            format!(
+                "to choose it, {} `{key}: {}`",
+                if present { "make it" } else { "add" },
+                crate::fix::double_quoted(words)
+            )
+        };
+        let choose = match context {
+            Some(Context::Prefix(p)) => choose("prefix", &p, passage.prefix.is_some()),
+            Some(Context::Suffix(s)) => choose("suffix", &s, passage.suffix.is_some()),
+            None => "no nearby words tell it apart: quote more of the text".to_owned(),
         };
         d = d.help(format!(
-            "found in {paragraph}line {line} of {}: to choose it, {fix}",
-            reading.source.path.display()
+            "{near}{}:{line}:{column}: {} — {choose}",
+            reading.source.path.display(),
+            in_context(&document.text, bounds, place.clone())
         ));
     }
-    d
+    d.help("`check --fix` does not choose among these places: add the prefix or suffix of the one you mean")
+}
+
+/// A place of the reading text with up to three words either side, within its block:
+/// `…what we say ⟨here⟩, but can…`.
+fn in_context(text: &str, block: Range<usize>, place: Range<usize>) -> String {
+    const WORDS: usize = 3;
+    let block = block.start.min(place.start)..block.end.max(place.end);
+    let before = &text[block.start..place.start];
+    let after = &text[place.end..block.end];
+    let is_space = |c: char| c.is_whitespace();
+    let starts: Vec<usize> = before
+        .char_indices()
+        .filter(|&(i, c)| !is_space(c) && before[..i].chars().next_back().is_none_or(is_space))
+        .map(|(i, _)| i)
+        .collect();
+    let (lead, from) = match starts.len().checked_sub(WORDS) {
+        Some(k) if k > 0 => ("…", starts[k]),
+        _ => ("", 0),
+    };
+    let ends: Vec<usize> = after
+        .char_indices()
+        .filter(|&(i, c)| {
+            !is_space(c)
+                && after[i + c.len_utf8()..]
+                    .chars()
+                    .next()
+                    .is_none_or(is_space)
+        })
+        .map(|(i, c)| i + c.len_utf8())
+        .collect();
+    let (to, trail) = match ends.get(WORDS - 1) {
+        Some(&end) if ends.len() > WORDS => (end, "…"),
+        _ => (after.len(), ""),
+    };
+    // Soft line breaks and runs of spaces read as one space.
+    let squash = |s: &str| {
+        let mut out = String::new();
+        for c in s.chars() {
+            if !is_space(c) {
+                out.push(c);
+            } else if !out.ends_with(' ') {
+                out.push(' ');
+            }
+        }
+        out
+    };
+    format!(
+        "{lead}{}⟨{}⟩{}{trail}",
+        squash(&before[from..]),
+        squash(&text[place]),
+        squash(&after[..to])
+    )
 }

@@ -1,13 +1,11 @@
-//! The authoring loop: `init`, `check --fix`, `schema`.
+//! The authoring loop: `init` and `schema` (`check --fix` is in tests/fix.rs).
 
 mod common;
 
 use std::fs;
 use std::path::Path;
 
-use common::{copy_site, fixture, repo, scholia};
-
-const ANNOTATIONS: &str = "content/reading/annotations.yaml";
+use common::{repo, scholia};
 
 #[test]
 fn init_then_build_then_check_passes_without_a_warning() {
@@ -57,69 +55,6 @@ fn init_refuses_a_folder_that_is_not_empty() {
         "mine"
     );
     assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
-}
-
-#[test]
-fn fix_rewrites_a_drifted_quote_and_leaves_every_other_byte() {
-    let dir = copy_site(&fixture("valid/minimal"));
-    let path = dir.path().join(ANNOTATIONS);
-    let original = fs::read_to_string(&path).unwrap();
-    // The text was edited under the note: "ruled the sea" became "ruled the seas".
-    let text = dir.path().join("content/reading/index.md");
-    let edited = fs::read_to_string(&text)
-        .unwrap()
-        .replace("ruled the sea.", "ruled the seas.");
-    fs::write(&text, edited).unwrap();
-    let drifted = original.replace("at: ruled the sea", "at: ruled the sae");
-    fs::write(&path, &drifted).unwrap();
-
-    let out = scholia(dir.path(), &["check", "--fix"]);
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(
-        stderr.contains("fixed: content/reading/annotations.yaml:"),
-        "{stderr}"
-    );
-    let fixed = fs::read_to_string(&path).unwrap();
-    assert_eq!(
-        fixed,
-        drifted.replace("at: ruled the sae", "at: \"ruled the seas\"")
-    );
-}
-
-#[test]
-fn fix_adds_the_context_a_repeated_quote_needs() {
-    let dir = copy_site(&fixture("valid/minimal"));
-    let path = dir.path().join(ANNOTATIONS);
-    let original = fs::read_to_string(&path).unwrap();
-    // `durable peace` is in both paragraphs: the suffix that chose the first is gone.
-    let ambiguous = original.replace("      suffix: between Rome\n", "");
-    fs::write(&path, &ambiguous).unwrap();
-    let out = scholia(dir.path(), &["check", "--fix"]);
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    let fixed = fs::read_to_string(&path).unwrap();
-    assert_eq!(
-        fixed,
-        ambiguous.replace(
-            "      quote: durable peace\n",
-            "      quote: durable peace\n      suffix: \"between\"\n"
-        )
-    );
-}
-
-#[test]
-fn fix_leaves_a_quote_with_no_clear_match_alone() {
-    let dir = copy_site(&fixture("valid/minimal"));
-    let path = dir.path().join(ANNOTATIONS);
-    let broken = fs::read_to_string(&path)
-        .unwrap()
-        .replace("at: ruled the sea", "at: something else entirely");
-    fs::write(&path, &broken).unwrap();
-    let out = scholia(dir.path(), &["check", "--fix"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(fs::read_to_string(&path).unwrap(), broken);
-    assert!(String::from_utf8(out.stderr).unwrap().contains("E0110"));
 }
 
 fn schema(which: &str) -> serde_json::Value {
