@@ -186,6 +186,10 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
                             Err(d) => problems.push(d),
                         }
                     }
+                    // A folder by a shared file's name is read, and refused as one.
+                    Ok(Kind::Folder) if SHARED.iter().any(|s| name == *s) => {
+                        problems.extend(files.read_text(&path).err());
+                    }
                     Ok(Kind::Folder) => match files.kind(&path.join("index.md")) {
                         Ok(Kind::File) => match load_reading(&files, &path, &name) {
                             Ok((reading, mut found)) => {
@@ -194,7 +198,10 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
                             }
                             Err(mut ds) => problems.append(&mut ds),
                         },
-                        Ok(_) => problems.push(not_a_reading(&files, &path)),
+                        Ok(Kind::Folder | Kind::Other) => {
+                            problems.extend(files.read_text(&path.join("index.md")).err());
+                        }
+                        Ok(Kind::Missing) => problems.push(not_a_reading(&files, &path)),
                         Err(d) => problems.push(d),
                     },
                     Ok(Kind::Missing) => {}

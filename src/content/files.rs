@@ -110,11 +110,23 @@ impl SiteFiles {
                     format!("cannot read {}: no such file", relative.display()),
                 ));
             }
-            Kind::Folder | Kind::Other => {
+            kind @ (Kind::Folder | Kind::Other) => {
+                let what = if kind == Kind::Folder {
+                    "a folder"
+                } else {
+                    "not a regular file"
+                };
                 return Err(Diagnostic::error(
                     "E0002",
-                    format!("cannot read {}: it is not a file", relative.display()),
-                ));
+                    format!(
+                        "cannot read {}: it is {what}, not a file",
+                        relative.display()
+                    ),
+                )
+                .help(format!(
+                    "scholia reads a file by this name: rename or remove what is at {}",
+                    relative.display()
+                )));
             }
         }
         fs::read(self.root.join(relative)).map_err(|e| unreadable(relative, &e))
