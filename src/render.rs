@@ -386,7 +386,7 @@ fn reading_view(index: &SiteIndex, r: usize) -> ReadingView {
         let text = escape(&document.text[range.clone()]);
         let _ = writeln!(
             weave.after_block.entry(*block).or_default(),
-            "<aside class=\"pullquote\" aria-hidden=\"true\"><p>{text}</p></aside>"
+            "<aside class=\"pullquote\" data-ui aria-hidden=\"true\"><p>{text}</p></aside>"
         );
     }
     let body = document.render(&weave);
