@@ -316,3 +316,29 @@ fn balanced_raw_html_of_every_kind_builds() {
         }
     }
 }
+
+#[test]
+fn a_block_element_inside_a_paragraph_is_an_error() {
+    let report = html_failure("A paragraph with <div>a block</div> inside.\n");
+    assert!(report.contains("error[E0173]"), "{report}");
+    assert!(report.contains("content/reading/index.md:5:18"), "{report}");
+    assert_eq!(report.matches("error[").count(), 1, "{report}");
+    // In a tight list item or a heading there is no <p> to cut.
+    for markdown in ["- an item <div>block</div>\n", "## A <span>title</span>\n"] {
+        let dir = site(markdown, "");
+        if let Err(f) = scholia::check(dir.path(), scholia::Options::default()) {
+            panic!("{markdown:?}:\n{}", describe(&f));
+        }
+    }
+}
+
+#[test]
+fn a_link_inside_a_link_is_an_error() {
+    for markdown in [
+        "<a href=\"https://a.example/\">one <a href=\"https://b.example/\">two</a></a>\n",
+        "[one <a href=\"https://b.example/\">two</a>](https://a.example/)\n",
+    ] {
+        let report = html_failure(markdown);
+        assert!(report.contains("error[E0175]"), "{report}");
+    }
+}

@@ -396,3 +396,122 @@ proptest! {
         check_page(&markdown, &annotations);
     }
 }
+
+/// Raw inline HTML: mostly balanced, some of it not.
+const INLINE_HTML: [&str; 20] = [
+    "<b>bold</b>",
+    "<span class=\"x\">alpha beta</span>",
+    "<a href=\"https://example.org/\">alpha link</a>",
+    "<textarea>alpha</textarea>",
+    "<sup>2</sup>",
+    "<em>alpha</em>",
+    "<kbd>Enter alpha</kbd>",
+    "<!-- c -->",
+    "<br>",
+    "<abbr title=\"a > b\">AB</abbr>",
+    "<button type=\"button\">alpha</button>",
+    "<svg><circle r=\"1\"/></svg>",
+    "<b>",
+    "</b>",
+    "</span>",
+    "</div>",
+    "<div>",
+    "*",
+    "<a href=\"https://example.org/\">",
+    "<textarea>",
+];
+
+/// Raw HTML blocks: mostly balanced, some of it not.
+const BLOCK_HTML: [&str; 16] = [
+    "<div class=\"box\">\n\nalpha in a box\n\n</div>",
+    "<details><summary>alpha</summary>\n\nmore alpha\n\n</details>",
+    "<style>p > a { color: red }</style>",
+    "<!-- a comment -->",
+    "<ul><li>alpha<li>beta</ul>",
+    "<p>alpha para",
+    "<table><tr><td>alpha<td>beta</table>",
+    "<textarea>\nalpha\n</textarea>",
+    "<div>",
+    "</div>",
+    "<div class=\"a\"",
+    "<style>",
+    "<!--",
+    "<section>",
+    "</section>",
+    "<span/>",
+];
+
+/// A paragraph of words and raw inline HTML (`Ok`), or an HTML block's lines (`Err`).
+fn soup_block() -> impl Strategy<Value = Result<Vec<(usize, usize)>, Vec<usize>>> {
+    prop_oneof![
+        vec((0..WORDS.len(), 0..INLINE_HTML.len() * 3), 1..8).prop_map(Ok),
+        vec(0..BLOCK_HTML.len(), 1..3).prop_map(Err),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// Whatever raw HTML the author writes, scholia either says where it is unbalanced
+    /// (E0170–E0175, at a place in index.md) or builds a page that parses without errors,
+    /// whose notes are still outside the text.
+    #[test]
+    fn raw_html_is_reported_or_leaves_the_page_whole(blocks in vec(soup_block(), 1..6)) {
+        let mut markdown = String::new();
+        for block in &blocks {
+            match block {
+                Ok(words) => {
+                    for (w, h) in words {
+                        markdown.push_str(WORDS[*w]);
+                        markdown.push(' ');
+                        // Two draws in three are no HTML.
+                        if let Some(html) = INLINE_HTML.get(*h) {
+                            markdown.push_str(html);
+                            markdown.push(' ');
+                        }
+                    }
+                    markdown.push('\n');
+                }
+                Err(lines) => {
+                    for l in lines {
+                        markdown.push_str(BLOCK_HTML[*l]);
+                        markdown.push('\n');
+                    }
+                }
+            }
+            markdown.push('\n');
+        }
+        let annotations = "glosses:\n  a:\n    term: alpha\n    kind: concept\n    text: A gloss.\n    mark: all\n";
+        let dir = site(&markdown, annotations);
+        match scholia::render_site(dir.path()) {
+            Err(scholia::Failure::Input(problems)) => {
+                for p in &problems {
+                    prop_assert!(
+                        matches!(p.code, "E0170" | "E0171" | "E0172" | "E0173" | "E0175"),
+                        "{markdown}\n{}", describe(&scholia::Failure::Input(problems.clone()))
+                    );
+                    let at = p.location.as_ref().expect("a place");
+                    prop_assert!(at.file.path.ends_with("index.md"));
+                    prop_assert!(at.range.start >= markdown_start(&at.file.text));
+                }
+            }
+            Err(other) => panic!("{markdown}\n{}", describe(&other)),
+            Ok((files, _)) => {
+                let page = files.iter().find(|f| f.path == "reading/index.html").unwrap();
+                let page = std::str::from_utf8(&page.contents).unwrap();
+                let errors = parse_errors(page);
+                prop_assert!(errors.is_empty(), "{errors:?}\n{markdown}\n{page}");
+                let doc = scraper::Html::parse_document(page);
+                let notes = doc
+                    .select(&scraper::Selector::parse("article.reading > section.notes").unwrap())
+                    .count();
+                prop_assert_eq!(notes, 1, "the notes were swallowed:\n{}\n{}", markdown, page);
+            }
+        }
+    }
+}
+
+/// Where the Markdown starts in a reading's index.md (after the front matter).
+fn markdown_start(text: &str) -> usize {
+    text.match_indices("---\n").nth(1).map_or(0, |(i, _)| i + 4)
+}

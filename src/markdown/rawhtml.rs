@@ -8,7 +8,8 @@
 //!    (a `<button>`) cannot go inside `<a>` or `<button>`.
 //! 3. [`check`] walks a document's events and reports raw HTML that is not balanced within
 //!    its Markdown block: an element closed that is not open there, opened and not closed,
-//!    or closed across a Markdown element.
+//!    or closed across a Markdown element; and a block element (`<div>`) written inside a
+//!    paragraph, which the browser would cut the paragraph at.
 //!
 //! Why a scanner of our own rather than html5ever's tokenizer: a problem must point at
 //! its byte (file:line:col), html5ever reports lines only and would be a runtime
@@ -56,6 +57,55 @@ fn is_raw_text(name: &str) -> bool {
             | "noframes"
             | "noscript"
             | "plaintext"
+    )
+}
+
+/// Elements whose start tag ends an open `<p>`: in a Markdown paragraph they would cut
+/// it in two and leave its end tag to open an empty one.
+fn ends_a_paragraph(name: &str) -> bool {
+    matches!(
+        name,
+        "address"
+            | "article"
+            | "aside"
+            | "blockquote"
+            | "center"
+            | "details"
+            | "dialog"
+            | "dir"
+            | "div"
+            | "dl"
+            | "fieldset"
+            | "figcaption"
+            | "figure"
+            | "footer"
+            | "form"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "header"
+            | "hgroup"
+            | "hr"
+            | "li"
+            | "dd"
+            | "dt"
+            | "listing"
+            | "main"
+            | "menu"
+            | "nav"
+            | "ol"
+            | "p"
+            | "plaintext"
+            | "pre"
+            | "search"
+            | "section"
+            | "summary"
+            | "table"
+            | "ul"
+            | "xmp"
     )
 }
 
@@ -625,6 +675,45 @@ fn apply(
         }
     };
     let range = place(piece.range.start)..place(piece.range.end);
+    if let Kind::Start { name, .. } = &piece.kind
+        && scanner.is_none()
+        && frame.what == "its paragraph"
+        && ends_a_paragraph(name)
+        && !foreign(frame)
+    {
+        problems.push(Problem {
+            code: "E0173",
+            range: range.clone(),
+            message: format!("`<{name}>` cannot be inside a paragraph"),
+            label: "the browser ends the paragraph here".into(),
+            help: format!(
+                "put the `<{name}>` on a line of its own, with a blank line before and after, so that it is an HTML block; or use an inline element such as `<span>`"
+            ),
+            related: None,
+        });
+    }
+    if let Kind::Start { name, .. } = &piece.kind
+        && (name == "a" || name == "button")
+        && let Some(outer) = frame.open.iter().rev().find(|o| match o {
+            Open::Raw { name: n, .. } => n == name,
+            Open::Markdown(what) => *what == "link" && name == "a",
+        })
+    {
+        let related = match outer {
+            Open::Raw { at, .. } => Some((at.clone(), format!("the outer `<{name}>`"))),
+            Open::Markdown(_) => None,
+        };
+        problems.push(Problem {
+            code: "E0175",
+            range: range.clone(),
+            message: format!("`<{name}>` inside another `<{name}>`"),
+            label: format!("the browser closes the outer `<{name}>` here"),
+            help: format!(
+                "close the first `<{name}>` before opening this one: HTML does not nest them"
+            ),
+            related,
+        });
+    }
     match piece.kind {
         Kind::Comment => {}
         Kind::Start { name, .. } if is_void(&name) => {}
