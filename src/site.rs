@@ -676,11 +676,19 @@ pub fn index(site: &Site) -> Result<SiteIndex<'_>, Vec<Diagnostic>> {
 
 /// Raw HTML that is not balanced, as a diagnostic on the reading's Markdown.
 fn raw_html_problem(reading: &Reading, problem: &crate::markdown::rawhtml::Problem) -> Diagnostic {
+    // Offsets come from the Markdown parser's events; kept inside the body and on
+    // character boundaries whatever they are.
+    let text = &reading.source.text;
+    let offset = |o: usize| {
+        let mut o = (reading.body.start + o).min(reading.body.end);
+        while !text.is_char_boundary(o) {
+            o -= 1;
+        }
+        o
+    };
     let at = |range: &Range<usize>| {
-        Location::new(
-            &reading.source,
-            reading.body.start + range.start..reading.body.start + range.end,
-        )
+        let start = offset(range.start);
+        Location::new(&reading.source, start..offset(range.end).max(start))
     };
     let mut d = Diagnostic::error(problem.code, problem.message.clone())
         .at(at(&problem.range), problem.label.clone())
