@@ -353,3 +353,11 @@ fn a_link_inside_a_link_is_an_error() {
         assert!(report.contains("error[E0175]"), "{report}");
     }
 }
+
+#[test]
+fn a_comment_inside_a_comment_is_an_error() {
+    let report = html_failure("<!-- outer\n\n<!-- inner -->\n\nText.\n");
+    assert!(report.contains("error[E0172]"), "{report}");
+    assert!(report.contains("holds `<!--`"), "{report}");
+    assert!(report.contains("content/reading/index.md:7:1"), "{report}");
+}

@@ -181,6 +181,8 @@ pub enum Unterminated {
     /// A tag without its `>`: the name as written (`div`, `/div`).
     Tag(String),
     Comment,
+    /// `<!--` inside a comment (which ends at the first `-->`).
+    NestedComment,
 }
 
 /// Tags and comments of a piece of raw HTML, in order.
@@ -231,7 +233,7 @@ impl<'a> Scanner<'a> {
                             range: start..self.pos,
                         }));
                     }
-                    return Some(self.until(start, 4, "-->", Unterminated::Comment));
+                    return Some(self.comment(start));
                 }
                 Some('!') if foreign && after.starts_with("![CDATA[") => {
                     return Some(self.until(start, 9, "]]>", Unterminated::Comment));
@@ -241,6 +243,34 @@ impl<'a> Scanner<'a> {
                 }
                 _ => self.pos = start + 1,
             }
+        }
+    }
+
+    /// A comment from `start`: it ends at the first `-->` (or `--!>`), and one inside it
+    /// (`<!--`) is an error of the browser's parser, since comments do not nest.
+    fn comment(&mut self, start: usize) -> Result<Piece, Unended> {
+        let body = start + 4;
+        let end = ["-->", "--!>"]
+            .iter()
+            .filter_map(|e| self.html[body..].find(e).map(|i| (body + i, e.len())))
+            .min();
+        let Some((end, len)) = end else {
+            self.pos = self.html.len();
+            return Err(Unended {
+                at: start,
+                what: Unterminated::Comment,
+            });
+        };
+        self.pos = end + len;
+        match self.html[body..end].find("<!--") {
+            Some(i) => Err(Unended {
+                at: body + i,
+                what: Unterminated::NestedComment,
+            }),
+            None => Ok(Piece {
+                kind: Kind::Comment,
+                range: start..self.pos,
+            }),
         }
     }
 
@@ -308,6 +338,12 @@ impl<'a> Scanner<'a> {
                         i += 1;
                         break;
                     }
+                }
+                // A `<` where an attribute should start: this tag has lost its `>`, and the
+                // browser would read the next tag as its attributes.
+                Some(b'<') => {
+                    self.pos = i;
+                    return Err(unended(self.html));
                 }
                 Some(_) => {
                     // An attribute name (a first `=` belongs to it), then maybe a value.
@@ -662,6 +698,14 @@ fn apply(
                     help: "end the tag with `>` before a blank line ends its HTML block: the browser would read what follows as its attributes".into(),
                     related: None,
                 },
+                Unterminated::NestedComment => Problem {
+                    code: "E0172",
+                    range: at..at + 4,
+                    message: "a comment in the HTML holds `<!--`".into(),
+                    label: "inside a comment".into(),
+                    help: "comments do not nest: the first `-->` ends the outer one; end it before this `<!--`, or remove this one".into(),
+                    related: None,
+                },
                 Unterminated::Comment => Problem {
                     code: "E0172",
                     range: at..at + 2,
@@ -865,6 +909,11 @@ mod tests {
 
     #[test]
     fn tags_and_comments_that_never_end_are_found() {
+        let missing = pieces("<div class=\"a\"\n<section>");
+        assert!(
+            matches!(&missing[0], Err(Unended { at: 0, what: Unterminated::Tag(n) }) if n == "div"),
+            "{missing:?}"
+        );
         assert!(matches!(
             pieces("<div class=\"x\"\n").as_slice(),
             [Err(Unended { at: 0, what: Unterminated::Tag(n) })] if n == "div"
