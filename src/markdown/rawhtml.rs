@@ -452,7 +452,7 @@ pub enum Effect {
     Nothing,
 }
 
-/// Whether an inline Markdown element holds text that is written into an attribute.
+/// Markdown's own inline elements: emphasis, links, images …
 fn is_markdown_inline(tag: &TagEnd) -> bool {
     matches!(
         tag,
