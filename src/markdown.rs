@@ -339,10 +339,13 @@ impl Document {
                             .into(),
                         ));
                     }
-                    out.push(Event::Html("</p>\n".into()));
+                    // What follows the paragraph goes before the newline the paragraph ends
+                    // with, so that it adds no whitespace text to the page.
+                    out.push(Event::Html("</p>".into()));
                     if let Some(html) = ends.get(&index).and_then(|i| weave.after_block.get(i)) {
                         out.push(Event::Html(html.clone().into()));
                     }
+                    out.push(Event::Html("\n".into()));
                 }
                 Event::Start(tag) if is_inline(&tag.to_end()) => {
                     weaver.boundary_event(&mut out, event.clone());
@@ -359,15 +362,25 @@ impl Document {
                 Event::End(tag) => {
                     weaver.close_all(&mut out);
                     let extra = ends.get(&index).and_then(|i| weave.after_block.get(i));
-                    // A heading cannot hold a <div>: what follows it goes after the end tag.
-                    // Other blocks (list items, cells) take it inside, before the end tag.
-                    let after = matches!(tag, TagEnd::Heading(_));
-                    if let (Some(html), false) = (extra, after) {
-                        out.push(Event::Html(html.clone().into()));
-                    }
-                    out.push(event.clone());
-                    if let (Some(html), true) = (extra, after) {
-                        out.push(Event::Html(html.clone().into()));
+                    // A heading or a code block cannot hold an <aside>: what follows it goes
+                    // after its end tag (and before the newline that ends it, so as to add no
+                    // whitespace text). Other blocks (list items, cells) take it inside.
+                    let end_tag = match tag {
+                        TagEnd::Heading(level) => Some(format!("</{level}>")),
+                        TagEnd::CodeBlock => Some("</code></pre>".to_owned()),
+                        _ => None,
+                    };
+                    match (extra, end_tag) {
+                        (Some(html), Some(end_tag)) => {
+                            out.push(Event::Html(end_tag.into()));
+                            out.push(Event::Html(html.clone().into()));
+                            out.push(Event::Html("\n".into()));
+                        }
+                        (Some(html), None) => {
+                            out.push(Event::Html(html.clone().into()));
+                            out.push(event.clone());
+                        }
+                        (None, _) => out.push(event.clone()),
                     }
                 }
                 _ => out.push(event.clone()),

@@ -361,3 +361,21 @@ fn a_comment_inside_a_comment_is_an_error() {
     assert!(report.contains("holds `<!--`"), "{report}");
     assert!(report.contains("content/reading/index.md:7:1"), "{report}");
 }
+
+#[test]
+fn a_pull_quote_adds_no_text_to_the_page_not_even_whitespace() {
+    for (markdown, quote) in [
+        ("# Rome ruled\n\nThe sea.\n", "The sea"),
+        ("```\nRome ruled\n```\n\nThe sea.\n", "The sea"),
+        ("Rome ruled.\n\n## The sea\n", "The sea"),
+        ("- Rome ruled\n- the sea\n", "the sea"),
+    ] {
+        let annotations = format!("pullquotes:\n  q:\n    quote: {quote}\n    after: Rome ruled\n");
+        let html = marked(markdown, &annotations);
+        assert!(html.contains("class=\"pullquote\""), "{html}");
+        assert!(
+            !html.contains("</aside></code>"),
+            "never inside a code block: {html}"
+        );
+    }
+}

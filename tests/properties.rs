@@ -1,6 +1,7 @@
 //! Property tests: Markdown of every kind (emphasis, links, autolinks, raw inline HTML,
 //! images with alt text, code, footnotes, tables, headings, lists, HTML blocks) with random
-//! annotations over it, built through the whole pipeline. Whatever the marks cover:
+//! annotations (glosses, notes, cross-references, citations, pull quotes) over it, built
+//! through the whole pipeline. Whatever the marks cover:
 //!
 //! - every page parses as HTML without a single error;
 //! - no note number (`<button>`) and no link back is inside a link, and no mark is inside
@@ -273,6 +274,7 @@ fn annotations(
     glosses: &[(usize, bool)],
     notes: &[Pick],
     crossrefs: &[(Pick, Pick)],
+    pullquotes: &[(Pick, Pick)],
     cited: &[Pick],
 ) -> String {
     let mut out = String::new();
@@ -316,6 +318,17 @@ fn annotations(
         }
     }
     section("crossrefs", entries);
+    let mut entries = String::new();
+    for (q, (quote, after)) in pullquotes.iter().enumerate() {
+        if let (Some(quote), Some(after)) = (passage(document, *quote), passage(document, *after)) {
+            entries.push_str(&format!(
+                "  q{q}:\n    quote: {}\n    after: {}\n",
+                yaml(&quote),
+                yaml(&after)
+            ));
+        }
+    }
+    section("pullquotes", entries);
     let quotes: Vec<String> = cited.iter().filter_map(|p| passage(document, *p)).collect();
     if !quotes.is_empty() {
         out.push_str("sources:\n  s:\n    kind: book\n    author: Someone\n    cited:\n");
@@ -400,11 +413,13 @@ proptest! {
         glosses in vec((0..WORDS.len(), any::<bool>()), 0..4),
         notes in vec(pick(), 0..4),
         crossrefs in vec((pick(), pick()), 0..2),
+        pullquotes in vec((pick(), pick()), 0..2),
         cited in vec(pick(), 0..3),
     ) {
         let markdown = markdown(&blocks);
         let document = Document::parse(&markdown);
-        let annotations = annotations(&document, &glosses, &notes, &crossrefs, &cited);
+        let annotations =
+            annotations(&document, &glosses, &notes, &crossrefs, &pullquotes, &cited);
         check_page(&markdown, &annotations);
     }
 }
