@@ -3,17 +3,26 @@
 //!
 //! 1. [`Document::parse`] runs pulldown-cmark once and keeps its events with their source
 //!    offsets, the *reading text* (what a reader sees: text only, no syntax) and, for each
-//!    piece of that text, the event it came from.
+//!    piece of that text, the event it came from. It also notes the text that cannot
+//!    carry a mark (an image's alt text, the content of raw `<textarea>`, `<script>`,
+//!    `<svg>` …) and checks that the author's raw HTML is balanced within each block
+//!    ([`rawhtml::check`]).
 //! 2. Anchoring ([`crate::annotations::anchor`]) resolves quotes and terms to byte ranges
 //!    of the reading text.
 //! 3. [`Document::render`] replays the events through `pulldown_cmark::html`, splitting
 //!    text events at mark boundaries and closing and reopening marks around every element
-//!    boundary, so the HTML is well-formed whatever ranges the marks cover.
+//!    boundary, Markdown's own or raw HTML's, so the HTML is well-formed whatever ranges
+//!    the marks cover. Inside alt text no mark is written; a note number that falls inside
+//!    a link goes after the link's end.
+
+pub mod rawhtml;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, TextMergeWithOffset, html};
+
+use rawhtml::{Contexts, Effect};
 
 /// Separates blocks in the reading text; a quote never runs across it.
 pub const BLOCK_SEPARATOR: char = '\u{2029}';
@@ -43,6 +52,11 @@ pub struct Document {
     pieces: Vec<Piece>,
     /// The blocks that hold text (paragraphs, headings, list items …), in order.
     pub blocks: Vec<Block>,
+    /// Ranges of `text` where no mark can be written (alt text, raw `<textarea>` …),
+    /// in order and apart.
+    hidden: Vec<Range<usize>>,
+    /// Raw HTML that is not balanced within its block.
+    pub html_problems: Vec<rawhtml::Problem>,
 }
 
 /// A piece of the reading text and the event it came from.
@@ -133,6 +147,17 @@ impl Document {
         // Innermost open text-holding blocks: (start event, text start, source start).
         let mut open: Vec<(usize, usize, usize, bool)> = Vec::new();
         let mut paragraphs = 0;
+        let mut contexts = Contexts::default();
+        let mut hidden: Vec<Range<usize>> = Vec::new();
+        let mut note_hidden = |contexts: &Contexts, range: Range<usize>| {
+            if !contexts.hides() || range.is_empty() {
+                return;
+            }
+            match hidden.last_mut() {
+                Some(last) if last.end == range.start => last.end = range.end,
+                _ => hidden.push(range),
+            }
+        };
         let separate = |text: &mut String| {
             if !text.is_empty() && !text.ends_with(BLOCK_SEPARATOR) {
                 text.push(BLOCK_SEPARATOR);
@@ -141,6 +166,7 @@ impl Document {
         for (index, (event, range)) in events.iter().enumerate() {
             match event {
                 Event::Start(tag) if !is_inline(&tag.to_end()) => {
+                    contexts.clear();
                     separate(&mut text);
                     if holds_text(tag) {
                         open.push((
@@ -152,6 +178,7 @@ impl Document {
                     }
                 }
                 Event::End(tag) if !is_inline(tag) => {
+                    contexts.clear();
                     let closes_open_block = open.last().is_some_and(|&(start, ..)| {
                         matches!(&events[start].0, Event::Start(t) if t.to_end() == *tag)
                     });
@@ -175,6 +202,7 @@ impl Document {
                 Event::Text(t) | Event::Code(t) => {
                     let start = text.len();
                     text.push_str(t);
+                    note_hidden(&contexts, start..text.len());
                     pieces.push(Piece {
                         event: index,
                         text: start..text.len(),
@@ -184,21 +212,28 @@ impl Document {
                 Event::SoftBreak | Event::HardBreak => {
                     let start = text.len();
                     text.push(' ');
+                    note_hidden(&contexts, start..text.len());
                     pieces.push(Piece {
                         event: index,
                         text: start..text.len(),
                         source: range.clone(),
                     });
                 }
+                Event::Start(_) | Event::End(_) | Event::InlineHtml(_) => {
+                    contexts.apply(rawhtml::effect(event))
+                }
                 _ => {}
             }
         }
         blocks.sort_by_key(|b| b.start_event);
+        let html_problems = rawhtml::check(&events);
         Document {
             events,
             text,
             pieces,
             blocks,
+            hidden,
+            html_problems,
         }
     }
 
@@ -227,6 +262,31 @@ impl Document {
                 _ => None,
             })
             .collect()
+    }
+
+    /// Whether a mark can be written over every byte of `range`: none of it is alt text
+    /// or the content of raw HTML that cannot hold a `<span>`.
+    pub fn is_markable(&self, range: &Range<usize>) -> bool {
+        let i = self.hidden.partition_point(|h| h.end <= range.start);
+        self.hidden
+            .get(i)
+            .is_none_or(|h| h.start >= range.end || range.is_empty())
+    }
+
+    /// Whether some word of `range` can be marked (the rest being alt text or such).
+    pub fn is_partly_markable(&self, range: &Range<usize>) -> bool {
+        let mut at = range.start;
+        let i = self.hidden.partition_point(|h| h.end <= range.start);
+        for h in self.hidden[i..].iter().take_while(|h| h.start < range.end) {
+            if self.text[at..h.start.max(at)]
+                .chars()
+                .any(|c| !c.is_whitespace())
+            {
+                return true;
+            }
+            at = h.end.max(at);
+        }
+        at < range.end && self.text[at..range.end].chars().any(|c| !c.is_whitespace())
     }
 
     /// The block that holds a byte of the reading text.
@@ -271,6 +331,12 @@ impl Document {
         for (index, (event, _)) in self.events.iter().enumerate() {
             match event {
                 Event::Text(t) => weaver.text(&mut out, t, pieces[&index].text.start),
+                // In alt text, code and breaks are written as the text they are.
+                Event::Code(_) | Event::HardBreak if weaver.contexts.hides() => {
+                    let piece = &pieces[&index].text;
+                    weaver.pass(&mut out, piece.start, piece.end);
+                    out.push(event.clone());
+                }
                 Event::Code(t) => {
                     weaver.boundary(&mut out, "<code>");
                     weaver.text(&mut out, t, pieces[&index].text.start);
@@ -299,10 +365,13 @@ impl Document {
                             .into(),
                         ));
                     }
-                    out.push(Event::Html("</p>\n".into()));
+                    // What follows the paragraph goes before the newline the paragraph ends
+                    // with, so that it adds no whitespace text to the page.
+                    out.push(Event::Html("</p>".into()));
                     if let Some(html) = ends.get(&index).and_then(|i| weave.after_block.get(i)) {
                         out.push(Event::Html(html.clone().into()));
                     }
+                    out.push(Event::Html("\n".into()));
                 }
                 Event::Start(tag) if is_inline(&tag.to_end()) => {
                     weaver.boundary_event(&mut out, event.clone());
@@ -310,18 +379,34 @@ impl Document {
                 Event::End(tag) if is_inline(tag) => {
                     weaver.boundary_event(&mut out, event.clone());
                 }
+                // The author's raw tags are element boundaries as Markdown's are; a comment
+                // or a void element (`<br>`) can sit inside a mark.
+                Event::InlineHtml(_) => match rawhtml::effect(event) {
+                    Effect::Nothing => out.push(event.clone()),
+                    _ => weaver.boundary_event(&mut out, event.clone()),
+                },
                 Event::End(tag) => {
                     weaver.close_all(&mut out);
                     let extra = ends.get(&index).and_then(|i| weave.after_block.get(i));
-                    // A heading cannot hold a <div>: what follows it goes after the end tag.
-                    // Other blocks (list items, cells) take it inside, before the end tag.
-                    let after = matches!(tag, TagEnd::Heading(_));
-                    if let (Some(html), false) = (extra, after) {
-                        out.push(Event::Html(html.clone().into()));
-                    }
-                    out.push(event.clone());
-                    if let (Some(html), true) = (extra, after) {
-                        out.push(Event::Html(html.clone().into()));
+                    // A heading or a code block cannot hold an <aside>: what follows it goes
+                    // after its end tag (and before the newline that ends it, so as to add no
+                    // whitespace text). Other blocks (list items, cells) take it inside.
+                    let end_tag = match tag {
+                        TagEnd::Heading(level) => Some(format!("</{level}>")),
+                        TagEnd::CodeBlock => Some("</code></pre>".to_owned()),
+                        _ => None,
+                    };
+                    match (extra, end_tag) {
+                        (Some(html), Some(end_tag)) => {
+                            out.push(Event::Html(end_tag.into()));
+                            out.push(Event::Html(html.clone().into()));
+                            out.push(Event::Html("\n".into()));
+                        }
+                        (Some(html), None) => {
+                            out.push(Event::Html(html.clone().into()));
+                            out.push(event.clone());
+                        }
+                        (None, _) => out.push(event.clone()),
                     }
                 }
                 _ => out.push(event.clone()),
@@ -337,8 +422,12 @@ impl Document {
 ///
 /// Marks are `<span>` fragments. A mark is opened where its range starts and closed where
 /// it ends; where a mark must close while marks opened after it are still open, those are
-/// closed and reopened around it. At every element boundary (`<em>`, `<a>`, `<code>` …)
-/// all open fragments are closed and reopened on the other side.
+/// closed and reopened around it. At every element boundary (`<em>`, `<a>`, `<code>`, a
+/// raw `<kbd>` …) all open fragments are closed and reopened on the other side.
+///
+/// Where the text cannot hold a `<span>` (alt text, a raw `<textarea>`), marks are still
+/// followed but not written, and reopened after. What comes after a mark (its note
+/// number, a link back) waits until the text is outside every link and control.
 struct Weaver<'m> {
     marks: &'m [Mark],
     /// Indices of marks, sorted by start, then longest first.
@@ -348,6 +437,10 @@ struct Weaver<'m> {
     open: Vec<usize>,
     /// Whether a mark's first fragment (the one with its id) has been written.
     begun: Vec<bool>,
+    /// The inline elements around the current position.
+    contexts: Contexts,
+    /// HTML to write after the mark, once outside links, controls and alt text.
+    waiting: Vec<String>,
 }
 
 impl<'m> Weaver<'m> {
@@ -360,6 +453,8 @@ impl<'m> Weaver<'m> {
             next_start: 0,
             open: Vec::new(),
             begun: vec![false; marks.len()],
+            contexts: Contexts::default(),
+            waiting: Vec::new(),
         }
     }
 
@@ -376,8 +471,32 @@ impl<'m> Weaver<'m> {
     /// Writes `text`, which starts at `start` in the reading text, with marks opened and
     /// closed at their boundaries.
     fn text<'a>(&mut self, out: &mut Vec<Event<'a>>, text: &'a str, start: usize) {
-        let end = start + text.len();
+        self.walk(out, Some(text), start, start + text.len());
+    }
+
+    /// Follows the marks over `start..end` without writing its text (written as it is by
+    /// the caller).
+    fn pass(&mut self, out: &mut Vec<Event<'_>>, start: usize, end: usize) {
+        self.walk(out, None, start, end);
+    }
+
+    fn walk<'a>(
+        &mut self,
+        out: &mut Vec<Event<'a>>,
+        text: Option<&'a str>,
+        start: usize,
+        end: usize,
+    ) {
         let mut written = start;
+        let write = |out: &mut Vec<Event<'a>>, from: usize, to: usize| {
+            if let Some(text) = text
+                && to > from
+            {
+                out.push(Event::Text(CowStr::Borrowed(
+                    &text[from - start..to - start],
+                )));
+            }
+        };
         loop {
             // The next place where a mark ends (within the text, or at its very end) or
             // starts (within the text).
@@ -400,9 +519,7 @@ impl<'m> Weaver<'m> {
             };
             let at = at.max(written);
             if at > written {
-                out.push(Event::Text(CowStr::Borrowed(
-                    &text[written - start..at - start],
-                )));
+                write(out, written, at);
                 written = at;
             }
             self.close_ending_at(out, at);
@@ -412,38 +529,53 @@ impl<'m> Weaver<'m> {
                 }
                 self.next_start += 1;
                 if self.marks[i].range.end > at {
-                    let tag = self.open_tag(i);
-                    out.push(Event::InlineHtml(tag.into()));
+                    if !self.contexts.hides() {
+                        let tag = self.open_tag(i);
+                        out.push(Event::InlineHtml(tag.into()));
+                    }
                     self.open.push(i);
                 }
             }
         }
-        if end > written {
-            out.push(Event::Text(CowStr::Borrowed(&text[written - start..])));
-        }
+        write(out, written, end);
     }
 
     /// Closes the marks that end at `at`, closing and reopening any opened inside them.
     fn close_ending_at(&mut self, out: &mut Vec<Event<'_>>, at: usize) {
+        let written = !self.contexts.hides();
         while let Some(pos) = self
             .open
             .iter()
             .position(|&i| self.marks[i].range.end <= at)
         {
             let reopen: Vec<usize> = self.open.drain(pos + 1..).collect();
-            for _ in &reopen {
-                out.push(Event::InlineHtml("</span>".into()));
-            }
             let closed = self.open.pop().expect("position is in range");
-            out.push(Event::InlineHtml("</span>".into()));
-            if !self.marks[closed].after.is_empty() {
-                out.push(Event::InlineHtml(self.marks[closed].after.clone().into()));
+            if written {
+                for _ in 0..=reopen.len() {
+                    out.push(Event::InlineHtml("</span>".into()));
+                }
             }
+            self.after(out, closed);
             for i in reopen {
-                let tag = self.open_tag(i);
-                out.push(Event::InlineHtml(tag.into()));
+                if written {
+                    let tag = self.open_tag(i);
+                    out.push(Event::InlineHtml(tag.into()));
+                }
                 self.open.push(i);
             }
+        }
+    }
+
+    /// Writes what follows mark `i`, or keeps it until the text is outside links.
+    fn after(&mut self, out: &mut Vec<Event<'_>>, i: usize) {
+        let after = &self.marks[i].after;
+        if after.is_empty() {
+            return;
+        }
+        if self.contexts.hides() || self.contexts.interactive() {
+            self.waiting.push(after.clone());
+        } else {
+            out.push(Event::InlineHtml(after.clone().into()));
         }
     }
 
@@ -451,26 +583,45 @@ impl<'m> Weaver<'m> {
         self.boundary_event(out, Event::InlineHtml(html.into()));
     }
 
-    /// Writes an element boundary with every open fragment closed around it.
+    /// Writes an element boundary with every open fragment closed around it, and what
+    /// waited for the end of a link once the boundary leaves it.
     fn boundary_event<'a>(&mut self, out: &mut Vec<Event<'a>>, event: Event<'a>) {
-        for _ in &self.open {
-            out.push(Event::InlineHtml("</span>".into()));
+        if !self.contexts.hides() {
+            for _ in &self.open {
+                out.push(Event::InlineHtml("</span>".into()));
+            }
         }
+        let effect = rawhtml::effect(&event);
         out.push(event);
-        for k in 0..self.open.len() {
-            let tag = self.open_tag(self.open[k]);
-            out.push(Event::InlineHtml(tag.into()));
+        self.contexts.apply(effect);
+        if !self.contexts.hides() {
+            if !self.contexts.interactive() {
+                for html in self.waiting.drain(..) {
+                    out.push(Event::InlineHtml(html.into()));
+                }
+            }
+            for k in 0..self.open.len() {
+                let tag = self.open_tag(self.open[k]);
+                out.push(Event::InlineHtml(tag.into()));
+            }
         }
     }
 
     /// Closes every open fragment at the end of a block. Marks never cross blocks, so
     /// none should be open; this keeps the HTML well-formed if one is.
     fn close_all(&mut self, out: &mut Vec<Event<'_>>) {
+        let written = !self.contexts.hides();
+        self.contexts.clear();
         for i in self.open.drain(..).rev() {
-            out.push(Event::InlineHtml("</span>".into()));
-            if !self.marks[i].after.is_empty() {
-                out.push(Event::InlineHtml(self.marks[i].after.clone().into()));
+            if written {
+                out.push(Event::InlineHtml("</span>".into()));
             }
+            if !self.marks[i].after.is_empty() {
+                self.waiting.push(self.marks[i].after.clone());
+            }
+        }
+        for html in self.waiting.drain(..) {
+            out.push(Event::InlineHtml(html.into()));
         }
     }
 }

@@ -407,9 +407,11 @@ fn reading_view(index: &SiteIndex, r: usize) -> ReadingView {
     }
     for (range, block) in &ri.pullquotes {
         let text = escape(&document.text[range.clone()]);
-        let _ = writeln!(
+        // No newline after it: a pull quote inside a code block or between blocks must not
+        // add even whitespace to the author's text.
+        let _ = write!(
             weave.after_block.entry(*block).or_default(),
-            "<aside class=\"pullquote\" aria-hidden=\"true\"><p>{text}</p></aside>"
+            "<aside class=\"pullquote\" data-ui aria-hidden=\"true\"><p>{text}</p></aside>"
         );
     }
     let body = document.render(&weave);

@@ -153,8 +153,14 @@ pub fn index(site: &Site) -> Result<SiteIndex<'_>, Vec<Diagnostic>> {
         .iter()
         .map(|r| Document::parse(r.markdown()))
         .collect();
-    for reading in &site.readings {
+    for (reading, document) in site.readings.iter().zip(&documents) {
         check_front_matter(reading, &mut problems);
+        problems.extend(
+            document
+                .html_problems
+                .iter()
+                .map(|p| raw_html_problem(reading, p)),
+        );
     }
     let slugs: HashMap<&str, usize> = site
         .readings
@@ -391,6 +397,23 @@ pub fn index(site: &Site) -> Result<SiteIndex<'_>, Vec<Diagnostic>> {
             .collect();
         for (&i, resolution) in batch.iter().zip(text.resolve(&selectors)) {
             let p = &pending[i];
+            let resolution = match p.purpose {
+                // A pull quote repeats words; it marks nothing.
+                Purpose::PullQuote(_) | Purpose::PullQuotePlace(_) => resolution,
+                _ => match markable(document, resolution) {
+                    Ok(resolution) => resolution,
+                    Err(place) => {
+                        problems.push(unmarkable(
+                            p.passage,
+                            p.locator,
+                            &site.readings[r],
+                            document,
+                            &place,
+                        ));
+                        continue;
+                    }
+                },
+            };
             match resolution {
                 Resolution::Found(range) => resolved[i] = Some(range),
                 Resolution::NotFound => {
@@ -554,7 +577,12 @@ pub fn index(site: &Site) -> Result<SiteIndex<'_>, Vec<Diagnostic>> {
     // Marks.
     for (g, entry) in glosses.iter().enumerate() {
         let mut marked_in = vec![false; site.readings.len()];
-        for mention in &entry.mentions {
+        // A form in alt text is indexed but not marked: a mark cannot go in an attribute.
+        let markable = entry
+            .mentions
+            .iter()
+            .filter(|m| documents[m.reading].is_markable(&m.range));
+        for mention in markable {
             if entry.gloss.mark == MarkPolicy::All || !marked_in[mention.reading] {
                 marked_in[mention.reading] = true;
                 readings[mention.reading].marks.push(MarkPlace {
@@ -654,6 +682,74 @@ pub fn index(site: &Site) -> Result<SiteIndex<'_>, Vec<Diagnostic>> {
         readings,
         warnings,
     })
+}
+
+/// Raw HTML that is not balanced, as a diagnostic on the reading's Markdown.
+fn raw_html_problem(reading: &Reading, problem: &crate::markdown::rawhtml::Problem) -> Diagnostic {
+    // Offsets come from the Markdown parser's events; kept inside the body and on
+    // character boundaries whatever they are.
+    let text = &reading.source.text;
+    let offset = |o: usize| {
+        let mut o = (reading.body.start + o).min(reading.body.end);
+        while !text.is_char_boundary(o) {
+            o -= 1;
+        }
+        o
+    };
+    let at = |range: &Range<usize>| {
+        let start = offset(range.start);
+        Location::new(&reading.source, start..offset(range.end).max(start))
+    };
+    let mut d = Diagnostic::error(problem.code, problem.message.clone())
+        .at(at(&problem.range), problem.label.clone())
+        .help(problem.help.clone());
+    if let Some((range, label)) = &problem.related {
+        d = d.related(at(range), label.clone());
+    }
+    d
+}
+
+/// Keeps the places of a resolution where a mark can be written. `Err` holds a place
+/// when every place is where no mark can go (an image's alt text).
+fn markable(document: &Document, resolution: Resolution) -> Result<Resolution, Range<usize>> {
+    match resolution {
+        Resolution::Found(range) if !document.is_partly_markable(&range) => Err(range),
+        Resolution::Ambiguous(places) => {
+            let mut visible: Vec<Range<usize>> = places
+                .iter()
+                .filter(|p| document.is_partly_markable(p))
+                .cloned()
+                .collect();
+            match visible.len() {
+                0 => Err(places[0].clone()),
+                1 => Ok(Resolution::Found(visible.remove(0))),
+                _ => Ok(Resolution::Ambiguous(visible)),
+            }
+        }
+        other => Ok(other),
+    }
+}
+
+fn unmarkable(
+    passage: &Passage,
+    locator: &Locator,
+    reading: &Reading,
+    document: &Document,
+    place: &Range<usize>,
+) -> Diagnostic {
+    Diagnostic::error(
+        "E0174",
+        format!(
+            "the quote is in the text of `{}` only where no mark can go",
+            reading.slug
+        ),
+    )
+    .at(locator.locate(&passage.quote), "cannot be marked")
+    .related(
+        text_location(reading, document, place),
+        "inside an image's alt text (or raw HTML such as <textarea>)",
+    )
+    .help("a mark cannot go inside an attribute or a form control: quote words of the text around it instead")
 }
 
 /// Where a range of a reading's text stands in its `index.md`.

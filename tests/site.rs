@@ -207,12 +207,20 @@ fn the_example_reading_has_the_annotations_the_demo_promises() {
         title.contains("headline") && title.contains("not known"),
         "the page says the original headline and byline are unknown"
     );
-    // Cross-reference targets show where they are referred to from.
-    assert!(
-        doc.select(&scraper::Selector::parse("[data-role=target] + .backref, .backref").unwrap())
-            .count()
-            >= 8
-    );
+    // Cross-reference targets show where they are referred to from: each target passage
+    // is followed by its link back, right after the passage's last fragment.
+    let targets: BTreeSet<&str> = doc
+        .select(&scraper::Selector::parse(".mark[data-role=target]").unwrap())
+        .filter_map(|e| e.value().attr("data-id"))
+        .collect();
+    let followed: BTreeSet<&str> = doc
+        .select(&scraper::Selector::parse("a.backref").unwrap())
+        .filter_map(|back| back.prev_siblings().find_map(scraper::ElementRef::wrap))
+        .filter(|before| before.value().attr("data-role") == Some("target"))
+        .filter_map(|before| before.value().attr("data-id"))
+        .collect();
+    assert!(targets.len() >= 8, "targets: {targets:?}");
+    assert_eq!(followed, targets, "every target passage has its link back");
 }
 
 #[test]

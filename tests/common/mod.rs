@@ -97,10 +97,53 @@ fn collect_text(element: scraper::ElementRef, out: &mut String) {
         if let Some(text) = child.value().as_text() {
             out.push_str(text);
         } else if let Some(el) = scraper::ElementRef::wrap(child) {
-            let skip = el.value().attr("data-ui").is_some() || el.value().name() == "aside";
+            let skip = el.value().attr("data-ui").is_some();
             if !skip {
                 collect_text(el, out);
             }
+        }
+    }
+}
+
+/// The author's elements and text in an HTML fragment, as a string: marks unwrapped (their
+/// text kept) and every `[data-ui]` element left out. Two renderings of one Markdown text,
+/// with and without annotations, must give the same string.
+pub fn author_structure(html: &str) -> String {
+    let fragment = scraper::Html::parse_fragment(html);
+    let mut out = String::new();
+    collect_structure(fragment.root_element(), &mut out);
+    out
+}
+
+fn collect_structure(element: scraper::ElementRef, out: &mut String) {
+    for child in element.children() {
+        if let Some(text) = child.value().as_text() {
+            out.push_str(&text.replace('&', "&amp;").replace('<', "&lt;"));
+        } else if let Some(comment) = child.value().as_comment() {
+            out.push_str(&format!("<!--{}-->", &**comment));
+        } else if let Some(el) = scraper::ElementRef::wrap(child) {
+            let value = el.value();
+            if value.attr("data-ui").is_some() {
+                continue;
+            }
+            let is_mark = value.name() == "span" && value.classes().any(|c| c == "mark");
+            if is_mark {
+                collect_structure(el, out);
+                continue;
+            }
+            let mut attributes: Vec<(String, String)> = value
+                .attrs()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+            attributes.sort();
+            out.push('<');
+            out.push_str(value.name());
+            for (k, v) in attributes {
+                out.push_str(&format!(" {k}={v:?}"));
+            }
+            out.push('>');
+            collect_structure(el, out);
+            out.push_str(&format!("</{}>", value.name()));
         }
     }
 }
