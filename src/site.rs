@@ -446,22 +446,27 @@ pub fn index(site: &Site) -> Result<SiteIndex<'_>, Vec<Diagnostic>> {
         }
         let covered: Vec<Range<usize>> = found.iter().map(|(_, r)| r.clone()).collect();
         let reading = &site.readings[r];
-        let unglossed: Vec<String> = files
+        // Sets and a map keyed by the name: linear in the names (W0204 was quadratic).
+        let unglossed: std::collections::HashSet<String> = files
             .iter()
             .filter(|(owner, _)| owner.is_none_or(|o| o == r))
             .flat_map(|(_, a)| a.file.unglossed.iter())
             .map(|n| crate::annotations::anchor::normalize(&n.value))
             .collect();
-        let mut uncovered: Vec<(String, Range<usize>, usize)> = Vec::new();
+        // Each name once, in the order it first occurs, with how often it occurs.
+        let mut uncovered: Vec<(&str, Range<usize>, usize)> = Vec::new();
+        let mut seen: HashMap<&str, usize> = HashMap::new();
         for name in text.names_outside(&covered) {
-            let words = document.text[name.clone()].to_owned();
-            if unglossed.contains(&crate::annotations::anchor::normalize(&words)) {
+            let words = &document.text[name.clone()];
+            if let Some(&u) = seen.get(words) {
+                uncovered[u].2 += 1;
                 continue;
             }
-            match uncovered.iter_mut().find(|(w, ..)| *w == words) {
-                Some((_, _, count)) => *count += 1,
-                None => uncovered.push((words, name, 1)),
+            if unglossed.contains(&crate::annotations::anchor::normalize(words)) {
+                continue;
             }
+            seen.insert(words, uncovered.len());
+            uncovered.push((words, name, 1));
         }
         for (words, first, count) in uncovered {
             let times = if count > 1 {

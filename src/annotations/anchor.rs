@@ -510,7 +510,8 @@ impl<'d> TextIndex<'d> {
         let gram = |k: usize| key(&mut text[k..k + n].iter().copied());
         let mut have: HashMap<u64, u32> = HashMap::with_capacity(wanted.len());
         let mut shared = 0u32;
-        let mut scores: Vec<(u32, usize)> = Vec::with_capacity(text.len());
+        // scores[s]: the grams window `s` shares with the quote.
+        let mut scores: Vec<u32> = Vec::with_capacity(text.len());
         for k in 0..=text.len() - n {
             let g = gram(k);
             if let Some(&want) = wanted.get(&g) {
@@ -529,13 +530,21 @@ impl<'d> TextIndex<'d> {
                     }
                 }
             }
-            if k + 1 >= grams_per_window && shared > 0 {
-                scores.push((shared, k + 1 - grams_per_window));
+            if k + 1 >= grams_per_window {
+                scores.push(shared);
             }
         }
-        scores.sort_unstable_by_key(|&(shared, start)| (std::cmp::Reverse(shared), start));
+        // Only windows sharing at least half as much as the best are ranked (and sorted).
+        let best = scores.iter().copied().max().unwrap_or(0);
+        let mut ranked: Vec<(u32, usize)> = scores
+            .iter()
+            .enumerate()
+            .filter(|&(_, &shared)| shared > 0 && shared * 2 >= best)
+            .map(|(start, &shared)| (shared, start))
+            .collect();
+        ranked.sort_unstable_by_key(|&(shared, start)| (std::cmp::Reverse(shared), start));
         let mut chosen: Vec<usize> = Vec::new();
-        for (_, start) in scores {
+        for (_, start) in ranked {
             if chosen.len() == CANDIDATES {
                 break;
             }
@@ -953,6 +962,30 @@ mod tests {
             .map(|r| &text[r.clone()])
             .collect();
         assert_eq!(names, vec!["Tariq Aziz", "Thursday", "Battle of Zama"]);
+    }
+
+    #[test]
+    fn a_name_is_left_out_when_any_covered_range_overlaps_it() {
+        let (doc, text) =
+            index("we met Ada Lovelace and Charles Babbage and Mary Somerville there.");
+        let idx = TextIndex::new(&doc);
+        let at = |word: &str| {
+            let start = text.find(word).unwrap();
+            start..start + word.len()
+        };
+        // Unsorted, nested and partial overlaps; "Mary Somerville" is untouched.
+        let covered = vec![
+            at("Babbage"),
+            at("Ada"),
+            at("Charles Babbage and"),
+            at("we"),
+        ];
+        let names: Vec<&str> = idx
+            .names_outside(&covered)
+            .iter()
+            .map(|r| &text[r.clone()])
+            .collect();
+        assert_eq!(names, vec!["Mary Somerville"]);
     }
 
     #[test]
