@@ -395,7 +395,8 @@ impl<'d> TextIndex<'d> {
     ///    [`CONTEXT_PLACES`] of each). A passage there at least half alike is the answer.
     /// 2. Otherwise a window of the quote's length slides over the text, counting the
     ///    character trigrams (case folded) it shares with the quote: one pass, one hash
-    ///    look-up per character. The best [`CANDIDATES`] windows that do not overlap,
+    ///    look-up per character. The best [`CANDIDATES`] windows that do not overlap
+    ///    (fewer for a very long quote: [`ALIGN_BUDGET`]),
     ///    widened by half the quote's length each side, are the candidate regions.
     /// 3. Each region is aligned with the quote by edit distance with free ends
     ///    (Sellers' algorithm, O(quote × region)); the passage found is widened to whole
@@ -417,6 +418,7 @@ impl<'d> TextIndex<'d> {
             self.context_regions(&starts, quote.len(), prefix.as_deref(), suffix.as_deref());
         let in_context: Vec<Candidate> = regions
             .into_iter()
+            .take(2 * regions_for(quote.len()))
             .filter_map(|(region, whole)| self.align(&quote, region, whole))
             .collect();
         let to_text = |c: Closest| Closest {
@@ -545,7 +547,7 @@ impl<'d> TextIndex<'d> {
         ranked.sort_unstable_by_key(|&(shared, start)| (std::cmp::Reverse(shared), start));
         let mut chosen: Vec<usize> = Vec::new();
         for (_, start) in ranked {
-            if chosen.len() == CANDIDATES {
+            if chosen.len() == regions_for(len) {
                 break;
             }
             if chosen.iter().all(|&c| c.abs_diff(start) >= len) {
@@ -754,6 +756,16 @@ pub enum Near {
 const CONTEXT_PLACES: usize = 16;
 /// Regions aligned with a quote in the search for the closest passage.
 const CANDIDATES: usize = 8;
+/// Cells of edit-distance table the closest-passage search may fill for the windows it
+/// aligns; a very long quote gets fewer candidate regions (at least one).
+const ALIGN_BUDGET: usize = 4_000_000;
+
+/// How many candidate regions a quote of `chars` characters is aligned in.
+fn regions_for(chars: usize) -> usize {
+    // A region is about twice the quote's length.
+    (ALIGN_BUDGET / (2 * chars * chars).max(1)).clamp(1, CANDIDATES)
+}
+
 /// The length of the character n-grams windows are ranked by.
 const NGRAM: usize = 3;
 
@@ -1092,6 +1104,35 @@ mod tests {
         let terms = idx.find_terms(&["cafe", "Rome", "dedicate"]);
         let terms: Vec<&str> = terms.iter().map(|(_, r)| &text[r.clone()]).collect();
         assert_eq!(terms, vec!["dedicate", "Rome"]);
+    }
+
+    #[test]
+    fn word_boundaries_hold_in_other_scripts_and_at_punctuation() {
+        let (doc, text) = index(
+            "Он сказал «мир». می\u{200c}خواهم بروم. 北京大学在北京。 A well-known “quote”, said he.",
+        );
+        let idx = TextIndex::new(&doc);
+        let found = |quote| match idx
+            .resolve(&[Selector {
+                quote,
+                prefix: None,
+                suffix: None,
+            }])
+            .remove(0)
+        {
+            Resolution::Found(r) => Some(text[r].to_owned()),
+            _ => None,
+        };
+        assert_eq!(found("сказал").as_deref(), Some("сказал"));
+        assert_eq!(found("сказа"), None, "inside a Cyrillic word");
+        assert_eq!(found("«мир»").as_deref(), Some("«мир»"));
+        assert_eq!(found("می"), None, "a joiner keeps the Persian word whole");
+        assert_eq!(found("می\u{200c}خواهم").as_deref(), Some("می\u{200c}خواهم"));
+        // Ideographs are words of their own: a CJK quote is found between them.
+        assert_eq!(found("大学").as_deref(), Some("大学"));
+        // A hyphen and quotation marks stand between words.
+        assert_eq!(found("well").as_deref(), Some("well"));
+        assert_eq!(found("\"quote\", said").as_deref(), Some("“quote”, said"));
     }
 
     #[test]
