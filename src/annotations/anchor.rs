@@ -499,37 +499,42 @@ impl<'d> TextIndex<'d> {
             return std::iter::once(0..self.normal.len()).collect();
         }
         let n = NGRAM.min(len);
-        let key = |gram: &mut dyn Iterator<Item = char>| {
-            gram.fold(0u64, |k, c| k << 21 | u64::from(case_fold(c)))
-        };
-        let mut wanted: HashMap<u64, u32> = HashMap::new();
-        for w in quote.windows(n) {
-            *wanted.entry(key(&mut w.iter().copied())).or_default() += 1;
+        let key = |gram: &[char]| gram.iter().fold(0u64, |k, &c| k << 21 | u64::from(c));
+        // Each distinct gram of the quote gets a number, and how often the quote has it.
+        let folded: Vec<char> = quote.iter().map(|&c| case_fold(c)).collect();
+        let mut id_of: HashMap<u64, usize> = HashMap::new();
+        let mut wanted: Vec<u32> = Vec::new();
+        for w in folded.windows(n) {
+            let id = *id_of.entry(key(w)).or_insert_with(|| {
+                wanted.push(0);
+                wanted.len() - 1
+            });
+            wanted[id] += 1;
         }
-        let text: Vec<char> = self.normal.chars().collect();
+        // The text's grams as those numbers (None: not in the quote): one look-up a char,
+        // and the sliding window below only counts.
+        let text: Vec<char> = self.normal.chars().map(case_fold).collect();
+        let grams: Vec<Option<usize>> = text
+            .windows(n)
+            .map(|w| id_of.get(&key(w)).copied())
+            .collect();
         // Window `s` holds the grams that start at chars s .. s + len - n + 1.
         let grams_per_window = len - n + 1;
-        let gram = |k: usize| key(&mut text[k..k + n].iter().copied());
-        let mut have: HashMap<u64, u32> = HashMap::with_capacity(wanted.len());
+        let mut have = vec![0u32; wanted.len()];
         let mut shared = 0u32;
         // scores[s]: the grams window `s` shares with the quote.
-        let mut scores: Vec<u32> = Vec::with_capacity(text.len());
-        for k in 0..=text.len() - n {
-            let g = gram(k);
-            if let Some(&want) = wanted.get(&g) {
-                let h = have.entry(g).or_default();
-                if *h < want {
+        let mut scores: Vec<u32> = Vec::with_capacity(grams.len());
+        for (k, gram) in grams.iter().enumerate() {
+            if let &Some(id) = gram {
+                if have[id] < wanted[id] {
                     shared += 1;
                 }
-                *h += 1;
+                have[id] += 1;
             }
-            if k >= grams_per_window {
-                let g = gram(k - grams_per_window);
-                if let (Some(&want), Some(h)) = (wanted.get(&g), have.get_mut(&g)) {
-                    *h -= 1;
-                    if *h < want {
-                        shared -= 1;
-                    }
+            if let Some(&Some(id)) = k.checked_sub(grams_per_window).map(|out| &grams[out]) {
+                have[id] -= 1;
+                if have[id] < wanted[id] {
+                    shared -= 1;
                 }
             }
             if k + 1 >= grams_per_window {
