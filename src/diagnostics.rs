@@ -21,6 +21,9 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// The file's text.
     pub text: String,
+    /// Where each line starts, worked out on first use: a line number is then a
+    /// bisection, not a count from the top (thousands of warnings on one file).
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
@@ -28,18 +31,23 @@ impl SourceFile {
         Arc::new(SourceFile {
             path: path.into(),
             text: text.into(),
+            line_starts: std::sync::OnceLock::new(),
         })
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
-        let before = &self.text[..offset];
-        let line = before.matches('\n').count() + 1;
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let line = starts.partition_point(|&s| s <= offset);
         // A byte-order mark opens some files; editors do not count it as a column.
-        let bom = if before.starts_with('\u{FEFF}') { 3 } else { 0 };
-        let line_start = before.rfind('\n').map_or(bom, |i| i + 1);
-        (line, before[line_start..].chars().count() + 1)
+        let bom = if line == 1 && self.text.starts_with('\u{FEFF}') { 3 } else { 0 };
+        let line_start = (starts[line - 1] + bom).min(offset);
+        (line, self.text[line_start..offset].chars().count() + 1)
     }
 }
 
@@ -209,27 +217,35 @@ impl Diagnostic {
         let title = level.primary_title(&self.message).id(self.code);
         let mut snippets = Vec::new();
         if let Some(location) = &self.location {
-            let mut snippet = snippet_for(location).annotation(
+            let same_file: Vec<&(Location, String)> = self
+                .related
+                .iter()
+                .filter(|(related, _)| Arc::ptr_eq(&related.file, &location.file))
+                .collect();
+            let spans: Vec<Range<usize>> = std::iter::once(clamp(location))
+                .chain(same_file.iter().map(|(related, _)| clamp(related)))
+                .collect();
+            let excerpt = Excerpt::of(&location.file, &spans);
+            let mut snippet = excerpt.snippet().annotation(
                 AnnotationKind::Primary
-                    .span(clamp(location))
+                    .span(excerpt.shift(clamp(location)))
                     .label(non_empty(&self.label)),
             );
-            for (related, label) in &self.related {
-                if Arc::ptr_eq(&related.file, &location.file) {
-                    snippet = snippet.annotation(
-                        AnnotationKind::Context
-                            .span(clamp(related))
-                            .label(non_empty(label)),
-                    );
-                }
+            for (related, label) in same_file {
+                snippet = snippet.annotation(
+                    AnnotationKind::Context
+                        .span(excerpt.shift(clamp(related)))
+                        .label(non_empty(label)),
+                );
             }
             snippets.push(snippet);
             for (related, label) in &self.related {
                 if !Arc::ptr_eq(&related.file, &location.file) {
+                    let excerpt = Excerpt::of(&related.file, &[clamp(related)]);
                     snippets.push(
-                        snippet_for(related).annotation(
+                        excerpt.snippet().annotation(
                             AnnotationKind::Context
-                                .span(clamp(related))
+                                .span(excerpt.shift(clamp(related)))
                                 .label(non_empty(label)),
                         ),
                     );
@@ -247,10 +263,43 @@ impl Diagnostic {
     }
 }
 
-fn snippet_for(location: &Location) -> Snippet<'_, annotate_snippets::Annotation<'_>> {
-    Snippet::source(location.file.text.as_str())
-        .path(display_path(&location.file.path))
-        .fold(true)
+/// The lines of a file that some spans touch, and where they start: a diagnostic shows
+/// only these, so rendering one costs the lines it shows, not the whole file (thousands
+/// of warnings on one long reading were quadratic).
+struct Excerpt<'f> {
+    file: &'f SourceFile,
+    /// Byte offset of the excerpt in the file.
+    offset: usize,
+    text: &'f str,
+    /// 1-based number of its first line.
+    line: usize,
+}
+
+impl<'f> Excerpt<'f> {
+    fn of(file: &'f SourceFile, spans: &[Range<usize>]) -> Self {
+        let text = file.text.as_str();
+        let start = spans.iter().map(|s| s.start).min().unwrap_or(0);
+        let end = spans.iter().map(|s| s.end).max().unwrap_or(0);
+        let offset = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+        Excerpt {
+            file,
+            offset,
+            text: &text[offset..end],
+            line: file.line_col(offset).0,
+        }
+    }
+
+    fn shift(&self, span: Range<usize>) -> Range<usize> {
+        span.start - self.offset..span.end - self.offset
+    }
+
+    fn snippet(&self) -> Snippet<'f, annotate_snippets::Annotation<'f>> {
+        Snippet::source(self.text)
+            .line_start(self.line)
+            .path(display_path(&self.file.path))
+            .fold(true)
+    }
 }
 
 fn display_path(path: &Path) -> String {

@@ -66,8 +66,18 @@ pub struct Report {
 pub fn render_site(root: &Path) -> Result<(Vec<render::OutputFile>, Report), Failure> {
     let site = content::load(root).map_err(Failure::Input)?;
     let index = site::index(&site).map_err(Failure::Input)?;
-    let theme = templates::Theme::load(&site.templates).map_err(classify)?;
-    let mut files = render::render(&index, &theme).map_err(classify)?;
+    // Errors from here on come with the index's warnings, as the index's own errors do.
+    let warned = |problems| with_warnings(classify(problems), &index.warnings);
+    let theme = templates::Theme::load(&site.templates).map_err(warned)?;
+    let mut files = render::render(&index, &theme).map_err(|problems| {
+        let warnings: Vec<Diagnostic> = index
+            .warnings
+            .iter()
+            .chain(&theme.warnings)
+            .cloned()
+            .collect();
+        with_warnings(classify(problems), &warnings)
+    })?;
     files.extend(export::export(&index));
     files.extend(sitemap::sitemap(site.config.base_url(), &files));
     let beside = content::copy_beside(&site, &files).map_err(Failure::Input)?;
@@ -126,6 +136,16 @@ pub fn build(root: &Path, output: &Path, options: Options) -> Result<Report, Fai
     let (files, report) = render_site_with(root, options)?;
     target.write(&files).map_err(refused)?;
     Ok(report)
+}
+
+/// The warnings of an earlier stage, first, with the errors of a later one.
+fn with_warnings(failure: Failure, warnings: &[Diagnostic]) -> Failure {
+    match failure {
+        Failure::Input(problems) => {
+            Failure::Input(warnings.iter().cloned().chain(problems).collect())
+        }
+        internal => internal,
+    }
 }
 
 /// Problems in templates the site overrides are the user's; in the embedded theme, ours.

@@ -10,7 +10,8 @@
 //! 4. Check cross-references (`see`, `sources`, `reading`) and number each reading's notes
 //!    in the order a reader meets them.
 //!
-//! Entry point: [`index`]. It returns every problem at once, or a [`SiteIndex`].
+//! Entry point: [`index`]. It returns every problem at once (the warnings found before
+//! the errors stopped it, then the errors), or a [`SiteIndex`].
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -480,22 +481,27 @@ pub fn index(site: &Site) -> Result<SiteIndex<'_>, Vec<Diagnostic>> {
         }
         let covered: Vec<Range<usize>> = found.iter().map(|(_, r)| r.clone()).collect();
         let reading = &site.readings[r];
-        let unglossed: Vec<String> = files
+        // Sets and a map keyed by the name: linear in the names (W0204 was quadratic).
+        let unglossed: std::collections::HashSet<String> = files
             .iter()
             .filter(|(owner, _)| owner.is_none_or(|o| o == r))
             .flat_map(|(_, a)| a.file.unglossed.iter())
             .map(|n| crate::annotations::anchor::normalize(&n.value))
             .collect();
-        let mut uncovered: Vec<(String, Range<usize>, usize)> = Vec::new();
+        // Each name once, in the order it first occurs, with how often it occurs.
+        let mut uncovered: Vec<(&str, Range<usize>, usize)> = Vec::new();
+        let mut seen: HashMap<&str, usize> = HashMap::new();
         for name in text.names_outside(&covered) {
-            let words = document.text[name.clone()].to_owned();
-            if unglossed.contains(&crate::annotations::anchor::normalize(&words)) {
+            let words = &document.text[name.clone()];
+            if let Some(&u) = seen.get(words) {
+                uncovered[u].2 += 1;
                 continue;
             }
-            match uncovered.iter_mut().find(|(w, ..)| *w == words) {
-                Some((_, _, count)) => *count += 1,
-                None => uncovered.push((words, name, 1)),
+            if unglossed.contains(&crate::annotations::anchor::normalize(words)) {
+                continue;
             }
+            seen.insert(words, uncovered.len());
+            uncovered.push((words, name, 1));
         }
         for (words, first, count) in uncovered {
             let times = if count > 1 {
@@ -522,7 +528,10 @@ pub fn index(site: &Site) -> Result<SiteIndex<'_>, Vec<Diagnostic>> {
     }
 
     if !problems.is_empty() {
-        return Err(problems);
+        // The warnings found so far come too, first, so that the errors end the report:
+        // an editor mending the errors sees the rest of the work at the same time.
+        warnings.extend(problems);
+        return Err(warnings);
     }
 
     // Every passage resolved: build the registers.
@@ -1117,12 +1126,49 @@ fn not_found(
     reading: &Reading,
     text: &TextIndex,
 ) -> Diagnostic {
+    use crate::annotations::anchor::{Near, normalize};
+    use crate::markdown::BLOCK_SEPARATOR;
+
     let quote = &passage.quote.value;
     let location = locator.locate(&passage.quote);
-    if crate::annotations::anchor::normalize(quote).is_empty() {
+    if normalize(quote).is_empty() {
         return Diagnostic::error("E0112", "an empty quote matches nothing")
             .at(location, "empty")
             .help("quote the words of the text this annotation is about");
+    }
+    let document = text.document;
+    let path = reading.source.path.display();
+    let line_of = |at: usize| {
+        reading
+            .source
+            .line_col(reading.body.start + document.source_offset(at))
+            .0
+    };
+    let selector = Selector {
+        quote,
+        prefix: passage.prefix.as_ref().map(|s| s.value.as_str()),
+        suffix: passage.suffix.as_ref().map(|s| s.value.as_str()),
+    };
+    let cuts = text.inside_words(&selector);
+    if !cuts.is_empty() {
+        let mut d = Diagnostic::error(
+            "E0160",
+            format!(
+                "the quote is in the text of `{}` only inside words",
+                reading.slug
+            ),
+        )
+        .at(location, "starts or ends inside a word");
+        for (place, words) in &cuts {
+            d = d.help(format!(
+                "on line {} of {path}, \"{}\" cuts the word \"{}\"",
+                line_of(place.start),
+                &document.text[place.clone()],
+                &document.text[words.clone()]
+            ));
+        }
+        return d
+            .help("a quote begins and ends on whole words: quote each word it touches in full");
     }
     let with_context = passage.prefix.is_some() || passage.suffix.is_some();
     let mut d = Diagnostic::error(
@@ -1137,21 +1183,66 @@ fn not_found(
             "not found"
         },
     );
-    if let Some(closest) = text.closest(quote).filter(|c| c.similarity >= 0.5) {
-        let passage_text = &text.document.text[closest.range.clone()];
-        let line = reading
-            .source
-            .line_col(reading.body.start + text.document.source_offset(closest.range.start))
-            .0;
-        d = d.help(format!(
-            "the closest passage ({:.0}% alike) is on line {line} of {}: \"{passage_text}\"",
-            closest.similarity * 100.0,
-            reading.source.path.display()
-        ));
-        d = d.help(format!(
-            "the difference, quote to text: {}",
-            crate::annotations::anchor::word_diff(quote, passage_text)
-        ));
+    let closest = text.closest_to(&selector).filter(|c| c.similarity >= 0.5);
+    if let Some(closest) = &closest {
+        let raw = &document.text[closest.range.clone()];
+        let crosses = raw.contains(BLOCK_SEPARATOR);
+        // The separator is invisible: show where one paragraph ends and the next begins.
+        let passage_text = &raw.replace(BLOCK_SEPARATOR, " ¶ ");
+        let line = line_of(closest.range.start);
+        if closest.distance == 0 && !crosses && with_context {
+            // The quote is right; the words around it are not.
+            let words = |s: &Option<Spanned<String>>| {
+                s.as_ref()
+                    .map_or(0, |s| normalize(&s.value).split(' ').count())
+            };
+            let (before, after) = text.words_around(
+                &closest.range,
+                words(&passage.prefix),
+                words(&passage.suffix),
+            );
+            let mut around = Vec::new();
+            if passage.prefix.is_some() {
+                around.push(format!("the words before it are \"{before}\""));
+            }
+            if passage.suffix.is_some() {
+                around.push(format!("the words after it are \"{after}\""));
+            }
+            d = d.help(format!(
+                "the quote is on line {line} of {path}, where {}",
+                around.join(" and ")
+            ));
+        } else {
+            let near = match closest.near {
+                Some(Near::Prefix) => "right after the prefix, ",
+                Some(Near::Suffix) => "right before the suffix, ",
+                Some(Near::Both) => "between the prefix and the suffix, ",
+                None => "",
+            };
+            d = d.help(format!(
+                "{near}the closest passage ({:.0}% alike) is on line {line} of {path}: \"{passage_text}\"",
+                closest.similarity * 100.0,
+            ));
+            if crosses {
+                let block = |at: usize| match document.block_at(at) {
+                    Some(b) => match document.blocks[b].paragraph {
+                        Some(n) => format!("paragraph {n}"),
+                        None => format!("the block on line {}", line_of(at)),
+                    },
+                    None => format!("line {}", line_of(at)),
+                };
+                d = d.help(format!(
+                    "quotes stay within one paragraph: the quote runs from {} into {}; annotate each part on its own",
+                    block(closest.range.start),
+                    block(closest.range.end - 1)
+                ));
+            } else if closest.distance > 0 {
+                d = d.help(format!(
+                    "the difference, quote to text: {}",
+                    crate::annotations::anchor::word_diff(quote, passage_text)
+                ));
+            }
+        }
         let unique = matches!(
             text.resolve(&[Selector {
                 quote: passage_text,
@@ -1161,8 +1252,8 @@ fn not_found(
             [Resolution::Found(_)]
         );
         // With a prefix or suffix too: `--fix` proves the mended passage resolves, context
-        // and all, before it writes.
-        if closest.clear && closest.similarity >= FIX_SIMILARITY && unique {
+        // and all, before it writes. A quote across paragraphs has no one place to become.
+        if closest.clear && closest.similarity >= FIX_SIMILARITY && unique && !crosses {
             // One line: matching treats any run of white space as one space.
             let words = passage_text
                 .split_whitespace()
@@ -1182,11 +1273,24 @@ fn not_found(
         }
     } else {
         d = d.help(format!(
-            "copy the words from {} as a reader sees them (without Markdown syntax)",
-            reading.source.path.display()
+            "copy the words from {path} as a reader sees them (without Markdown syntax)",
         ));
     }
-    if with_context {
+    // Say which context is wrong, rather than "check them" when they are right.
+    let mut context_found = true;
+    for (what, context) in [("prefix", &passage.prefix), ("suffix", &passage.suffix)] {
+        if let Some(context) = context
+            && !text.contains(&context.value)
+        {
+            context_found = false;
+            d = d.help(format!(
+                "the {what} `{}` is not in the text: it must be the words just {} the quote",
+                context.value,
+                if what == "prefix" { "before" } else { "after" }
+            ));
+        }
+    }
+    if with_context && context_found && closest.as_ref().is_none_or(|c| c.near.is_none()) {
         d = d.help("check the prefix and suffix too: they must be the words just before and after");
     }
     d

@@ -185,3 +185,154 @@ glosses:
         2
     );
 }
+
+/// The report of a check that must fail.
+fn failed_check(dir: &tempfile::TempDir) -> String {
+    match scholia::check(dir.path(), scholia::Options::default()) {
+        Err(failure) => describe(&failure),
+        Ok(_) => panic!("the check must fail"),
+    }
+}
+
+const GETTYSBURG: &str = "We can not dedicate, we can not consecrate this ground. \
+It is for us the living, rather, to be dedicated here to the unfinished work.\n";
+
+#[test]
+fn a_quote_inside_a_word_is_an_error() {
+    // `dedicate` with the prefix `be` fits only the front of "dedicated".
+    let dir = site(
+        GETTYSBURG,
+        &note_at("      quote: dedicate\n      prefix: be\n"),
+    );
+    let report = failed_check(&dir);
+    assert!(report.contains("E0160"), "{report}");
+    assert!(
+        report.contains("\"dedicated\""),
+        "names the whole word: {report}"
+    );
+    assert!(report.contains("line 5"), "says where: {report}");
+}
+
+#[test]
+fn places_inside_words_are_not_candidates() {
+    // One whole "dedicate" and four inside "dedicated": one place, no ambiguity.
+    let text = "They dedicated it; we dedicated it; you dedicated it; all dedicated. \
+We dedicate this.\n";
+    let dir = site(text, &note_at("      quote: dedicate\n"));
+    let html = text_html(dir.path());
+    assert_eq!(marked_words(&html), "dedicate");
+    let before = author_text(&html[..html.find("data-kind=\"note\"").unwrap()]);
+    assert!(before.ends_with("all dedicated. We "), "{before:?}");
+
+    // Two whole places and the inside ones: two candidates, not six.
+    let text = format!("{text}And again we dedicate it.\n");
+    let dir = site(&text, &note_at("      quote: dedicate\n"));
+    let report = failed_check(&dir);
+    assert!(report.contains("2 times"), "{report}");
+}
+
+#[test]
+fn word_boundaries_follow_unicode_not_ascii() {
+    // A decomposed é (e + U+0301 COMBINING ACUTE) belongs to its word: `cafe` is not in
+    // "café"; a possessive's apostrophe ends a word: `Rome` is in "Rome’s".
+    let dir = site(
+        "The cafe\u{301} of Rome’s forum.\n",
+        &note_at("      quote: cafe\n"),
+    );
+    let report = failed_check(&dir);
+    assert!(report.contains("E0160"), "{report}");
+
+    let annotations = "\
+glosses:
+  cafe:
+    term: cafe
+    kind: concept
+    text: A place.
+  rome:
+    term: Rome
+    kind: place
+    text: The city.
+";
+    let dir = site("The cafe\u{301} of Rome’s forum.\n", annotations);
+    let (files, report) = scholia::render_site(dir.path()).unwrap();
+    let page = files
+        .iter()
+        .find(|f| f.path == "reading/index.html")
+        .unwrap();
+    let html = String::from_utf8(page.contents.clone()).unwrap();
+    assert_eq!(
+        html.matches("class=\"mark\" data-kind=\"gloss\"").count(),
+        1,
+        "{html}"
+    );
+    let warnings = scholia::diagnostics::render_all(&report.warnings, false);
+    assert!(
+        warnings.contains("the gloss `cafe` is found in no reading"),
+        "{warnings}"
+    );
+}
+
+#[test]
+fn a_drifted_quote_is_looked_for_after_its_prefix_first() {
+    // The quote was meant after "Carthage" (where the text says "Sea"); the same words
+    // stand exactly after "Rome", where the prefix does not fit.
+    let dir = site(
+        "Rome ruled the sea for a while. Then Carthage ruled the Sea for longer.\n",
+        &note_at("      quote: ruled the sea\n      prefix: Carthage\n"),
+    );
+    let report = failed_check(&dir);
+    assert!(report.contains("E0110"), "{report}");
+    assert!(report.contains("\"ruled the Sea\""), "{report}");
+    assert!(report.contains("right after the prefix"), "{report}");
+    assert!(!report.contains("check the prefix"), "{report}");
+}
+
+#[test]
+fn a_quote_with_a_wrong_prefix_is_told_where_the_quote_is() {
+    let dir = site(
+        "Rome ruled the sea for a while.\n",
+        &note_at("      quote: ruled the sea\n      prefix: Carthage\n"),
+    );
+    let report = failed_check(&dir);
+    assert!(report.contains("E0110"), "{report}");
+    assert!(
+        report.contains("the prefix `Carthage` is not in the text"),
+        "{report}"
+    );
+    assert!(
+        report.contains("the words before it are \"Rome\""),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_quote_across_two_paragraphs_is_told_quotes_stay_in_one() {
+    let dir = site(
+        "One two three.\n\nFour five six.\n",
+        &note_at("      quote: two three. Four five\n"),
+    );
+    let report = failed_check(&dir);
+    assert!(report.contains("E0110"), "{report}");
+    assert!(
+        report.contains(
+            "quotes stay within one paragraph: the quote runs from paragraph 1 into paragraph 2"
+        ),
+        "{report}"
+    );
+    assert!(
+        !report.contains('\u{2029}'),
+        "no invisible separator: {report}"
+    );
+}
+
+#[test]
+fn warnings_are_shown_with_errors() {
+    let dir = site(
+        "Rome ruled the sea. Then Hannibal Barca crossed the Alps.\n",
+        &note_at("      quote: Rome rules the sea\n"),
+    );
+    let report = failed_check(&dir);
+    assert!(report.contains("E0110"), "{report}");
+    assert!(report.contains("W0204"), "{report}");
+    assert!(report.contains("1 error and 2 warnings"), "{report}");
+}

@@ -3,18 +3,27 @@
 //! 1. [`TextIndex::new`] normalises the reading text once: typographic quotes and dashes
 //!    become their plain forms and runs of white space one space, keeping a map back to
 //!    the original bytes.
+//!    It also marks where words begin and end ([`word_bounds`]: Unicode word
+//!    segmentation, UAX #29, with one tailoring), the one rule every match obeys.
 //! 2. [`TextIndex::resolve`] finds every quote of a batch in one pass of one
-//!    Aho-Corasick automaton (overlapping matches), then keeps the occurrences whose
-//!    prefix and suffix fit.
+//!    Aho-Corasick automaton (overlapping matches), then keeps the occurrences that
+//!    start and end on word boundaries and whose prefix and suffix fit.
 //! 3. [`TextIndex::find_terms`] finds every surface form of every gloss in one pass of
 //!    one leftmost-longest automaton, keeping whole words only.
-//! 4. For a quote that is not found or found more than once, [`TextIndex::closest`] and
-//!    [`TextIndex::disambiguate`] say how to mend it.
+//! 4. For a quote that is not found or found more than once, [`TextIndex::inside_words`],
+//!    [`TextIndex::closest_to`] and [`TextIndex::disambiguate`] say how to mend it.
+//!
+//! The closest-passage search is linear in the text: a sliding window of the quote's
+//! length counts the character trigrams it shares with the quote (one pass), the few
+//! best windows (and the places next to the given prefix or suffix, looked at first)
+//! become candidate regions, and only those are aligned with the quote by edit distance
+//! with free ends. See [`TextIndex::closest_to`].
 
 use std::collections::HashMap;
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, MatchKind};
+use unicode_segmentation::UnicodeSegmentation;
 
 use crate::markdown::{BLOCK_SEPARATOR, Document};
 
@@ -44,6 +53,9 @@ pub struct TextIndex<'d> {
     normal: String,
     /// For each byte of `normal`: the range of reading-text bytes of its character.
     origin: Vec<Range<usize>>,
+    /// For each byte offset of `normal` and one past its end: whether a word boundary
+    /// stands there.
+    bounds: Vec<bool>,
 }
 
 /// Maps a character to the form it is matched in.
@@ -70,8 +82,27 @@ pub fn normalize(s: &str) -> String {
     out
 }
 
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+/// Where words begin and end in a normalised text: one flag per byte offset, and one
+/// for the end. A quote or a gloss form must start and end where a flag is set.
+///
+/// The rule is Unicode word segmentation (UAX #29), so that a combining accent, a
+/// joiner or the rest of a word in any script is inside the word, never a place to cut.
+/// One tailoring, as UAX #29 allows: an apostrophe separates words, so that `Rome` is
+/// found in "Rome's" and `homme` in "l'homme" (UAX #29 keeps them one word).
+/// Tailorings for other scripts (issue 9) belong here, and only here.
+pub fn word_bounds(text: &str) -> Vec<bool> {
+    let mut bounds = vec![false; text.len() + 1];
+    for (at, _) in text.split_word_bound_indices() {
+        bounds[at] = true;
+    }
+    bounds[text.len()] = true;
+    for (at, c) in text.char_indices() {
+        if c == '\'' {
+            bounds[at] = true;
+            bounds[at + c.len_utf8()] = true;
+        }
+    }
+    bounds
 }
 
 impl<'d> TextIndex<'d> {
@@ -93,11 +124,28 @@ impl<'d> TextIndex<'d> {
             normal.push(folded);
             origin.extend(std::iter::repeat_n(span, folded.len_utf8()));
         }
+        let bounds = word_bounds(&normal);
         TextIndex {
             document,
             normal,
             origin,
+            bounds,
         }
+    }
+
+    /// Whether a range of the normalised text starts and ends on word boundaries.
+    fn on_bounds(&self, r: &Range<usize>) -> bool {
+        self.bounds.get(r.start).copied().unwrap_or(false)
+            && self.bounds.get(r.end).copied().unwrap_or(false)
+    }
+
+    /// The smallest range of whole words around a range of the normalised text.
+    fn whole_words(&self, r: &Range<usize>) -> Range<usize> {
+        let start = (0..=r.start).rev().find(|&i| self.bounds[i]).unwrap_or(0);
+        let end = (r.end..self.bounds.len())
+            .find(|&i| self.bounds[i])
+            .unwrap_or(self.normal.len());
+        start..end
     }
 
     /// The reading-text range of a range of the normalised text.
@@ -144,6 +192,7 @@ impl<'d> TextIndex<'d> {
                 let suffix = selector.suffix.map(normalize);
                 let places: Vec<Range<usize>> = hits[p]
                     .iter()
+                    .filter(|r| self.on_bounds(r))
                     .filter(|r| self.context_fits(r, prefix.as_deref(), suffix.as_deref()))
                     .map(|r| self.to_text(r.clone()))
                     .collect();
@@ -153,6 +202,25 @@ impl<'d> TextIndex<'d> {
                     _ => Resolution::Ambiguous(places),
                 }
             })
+            .collect()
+    }
+
+    /// The places where a quote occurs, with its prefix and suffix, but starts or ends
+    /// inside a word: for a quote that is not found, why. Each is the place (a range of
+    /// the reading text) and the whole words it cuts.
+    pub fn inside_words(&self, selector: &Selector<'_>) -> Vec<(Range<usize>, Range<usize>)> {
+        let quote = normalize(selector.quote);
+        if quote.is_empty() {
+            return Vec::new();
+        }
+        let prefix = selector.prefix.map(normalize);
+        let suffix = selector.suffix.map(normalize);
+        self.normal
+            .match_indices(quote.as_str())
+            .map(|(at, q)| at..at + q.len())
+            .filter(|r| !self.on_bounds(r))
+            .filter(|r| self.context_fits(r, prefix.as_deref(), suffix.as_deref()))
+            .map(|r| (self.to_text(r.clone()), self.to_text(self.whole_words(&r))))
             .collect()
     }
 
@@ -199,9 +267,12 @@ impl<'d> TextIndex<'d> {
                 continue;
             }
             let range = self.to_text(m.range());
+            // `chosen` is in text order and without overlaps: the one chosen range that
+            // can cover this one is the last to start at or before it.
             let covering = chosen
-                .iter()
-                .position(|(_, c)| c.start <= range.start && range.end <= c.end);
+                .partition_point(|(_, c)| c.start <= range.start)
+                .checked_sub(1)
+                .filter(|&c| range.end <= chosen[c].1.end);
             if let Some(c) = covering
                 && chosen[c].1 != range
             {
@@ -212,9 +283,7 @@ impl<'d> TextIndex<'d> {
     }
 
     fn is_whole_word(&self, start: usize, end: usize) -> bool {
-        let before = self.normal[..start].chars().next_back();
-        let after = self.normal[end..].chars().next();
-        !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
+        self.on_bounds(&(start..end))
     }
 
     /// Names in the text that nothing covers: runs of capitalised words, leaving out a
@@ -283,7 +352,23 @@ impl<'d> TextIndex<'d> {
             }
         }
         flush(&mut words, &mut names);
-        names.retain(|n| !covered.iter().any(|c| c.start < n.end && n.start < c.end));
+        // Names and covered ranges are both in text order: one sweep finds the overlaps.
+        let mut covered: Vec<&Range<usize>> = covered.iter().collect();
+        covered.sort_by_key(|c| (c.start, c.end));
+        let mut reach = Vec::with_capacity(covered.len());
+        let mut furthest = 0;
+        for c in &covered {
+            furthest = furthest.max(c.end);
+            reach.push(furthest);
+        }
+        names.retain(|n| {
+            // The covered ranges starting before the name's end; the one of them that
+            // reaches furthest overlaps the name if any does.
+            let before_end = covered.partition_point(|c| c.start < n.end);
+            before_end
+                .checked_sub(1)
+                .is_none_or(|last| reach[last] <= n.start)
+        });
         names
     }
 
@@ -293,76 +378,242 @@ impl<'d> TextIndex<'d> {
     }
 
     /// The passage of the text most like `quote`, for a quote that is not found.
-    /// Windows of about the quote's length in words are compared by edit distance over
-    /// the normalised text.
     pub fn closest(&self, quote: &str) -> Option<Closest> {
-        let quote = normalize(quote);
-        let words = quote.split(' ').count().max(1);
-        let mut spans: Vec<Range<usize>> = Vec::new();
-        let mut word_start = 0;
-        for (i, c) in self.normal.char_indices() {
-            if c == ' ' || c == BLOCK_SEPARATOR {
-                if i > word_start {
-                    spans.push(word_start..i);
-                }
-                word_start = i + c.len_utf8();
-            }
-        }
-        if word_start < self.normal.len() {
-            spans.push(word_start..self.normal.len());
-        }
-        let quote_chars: Vec<char> = quote.chars().collect();
-        let mut windows: Vec<(Range<usize>, usize)> = Vec::new();
-        for k in 0..spans.len() {
-            for len in [words.saturating_sub(1), words, words + 1] {
-                let Some(last) = len.checked_sub(1).and_then(|l| spans.get(k + l)) else {
-                    continue;
-                };
-                let (start, end) = (spans[k].start, last.end);
-                let window = &self.normal[start..end];
-                if window.contains(BLOCK_SEPARATOR) {
-                    continue;
-                }
-                let window: Vec<char> = window.chars().collect();
-                windows.push((start..end, edit_distance(&quote_chars, &window)));
-            }
-        }
-        let (best, distance) = windows.iter().min_by_key(|(_, d)| *d)?.clone();
-        // Clear when every window elsewhere in the text is worse.
-        let clear = windows
-            .iter()
-            .filter(|(r, _)| r.end <= best.start || best.end <= r.start)
-            .all(|(_, d)| *d > distance);
-        let similarity = 1.0 - distance as f64 / quote_chars.len().max(1) as f64;
-        // Words carry their punctuation; the quote's ends say whether to keep it.
-        let mut best = best;
-        let wordlike = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-        if wordlike(quote.chars().next()) {
-            while let Some(c) = self.normal[best.clone()]
-                .chars()
-                .next()
-                .filter(|c| !c.is_alphanumeric())
-            {
-                best.start += c.len_utf8();
-            }
-        }
-        if wordlike(quote.chars().next_back()) {
-            while let Some(c) = self.normal[best.clone()]
-                .chars()
-                .next_back()
-                .filter(|c| !c.is_alphanumeric())
-            {
-                best.end -= c.len_utf8();
-            }
-        }
-        if best.is_empty() {
+        self.closest_to(&Selector {
+            quote,
+            prefix: None,
+            suffix: None,
+        })
+    }
+
+    /// The passage of the text most like a selector's quote, for a quote that is not
+    /// found. Linear in the text; the quadratic work is bounded by the quote's length.
+    ///
+    /// 1. With a prefix or suffix, the places next to them are looked at first: the
+    ///    words between a prefix and a suffix that follows it closely, else the words
+    ///    right after each prefix and right before each suffix (at most
+    ///    [`CONTEXT_PLACES`] of each). A passage there at least half alike is the answer.
+    /// 2. Otherwise a window of the quote's length slides over the text, counting the
+    ///    character trigrams (case folded) it shares with the quote: one pass, one hash
+    ///    look-up per character. The best [`CANDIDATES`] windows that do not overlap
+    ///    (fewer for a very long quote: [`ALIGN_BUDGET`]),
+    ///    widened by half the quote's length each side, are the candidate regions.
+    /// 3. Each region is aligned with the quote by edit distance with free ends
+    ///    (Sellers' algorithm, O(quote × region)); the passage found is widened to whole
+    ///    words and scored by its edit distance to the quote. A block separator counts
+    ///    as the space it stands for, so a quote that runs into the next paragraph is
+    ///    found (and the caller can say so).
+    ///
+    /// `clear` compares the candidates only: a passage that no window ranked among the
+    /// best is taken to be less alike.
+    pub fn closest_to(&self, selector: &Selector<'_>) -> Option<Closest> {
+        let quote: Vec<char> = normalize(selector.quote).chars().collect();
+        if quote.is_empty() {
             return None;
         }
-        Some(Closest {
-            range: self.to_text(best),
-            similarity: similarity.max(0.0),
-            clear,
+        let starts: Vec<usize> = self.normal.char_indices().map(|(i, _)| i).collect();
+        let prefix = selector.prefix.map(normalize).filter(|p| !p.is_empty());
+        let suffix = selector.suffix.map(normalize).filter(|s| !s.is_empty());
+        let (near, regions) =
+            self.context_regions(&starts, quote.len(), prefix.as_deref(), suffix.as_deref());
+        let in_context: Vec<Candidate> = regions
+            .into_iter()
+            .take(2 * regions_for(quote.len()))
+            .filter_map(|(region, whole)| self.align(&quote, region, whole))
+            .collect();
+        let to_text = |c: Closest| Closest {
+            range: self.to_text(c.range.clone()),
+            ..c
+        };
+        if let Some(found) = pick(&quote, in_context).filter(|c| c.similarity >= 0.5) {
+            return Some(to_text(Closest { near, ..found }));
+        }
+        let found: Vec<Candidate> = self
+            .likely_regions(&starts, &quote)
+            .into_iter()
+            .filter_map(|region| self.align(&quote, region, false))
+            .collect();
+        pick(&quote, found).map(to_text)
+    }
+
+    /// The regions next to a selector's prefix and suffix (byte ranges of the normalised
+    /// text; `true` for a region that is the whole passage between the two).
+    fn context_regions(
+        &self,
+        starts: &[usize],
+        quote_chars: usize,
+        prefix: Option<&str>,
+        suffix: Option<&str>,
+    ) -> (Option<Near>, Vec<(Range<usize>, bool)>) {
+        let span = quote_chars + quote_chars / 2 + 1;
+        let after: Vec<usize> = prefix.map_or_else(Vec::new, |p| {
+            self.normal
+                .match_indices(p)
+                .take(CONTEXT_PLACES)
+                .map(|(at, p)| at + p.len())
+                .collect()
+        });
+        let before: Vec<usize> = suffix.map_or_else(Vec::new, |s| {
+            self.normal
+                .match_indices(s)
+                .take(CONTEXT_PLACES)
+                .map(|(at, _)| at)
+                .collect()
+        });
+        let char_at = |byte: usize| starts.partition_point(|&s| s < byte);
+        let byte_at = |char: usize| starts.get(char).copied().unwrap_or(self.normal.len());
+        let between: Vec<(Range<usize>, bool)> = after
+            .iter()
+            .flat_map(|&a| {
+                before
+                    .iter()
+                    .filter(move |&&b| b >= a && char_at(b) - char_at(a) <= 2 * span)
+                    .map(move |&b| (a..b, true))
+            })
+            .collect();
+        if !between.is_empty() {
+            return (Some(Near::Both), between);
+        }
+        let mut regions: Vec<(Range<usize>, bool)> = Vec::new();
+        for &a in &after {
+            regions.push((a..byte_at(char_at(a) + span), false));
+        }
+        for &b in &before {
+            regions.push((byte_at(char_at(b).saturating_sub(span))..b, false));
+        }
+        let near = match (after.is_empty(), before.is_empty()) {
+            (false, true) => Some(Near::Prefix),
+            (true, false) => Some(Near::Suffix),
+            (false, false) => Some(Near::Both),
+            (true, true) => None,
+        };
+        (near, regions)
+    }
+
+    /// The regions of the text most likely to hold a passage like the quote, by the
+    /// character trigrams a window of the quote's length shares with it.
+    fn likely_regions(&self, starts: &[usize], quote: &[char]) -> Vec<Range<usize>> {
+        let len = quote.len();
+        let byte_at = |char: usize| starts.get(char).copied().unwrap_or(self.normal.len());
+        if starts.len() <= len {
+            return std::iter::once(0..self.normal.len()).collect();
+        }
+        let n = NGRAM.min(len);
+        let key = |gram: &[char]| gram.iter().fold(0u64, |k, &c| k << 21 | u64::from(c));
+        // Each distinct gram of the quote gets a number, and how often the quote has it.
+        let folded: Vec<char> = quote.iter().map(|&c| case_fold(c)).collect();
+        let mut id_of: HashMap<u64, usize> = HashMap::new();
+        let mut wanted: Vec<u32> = Vec::new();
+        for w in folded.windows(n) {
+            let id = *id_of.entry(key(w)).or_insert_with(|| {
+                wanted.push(0);
+                wanted.len() - 1
+            });
+            wanted[id] += 1;
+        }
+        // The text's grams as those numbers (None: not in the quote): one look-up a char,
+        // and the sliding window below only counts.
+        let text: Vec<char> = self.normal.chars().map(case_fold).collect();
+        let grams: Vec<Option<usize>> = text
+            .windows(n)
+            .map(|w| id_of.get(&key(w)).copied())
+            .collect();
+        // Window `s` holds the grams that start at chars s .. s + len - n + 1.
+        let grams_per_window = len - n + 1;
+        let mut have = vec![0u32; wanted.len()];
+        let mut shared = 0u32;
+        // scores[s]: the grams window `s` shares with the quote.
+        let mut scores: Vec<u32> = Vec::with_capacity(grams.len());
+        for (k, gram) in grams.iter().enumerate() {
+            if let &Some(id) = gram {
+                if have[id] < wanted[id] {
+                    shared += 1;
+                }
+                have[id] += 1;
+            }
+            if let Some(&Some(id)) = k.checked_sub(grams_per_window).map(|out| &grams[out]) {
+                have[id] -= 1;
+                if have[id] < wanted[id] {
+                    shared -= 1;
+                }
+            }
+            if k + 1 >= grams_per_window {
+                scores.push(shared);
+            }
+        }
+        // Only windows sharing at least half as much as the best are ranked (and sorted).
+        let best = scores.iter().copied().max().unwrap_or(0);
+        let mut ranked: Vec<(u32, usize)> = scores
+            .iter()
+            .enumerate()
+            .filter(|&(_, &shared)| shared > 0 && shared * 2 >= best)
+            .map(|(start, &shared)| (shared, start))
+            .collect();
+        ranked.sort_unstable_by_key(|&(shared, start)| (std::cmp::Reverse(shared), start));
+        let mut chosen: Vec<usize> = Vec::new();
+        for (_, start) in ranked {
+            if chosen.len() == regions_for(len) {
+                break;
+            }
+            if chosen.iter().all(|&c| c.abs_diff(start) >= len) {
+                chosen.push(start);
+            }
+        }
+        chosen
+            .into_iter()
+            .map(|s| byte_at(s.saturating_sub(len / 2))..byte_at(s + len + len / 2))
+            .collect()
+    }
+
+    /// The passage of a region most like the quote: the whole region when `whole`,
+    /// else the best substring, widened to whole words.
+    fn align(&self, quote: &[char], region: Range<usize>, whole: bool) -> Option<Candidate> {
+        let chars: Vec<(usize, char)> = self.normal[region.clone()]
+            .char_indices()
+            .map(|(i, c)| (region.start + i, as_space(c)))
+            .collect();
+        let byte_at = |i: usize| chars.get(i).map_or(region.end, |c| c.0);
+        let mut range = if whole {
+            region.clone()
+        } else {
+            let text: Vec<char> = chars.iter().map(|c| c.1).collect();
+            let (start, end) = best_substring(quote, &text);
+            self.whole_words(&(byte_at(start)..byte_at(end)))
+        };
+        let gap = |c: char| c == ' ' || c == BLOCK_SEPARATOR;
+        range.start = range.end - self.normal[range.clone()].trim_start_matches(gap).len();
+        range.end = range.start + self.normal[range.clone()].trim_end_matches(gap).len();
+        if range.is_empty() {
+            return None;
+        }
+        let passage: Vec<char> = self.normal[range.clone()].chars().map(as_space).collect();
+        Some(Candidate {
+            distance: edit_distance(quote, &passage),
+            range,
         })
+    }
+
+    /// Whether some words, as an editor wrote them, occur in the text.
+    pub fn contains(&self, words: &str) -> bool {
+        let words = normalize(words);
+        !words.is_empty() && self.normal.contains(&words)
+    }
+
+    /// The words just before and just after a range of the reading text, within its
+    /// block: as many as `before` and `after` say.
+    pub fn words_around(
+        &self,
+        text: &Range<usize>,
+        before: usize,
+        after: usize,
+    ) -> (String, String) {
+        let Some(normal) = self.to_normal(text.clone()) else {
+            return (String::new(), String::new());
+        };
+        (
+            self.words_before(normal.start, before.max(1)),
+            self.words_after(normal.end, after.max(1)),
+        )
     }
 
     /// For a quote found at several places, the shortest prefix (words just before) or
@@ -402,8 +653,9 @@ impl<'d> TextIndex<'d> {
     }
 
     fn to_normal(&self, text: Range<usize>) -> Option<Range<usize>> {
-        let start = self.origin.iter().position(|o| o.start >= text.start)?;
-        let end = self.origin.iter().rposition(|o| o.end <= text.end)? + 1;
+        // `origin` is in text order, so both ends are found by bisection.
+        let start = self.origin.partition_point(|o| o.start < text.start);
+        let end = self.origin.partition_point(|o| o.end <= text.end);
         (start < end).then_some(start..end)
     }
 
@@ -486,8 +738,105 @@ pub struct Closest {
     pub range: Range<usize>,
     /// How alike, from 0 to 1.
     pub similarity: f64,
+    /// Edits (characters put in, taken out or changed) from the quote to the passage.
+    pub distance: usize,
     /// Whether it is the one best match: every passage elsewhere is less alike.
     pub clear: bool,
+    /// Whether it was found next to the selector's prefix or suffix, and which.
+    pub near: Option<Near>,
+}
+
+/// Which context a passage was found next to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Near {
+    /// Right after the prefix.
+    Prefix,
+    /// Right before the suffix.
+    Suffix,
+    /// Between the prefix and the suffix (or next to both).
+    Both,
+}
+
+/// Places next to a prefix or suffix looked at, at most, for each.
+const CONTEXT_PLACES: usize = 16;
+/// Regions aligned with a quote in the search for the closest passage.
+const CANDIDATES: usize = 8;
+/// Cells of edit-distance table the closest-passage search may fill for the windows it
+/// aligns; a very long quote gets fewer candidate regions (at least one).
+const ALIGN_BUDGET: usize = 4_000_000;
+
+/// How many candidate regions a quote of `chars` characters is aligned in.
+fn regions_for(chars: usize) -> usize {
+    // A region is about twice the quote's length.
+    (ALIGN_BUDGET / (2 * chars * chars).max(1)).clamp(1, CANDIDATES)
+}
+
+/// The length of the character n-grams windows are ranked by.
+const NGRAM: usize = 3;
+
+/// A passage of the normalised text and its edit distance to the quote.
+struct Candidate {
+    range: Range<usize>,
+    distance: usize,
+}
+
+/// The best candidate, and whether every candidate elsewhere is worse (its range still
+/// of the normalised text).
+fn pick(quote: &[char], mut found: Vec<Candidate>) -> Option<Closest> {
+    found.sort_by_key(|c| (c.distance, c.range.start));
+    let best = found.first()?;
+    let clear = found
+        .iter()
+        .filter(|c| c.range.end <= best.range.start || best.range.end <= c.range.start)
+        .all(|c| c.distance > best.distance);
+    let similarity = 1.0 - best.distance as f64 / quote.len().max(1) as f64;
+    Some(Closest {
+        range: best.range.clone(),
+        similarity: similarity.max(0.0),
+        distance: best.distance,
+        clear,
+        near: None,
+    })
+}
+
+/// A block separator matches as the space a reader sees there.
+fn as_space(c: char) -> char {
+    if c == BLOCK_SEPARATOR { ' ' } else { c }
+}
+
+/// The form a character is compared in when windows are ranked: case does not matter.
+fn case_fold(c: char) -> char {
+    as_space(c).to_lowercase().next().unwrap_or(c)
+}
+
+/// The substring of `text` closest to `quote` by edit distance, with free ends
+/// (Sellers' algorithm): its start and end, in characters of `text`. Each cell carries
+/// where its alignment began, so one pass finds both ends.
+fn best_substring(quote: &[char], text: &[char]) -> (usize, usize) {
+    let mut previous: Vec<(usize, usize)> = (0..=text.len()).map(|j| (0, j)).collect();
+    let mut current = vec![(0, 0); text.len() + 1];
+    for (i, &q) in quote.iter().enumerate() {
+        current[0] = (i + 1, 0);
+        for (j, &t) in text.iter().enumerate() {
+            let change = (previous[j].0 + usize::from(q != t), previous[j].1);
+            let skip_quote = (previous[j + 1].0 + 1, previous[j + 1].1);
+            let skip_text = (current[j].0 + 1, current[j].1);
+            current[j + 1] = if change.0 <= skip_quote.0 && change.0 <= skip_text.0 {
+                change
+            } else if skip_quote.0 <= skip_text.0 {
+                skip_quote
+            } else {
+                skip_text
+            };
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    let (end, &(_, start)) = previous
+        .iter()
+        .enumerate()
+        .min_by_key(|(_, (distance, _))| *distance)
+        .expect("at least one column");
+    (start, end)
 }
 
 /// Context that singles out one place of a repeated quote.
@@ -633,6 +982,30 @@ mod tests {
     }
 
     #[test]
+    fn a_name_is_left_out_when_any_covered_range_overlaps_it() {
+        let (doc, text) =
+            index("we met Ada Lovelace and Charles Babbage and Mary Somerville there.");
+        let idx = TextIndex::new(&doc);
+        let at = |word: &str| {
+            let start = text.find(word).unwrap();
+            start..start + word.len()
+        };
+        // Unsorted, nested and partial overlaps; "Mary Somerville" is untouched.
+        let covered = vec![
+            at("Babbage"),
+            at("Ada"),
+            at("Charles Babbage and"),
+            at("we"),
+        ];
+        let names: Vec<&str> = idx
+            .names_outside(&covered)
+            .iter()
+            .map(|r| &text[r.clone()])
+            .collect();
+        assert_eq!(names, vec!["Mary Somerville"]);
+    }
+
+    #[test]
     fn closest_passage_is_found_for_a_misquote() {
         let (doc, text) =
             index("The answer is likely that the supreme leader has made the calculation.");
@@ -653,6 +1026,131 @@ mod tests {
             !idx.closest("one two thee").unwrap().clear,
             "two places fit as well"
         );
+    }
+
+    #[test]
+    fn the_closest_passage_is_a_range_of_the_reading_text_not_the_normalised_one() {
+        // Curly quotes, a dash and doubled spaces shift the normalised text.
+        let (doc, text) = index("He said “never” — and  Rome   ruled the sea. Then peace.");
+        let idx = TextIndex::new(&doc);
+        let closest = idx.closest("Rome rules the sea").unwrap();
+        assert_eq!(&text[closest.range], "Rome   ruled the sea");
+        assert_eq!(closest.distance, 1);
+    }
+
+    #[test]
+    fn the_closest_passage_is_looked_for_next_to_the_context_first() {
+        let (doc, text) = index("Rome ruled the sea for a while. Then Carthage ruled the Sea.");
+        let idx = TextIndex::new(&doc);
+        let selector = |prefix, suffix| Selector {
+            quote: "ruled the sea",
+            prefix,
+            suffix,
+        };
+        for (prefix, suffix, near) in [
+            (Some("Carthage"), None, Near::Prefix),
+            (None, Some("."), Near::Suffix),
+            (Some("Carthage"), Some("."), Near::Both),
+        ] {
+            let closest = idx.closest_to(&selector(prefix, suffix)).unwrap();
+            assert_eq!(
+                &text[closest.range.clone()],
+                "ruled the Sea",
+                "{prefix:?} {suffix:?}"
+            );
+            assert_eq!(closest.near, Some(near));
+        }
+        // Without context, the exact words after "Rome" are the closest.
+        let closest = idx.closest_to(&selector(None, None)).unwrap();
+        assert_eq!(closest.range.start, text.find("ruled").unwrap());
+        assert_eq!(closest.near, None);
+    }
+
+    #[test]
+    fn a_closest_passage_may_run_into_the_next_block() {
+        let (doc, text) = index("One two three.\n\nFour five six.");
+        let idx = TextIndex::new(&doc);
+        let closest = idx.closest("three. Four").unwrap();
+        assert_eq!(&text[closest.range], "three.\u{2029}Four");
+        assert_eq!(closest.distance, 0);
+    }
+
+    #[test]
+    fn quotes_and_terms_start_and_end_on_word_boundaries() {
+        let (doc, text) =
+            index("be dedicated here; dedicate it. Rome’s cafe\u{301}, l’homme, 42.5");
+        let idx = TextIndex::new(&doc);
+        let found = |quote| {
+            idx.resolve(&[Selector {
+                quote,
+                prefix: None,
+                suffix: None,
+            }])
+            .remove(0)
+        };
+        let at = |word: &str| {
+            let start = text.find(word).unwrap();
+            start..start + word.len()
+        };
+        assert_eq!(
+            found("dedicate"),
+            Resolution::Found(at("dedicate it").start..at("dedicate it").start + 8)
+        );
+        assert_eq!(found("cafe"), Resolution::NotFound);
+        assert_eq!(found("42"), Resolution::NotFound, "a number is one word");
+        assert_eq!(found("homme"), Resolution::Found(at("homme")));
+        assert_eq!(found("Rome"), Resolution::Found(at("Rome")));
+        let cut = idx.inside_words(&Selector {
+            quote: "dedicate",
+            prefix: Some("be"),
+            suffix: None,
+        });
+        assert_eq!(cut, vec![(at("dedicate"), at("dedicated"))]);
+        let terms = idx.find_terms(&["cafe", "Rome", "dedicate"]);
+        let terms: Vec<&str> = terms.iter().map(|(_, r)| &text[r.clone()]).collect();
+        assert_eq!(terms, vec!["dedicate", "Rome"]);
+    }
+
+    #[test]
+    fn word_boundaries_hold_in_other_scripts_and_at_punctuation() {
+        let (doc, text) = index(
+            "Он сказал «мир». می\u{200c}خواهم بروم. 北京大学在北京。 A well-known “quote”, said he.",
+        );
+        let idx = TextIndex::new(&doc);
+        let found = |quote| match idx
+            .resolve(&[Selector {
+                quote,
+                prefix: None,
+                suffix: None,
+            }])
+            .remove(0)
+        {
+            Resolution::Found(r) => Some(text[r].to_owned()),
+            _ => None,
+        };
+        assert_eq!(found("сказал").as_deref(), Some("сказал"));
+        assert_eq!(found("сказа"), None, "inside a Cyrillic word");
+        assert_eq!(found("«мир»").as_deref(), Some("«мир»"));
+        assert_eq!(found("می"), None, "a joiner keeps the Persian word whole");
+        assert_eq!(found("می\u{200c}خواهم").as_deref(), Some("می\u{200c}خواهم"));
+        // Ideographs are words of their own: a CJK quote is found between them.
+        assert_eq!(found("大学").as_deref(), Some("大学"));
+        // A hyphen and quotation marks stand between words.
+        assert_eq!(found("well").as_deref(), Some("well"));
+        assert_eq!(found("\"quote\", said").as_deref(), Some("“quote”, said"));
+    }
+
+    #[test]
+    fn word_bounds_keep_joiners_and_marks_inside_words_and_split_ideographs() {
+        // U+200C ZERO WIDTH NON-JOINER inside a Persian word; U+0301 after an e.
+        for word in ["می\u{200c}خواهم", "cafe\u{301}"] {
+            let bounds = word_bounds(word);
+            let inside: Vec<usize> = (1..word.len()).filter(|&i| bounds[i]).collect();
+            assert!(inside.is_empty(), "{word:?}: {inside:?}");
+        }
+        // Each ideograph is a word of its own in UAX #29: a CJK term can be found.
+        let bounds = word_bounds("北京大学");
+        assert!(bounds[6] && bounds[3]);
     }
 
     #[test]
