@@ -45,7 +45,7 @@ impl SourceFile {
         });
         let line = starts.partition_point(|&s| s <= offset);
         // A byte-order mark opens some files; editors do not count it as a column.
-        let bom = if line == 1 && self.text.starts_with('\u{FEFF}') { 3 } else { 0 };
+        let bom = usize::from(line == 1 && self.text.starts_with('\u{FEFF}')) * 3;
         let line_start = (starts[line - 1] + bom).min(offset);
         (line, self.text[line_start..offset].chars().count() + 1)
     }

@@ -82,7 +82,13 @@ fn a_mark_leaving_a_raw_span_does_not_close_the_authors_span() {
 #[test]
 fn marks_inside_and_around_raw_inline_elements_stay_well_formed() {
     // "x" and "2" alone are not quotes: a reader sees the one word "x2" (E0160).
-    for quote in ["x2", "is x2 and", "the <b>bold</b> word", "bold", "word, AB"] {
+    for quote in [
+        "x2",
+        "is x2 and",
+        "the <b>bold</b> word",
+        "bold",
+        "word, AB",
+    ] {
         let quote = quote.replace("<b>", "").replace("</b>", "");
         marked(
             "It is x<sup>2</sup> and <!-- a comment --> the <b>bold</b> word, <abbr title=\"a b\">AB</abbr>.\n",
