@@ -16,6 +16,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use walkdir::WalkDir;
+
 use crate::diagnostics::{Diagnostic, Location, SourceFile};
 
 /// What a path of the site is, once its links are followed.
@@ -76,15 +78,22 @@ impl SiteFiles {
     }
 
     /// The entries of a folder that [`kind`](Self::kind) allowed, sorted by name.
+    ///
+    /// One level at a time, links not followed: each entry is then judged by `kind`, so
+    /// a link is resolved and checked before anything behind it is listed or read.
     pub fn list(&self, relative: &Path) -> Result<Vec<OsString>, Diagnostic> {
-        let entries =
-            fs::read_dir(self.root.join(relative)).map_err(|e| unreadable(relative, &e))?;
-        let mut names = Vec::new();
-        for entry in entries {
-            names.push(entry.map_err(|e| unreadable(relative, &e))?.file_name());
-        }
-        names.sort();
-        Ok(names)
+        WalkDir::new(self.root.join(relative))
+            .min_depth(1)
+            .max_depth(1)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .map(|entry| {
+                entry
+                    .map(|e| e.file_name().to_os_string())
+                    .map_err(|e| unreadable(relative, &io::Error::from(e)))
+            })
+            .collect()
     }
 
     /// Reads a text file of the site, checked to be UTF-8 without control characters.
