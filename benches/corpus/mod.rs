@@ -22,8 +22,10 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
-/// Distinct shared glosses each reading mentions (one to three times each).
-pub const GLOSSES_PER_READING: usize = 24;
+/// Distinct shared glosses each reading mentions (once or twice each): at 2,000 glosses,
+/// as many as 100 readings need to mention every gloss, so that a reading holds the same
+/// at 100 and at 1,000 and the two sizes compare.
+pub const GLOSSES_PER_READING: usize = 20;
 
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,7 +101,7 @@ pub fn generate(params: &Params) -> Vec<File> {
         }
         let mut mentions: Vec<String> = Vec::new();
         for &g in &mentioned {
-            for time in 0..1 + rng.below(3) {
+            for time in 0..1 + rng.below(2) {
                 mentions.push(glosses[g].mention(time, &mut rng));
             }
         }
@@ -529,10 +531,10 @@ impl Gloss {
         let kind = Kind::of(g);
         let mut gloss = Gloss::new(&root, kind, &mut rng);
         // Every fourth gloss points to the next; every fifth names a shared source.
-        if g % 4 == 0 && g + 1 < count {
+        if g.is_multiple_of(4) && g + 1 < count {
             gloss.see = Some(roots.name(g + 1).to_lowercase());
         }
-        if g % 5 == 0 {
+        if g.is_multiple_of(5) {
             gloss.source = Some(g / 5 % sources);
         }
         gloss
@@ -729,7 +731,7 @@ impl Text {
             1 + r % 12,
             1 + r % 28
         );
-        if r % 3 == 0 {
+        if r.is_multiple_of(3) {
             md.push_str("editor_note: |\n  A generated text: its words mean nothing, its shape is a real reading's.\n");
         }
         let _ = write!(
@@ -743,13 +745,14 @@ impl Text {
         let mut prefix = String::new();
         let mut footnotes = 0;
         let body = md.len();
-        let mut paragraphs = 0;
+        let mut paragraphs = 0_usize;
         // A quoted sentence every third paragraph; those left over go in the last one.
         let mut next_marker = 0;
         // Words as `wc -w` counts them, markup and all, with about 12 to come for each
-        // footnote and each mention still to place.
-        while md[body..].split_whitespace().count() + (footnotes + mentions.len()) * 12 < words {
-            if paragraphs % 5 == 0 {
+        // footnote.
+        let mut written = 0;
+        while written + footnotes * 12 < words {
+            if paragraphs.is_multiple_of(5) {
                 let heading = format!(
                     "{} {} and the {}",
                     capitalise(rng.pick(ADJECTIVES)),
@@ -766,15 +769,19 @@ impl Text {
                         next_marker += 1;
                         MARKERS[next_marker - 1]
                     });
-                let mention = if marker.is_none() && rng.chance(40) {
+                // Spread the mentions evenly: as many as are left over the ~13-word
+                // sentences left (all of them at once if there are more than sentences).
+                let sentences_left = (words.saturating_sub(written) / 13).max(1);
+                let chance = mentions.len() * 100 / sentences_left;
+                let mention = if marker.is_none() && rng.chance(chance) {
                     mentions.next()
                 } else {
                     None
                 };
-                let mut words = sentence_words(rng, mention.as_deref(), marker);
+                let mut sentence = sentence_words(rng, mention.as_deref(), marker);
                 match marker {
                     Some(marker) => {
-                        let plain = words.join(" ");
+                        let plain = sentence.join(" ");
                         let (q, p) = quote_of(&plain, marker, next_marker - 1);
                         quotes.push(q);
                         if !p.is_empty() {
@@ -783,14 +790,15 @@ impl Text {
                         paragraph.push(plain);
                     }
                     None => {
-                        dress(&mut words, r, n, &mut footnotes, rng);
-                        paragraph.push(words.join(" "));
+                        dress(&mut sentence, r, n, &mut footnotes, rng);
+                        paragraph.push(sentence.join(" "));
                     }
                 }
             }
             md.push_str(&paragraph.join(" "));
             md.push_str("\n\n");
             block(&mut md, rng);
+            written = md[body..].split_whitespace().count();
         }
         // What is left: the quoted sentences not placed yet, and every mention.
         let mut last: Vec<String> = Vec::new();
