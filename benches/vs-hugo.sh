@@ -108,8 +108,8 @@ for run in $(seq "$runs"); do
     timed hugo hugo --quiet --source "$hugo_site" --destination "$work/hugo-public"
 done
 
-written() { # files and MB under a folder
-    echo "$(find "$1" -type f | wc -l) files, $(du -sb "$1" | awk '{ printf "%.1f", $1 / 1e6 }') MB"
+written() { # files and MB (of the files alone) under a folder
+    find "$1" -type f -printf '%s\n' | awk '{ n++; b += $1 } END { printf "%d files, %.1f MB", n, b / 1e6 }'
 }
 s_wall=$(median scholia 1)
 h_wall=$(median hugo 1)
