@@ -1,0 +1,122 @@
+//! The synthetic site of the benchmarks (`benches/corpus/`): the same seed gives the same
+//! bytes, and the site it writes checks and builds clean, so the benchmark measures a
+//! build that anchors everything rather than one that stops at an error.
+
+#[path = "../benches/corpus/mod.rs"]
+mod corpus;
+
+mod common;
+
+use corpus::{Params, generate};
+
+#[test]
+fn the_same_seed_gives_the_same_site_byte_for_byte() {
+    let params = Params::new(4, 40);
+    assert_eq!(generate(&params), generate(&params));
+    let other = Params { seed: 9, ..params };
+    assert_ne!(
+        generate(&params),
+        generate(&other),
+        "another seed gives another site"
+    );
+}
+
+#[test]
+fn a_generated_site_checks_and_builds_with_no_error_or_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    let params = Params::new(3, 30);
+    let summary = corpus::write(&params, &root).unwrap();
+    assert_eq!(
+        summary.files,
+        3 * 2 + 3,
+        "site.yaml, shared files, two per reading"
+    );
+
+    let check = common::scholia(&root, &["check", "--deny", "warnings"]);
+    assert!(
+        check.status.success(),
+        "scholia check failed:\n{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    // The build also checks every link; every annotation must have been anchored.
+    let (files, report) = scholia::render_site(&root).unwrap_or_else(|f| panic!("{f:?}"));
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    let glossary = files
+        .iter()
+        .find(|f| f.path == "glossary.html")
+        .expect("the glossary page");
+    let glossary = String::from_utf8_lossy(&glossary.contents);
+    for file in generate(&params)
+        .iter()
+        .filter(|f| f.path.ends_with("index.md"))
+    {
+        let slug = file.path.split('/').nth(1).unwrap();
+        let page = files
+            .iter()
+            .find(|f| f.path == format!("{slug}/index.html"))
+            .expect("each reading's page");
+        let html = String::from_utf8_lossy(&page.contents);
+        for id in ["note-0", "note-1", "onward"] {
+            assert!(html.contains(id), "{slug} shows `{id}`");
+        }
+        assert!(
+            glossary.contains(slug),
+            "the glossary lists mentions in {slug}"
+        );
+    }
+}
+
+#[test]
+fn the_generated_markdown_has_the_constructs_of_a_real_reading() {
+    let files = generate(&Params::new(2, 20));
+    let markdown: String = files
+        .iter()
+        .filter(|f| f.path.ends_with("index.md"))
+        .map(|f| f.contents.as_str())
+        .collect();
+    for construct in [
+        "\n## ",
+        "\n- ",
+        "\n1. ",
+        "\n| ",
+        "\n```",
+        "\n> ",
+        "[^1]",
+        "](https://",
+        "](../",
+        "*",
+        "**",
+        "<mark>",
+        "<abbr title=",
+    ] {
+        assert!(
+            markdown.contains(construct),
+            "the Markdown has `{construct}`"
+        );
+    }
+    let forms = corpus::forms(&Params::new(1, 2000));
+    assert!(
+        (3700..4000).contains(&forms),
+        "about two forms a gloss: {forms}"
+    );
+}
+
+/// The figures in docs/performance.md were measured on this site: a change to the
+/// generator that alters it makes them incomparable with what is measured after.
+#[test]
+fn the_benchmark_site_is_the_one_the_baseline_was_measured_on() {
+    // FNV-1a over every path and its contents, in order.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for file in generate(&Params::new(100, 2000)) {
+        for byte in file.path.bytes().chain([0]).chain(file.contents.bytes()) {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    assert_eq!(
+        format!("{hash:016x}"),
+        "131dbe922a83628c",
+        "the generated site changed: measure the baseline again (docs/performance.md, \
+         'Scale') and put the new fingerprint here"
+    );
+}
