@@ -108,6 +108,7 @@ pub struct Mark {
     pub after: String,
 }
 
+/// Markdown's own inline elements: emphasis, links, images …
 fn is_inline(tag: &TagEnd) -> bool {
     matches!(
         tag,

@@ -4,31 +4,17 @@
 
 mod common;
 
-use std::fs;
 use std::path::Path;
 
 use common::{describe, parse_errors, scholia};
 
 /// A one-reading site with this front matter (after `title:`) and these annotations.
 fn site_with(front_matter: &str, annotations: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    fs::write(
-        root.join("site.yaml"),
-        "title: Test\ndescription: A test.\nlanguage: en\neditor: Tests\n",
+    common::site_with_front_matter(
+        front_matter,
+        "Carthage fell in 146 BCE. The durable peace was over, and Rome ruled the sea.\n",
+        annotations,
     )
-    .unwrap();
-    let reading = root.join("content/reading");
-    fs::create_dir_all(&reading).unwrap();
-    fs::write(
-        reading.join("index.md"),
-        format!(
-            "---\ntitle: A reading\n{front_matter}---\n\nCarthage fell in 146 BCE. The durable peace was over, and Rome ruled the sea.\n"
-        ),
-    )
-    .unwrap();
-    fs::write(reading.join("annotations.yaml"), annotations).unwrap();
-    dir
 }
 
 fn files(root: &Path) -> Vec<(String, String)> {

@@ -452,28 +452,14 @@ pub enum Effect {
     Nothing,
 }
 
-/// Markdown's own inline elements: emphasis, links, images …
-fn is_markdown_inline(tag: &TagEnd) -> bool {
-    matches!(
-        tag,
-        TagEnd::Emphasis
-            | TagEnd::Strong
-            | TagEnd::Strikethrough
-            | TagEnd::Superscript
-            | TagEnd::Subscript
-            | TagEnd::Link
-            | TagEnd::Image
-    )
-}
-
 pub fn effect(event: &Event) -> Effect {
     match event {
-        Event::Start(tag) if is_markdown_inline(&tag.to_end()) => Effect::Enter(Context {
+        Event::Start(tag) if super::is_inline(&tag.to_end()) => Effect::Enter(Context {
             raw: None,
             hides: matches!(tag, Tag::Image { .. }),
             interactive: matches!(tag, Tag::Link { .. } | Tag::Image { .. }),
         }),
-        Event::End(tag) if is_markdown_inline(tag) => Effect::Leave(None),
+        Event::End(tag) if super::is_inline(tag) => Effect::Leave(None),
         Event::InlineHtml(html) => match classify(html) {
             Kind::Start { name, .. } if !is_void(&name) => Effect::Enter(Context {
                 hides: hides_marks(&name),
@@ -600,7 +586,7 @@ pub fn check(events: &[(Event<'_>, Range<usize>)]) -> Vec<Problem> {
                     check_block(&text, &place, frame, &mut problems);
                 }
             }
-            Event::Start(tag) if is_markdown_inline(&tag.to_end()) => {
+            Event::Start(tag) if super::is_inline(&tag.to_end()) => {
                 if matches!(tag, Tag::Image { .. }) {
                     image_depth += 1;
                 }
@@ -610,7 +596,7 @@ pub fn check(events: &[(Event<'_>, Range<usize>)]) -> Vec<Problem> {
                         .push(Open::Markdown(markdown_name(&tag.to_end())));
                 }
             }
-            Event::End(tag) if is_markdown_inline(tag) => {
+            Event::End(tag) if super::is_inline(tag) => {
                 if *tag == TagEnd::Image {
                     image_depth = image_depth.saturating_sub(1);
                 }

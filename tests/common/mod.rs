@@ -25,6 +25,15 @@ pub fn scholia(dir: &Path, args: &[&str]) -> Output {
 
 /// Writes a one-reading site into a fresh temporary folder.
 pub fn site(markdown: &str, annotations: &str) -> tempfile::TempDir {
+    site_with_front_matter("", markdown, annotations)
+}
+
+/// [`site`], with more front matter (lines after `title:`, each ending in a newline).
+pub fn site_with_front_matter(
+    front_matter: &str,
+    markdown: &str,
+    annotations: &str,
+) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let root = dir.path();
     fs::write(
@@ -36,7 +45,7 @@ pub fn site(markdown: &str, annotations: &str) -> tempfile::TempDir {
     fs::create_dir_all(&reading).unwrap();
     fs::write(
         reading.join("index.md"),
-        format!("---\ntitle: A reading\n---\n\n{markdown}"),
+        format!("---\ntitle: A reading\n{front_matter}---\n\n{markdown}"),
     )
     .unwrap();
     fs::write(reading.join("annotations.yaml"), annotations).unwrap();
