@@ -6,7 +6,7 @@ mod common;
 
 use std::fs;
 
-use common::{fixture, scholia};
+use common::{cases, fixture, scholia};
 
 /// Runs `scholia check` on a fixture site: its exit code, its stderr, and the stderr
 /// its `expected.txt` holds (rewritten first when UPDATE_EXPECT is set).
@@ -20,17 +20,6 @@ fn check_against_expected(case: &std::path::Path) -> (Option<i32>, String, Strin
     let expected = fs::read_to_string(&expected_path)
         .unwrap_or_else(|_| panic!("{} has no expected.txt", case.display()));
     (out.status.code(), stderr, expected)
-}
-
-/// The fixture sites under tests/fixtures/<kind>/, in order.
-fn cases(kind: &str) -> Vec<std::path::PathBuf> {
-    let mut cases: Vec<_> = fs::read_dir(fixture(kind))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
-    cases
 }
 
 #[test]

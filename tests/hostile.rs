@@ -21,7 +21,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{copy_tree, fixture};
+use common::{cases, copy_tree, fixture};
 
 /// A tree as a map from relative path to contents (`None` for a folder).
 type Tree = BTreeMap<PathBuf, Option<Vec<u8>>>;
@@ -37,16 +37,6 @@ fn snapshot(root: &Path) -> Tree {
             (relative, contents)
         })
         .collect()
-}
-
-fn cases(kind: &str) -> Vec<PathBuf> {
-    let mut cases: Vec<_> = fs::read_dir(fixture(kind))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
-    cases
 }
 
 /// Just over the limit scholia reads (10 MB), in lines a person might write.

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{author_text, fixture, parse_errors, repo, scholia, shared};
+use common::{author_text, files_under, fixture, parse_errors, repo, scholia, shared};
 
 fn build_into(root: &Path, out: &Path) {
     let result = scholia(root, &["build", "--output", out.to_str().unwrap()]);
@@ -17,20 +17,6 @@ fn build_into(root: &Path, out: &Path) {
         "build failed: {}",
         String::from_utf8_lossy(&result.stderr)
     );
-}
-
-fn files_under(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().to_path_buf(),
-                fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
 }
 
 fn example_build() -> (tempfile::TempDir, PathBuf) {

@@ -340,3 +340,29 @@ pub mod server {
         reader
     }
 }
+
+/// The fixture sites under tests/fixtures/<kind>/, in order.
+pub fn cases(kind: &str) -> Vec<PathBuf> {
+    let mut cases: Vec<_> = fs::read_dir(fixture(kind))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    cases
+}
+
+/// Every file under `dir`, by its path inside it, with its bytes.
+pub fn files_under(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
