@@ -18,6 +18,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("reading.html", include_str!("../templates/reading.html")),
     ("glossary.html", include_str!("../templates/glossary.html")),
     ("sources.html", include_str!("../templates/sources.html")),
+    ("gloss.html", include_str!("../templates/gloss.html")),
+    ("source.html", include_str!("../templates/source.html")),
 ];
 
 const ASSETS: &[(&str, &str)] = &[
