@@ -634,3 +634,24 @@ fn an_id_that_could_leave_its_folder_is_refused_before_any_page_is_written() {
         "sources/nul~/index.html"
     );
 }
+
+#[test]
+fn the_exports_links_to_entries_still_lead_to_them_in_the_indexes() {
+    let files = rendered(&repo());
+    let export = &files[&READING.replace("index.html", "annotations.jsonld")];
+    let mut found = 0;
+    for (index, marker) in [
+        ("glossary.html", "glossary.html#"),
+        ("sources.html", "sources.html#"),
+    ] {
+        for piece in export.split(marker).skip(1) {
+            let fragment: String = piece
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            assert_leads_somewhere(&files, index, &format!("{index}#{fragment}"));
+            found += 1;
+        }
+    }
+    assert!(found > 10, "{found} links to entries in the export");
+}
