@@ -238,23 +238,6 @@ fn mark_id(number: usize, k: usize) -> String {
     }
 }
 
-fn target_id(index: &SiteIndex, c: usize) -> String {
-    let entry = &index.crossrefs[c];
-    format!(
-        "to-{}-{}",
-        index.site.readings[entry.from.reading].slug, entry.id
-    )
-}
-
-/// A link from reading `from` to a place in reading `to` (`""` when the same).
-fn href_to(index: &SiteIndex, from: Option<usize>, to: usize, fragment: &str) -> String {
-    match from {
-        Some(f) if f == to => format!("#{fragment}"),
-        Some(_) => format!("../{}/index.html#{fragment}", index.site.readings[to].slug),
-        None => format!("{}/index.html#{fragment}", index.site.readings[to].slug),
-    }
-}
-
 fn paragraph_of(index: &SiteIndex, place: &Place) -> Option<usize> {
     let document = &index.documents[place.reading];
     document

@@ -15,8 +15,8 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::{
-    DateView, Link, citation_html, escape, format_date, gloss_dates, gloss_href, href_to, mark_id,
-    paragraph_of, source_href, source_name, target_id,
+    DateView, Link, citation_html, escape, format_date, gloss_dates, gloss_href, mark_id,
+    paragraph_of, source_href, source_name,
 };
 use crate::markdown::{self, Mark, Weave};
 use crate::site::{MarkPlace, NoteRef, Place, SiteIndex};
@@ -363,4 +363,21 @@ fn note_html(index: &SiteIndex, r: Option<usize>, note: NoteRef) -> String {
         }
     }
     out
+}
+
+fn target_id(index: &SiteIndex, c: usize) -> String {
+    let entry = &index.crossrefs[c];
+    format!(
+        "to-{}-{}",
+        index.site.readings[entry.from.reading].slug, entry.id
+    )
+}
+
+/// A link from reading `from` to a place in reading `to` (`""` when the same).
+fn href_to(index: &SiteIndex, from: Option<usize>, to: usize, fragment: &str) -> String {
+    match from {
+        Some(f) if f == to => format!("#{fragment}"),
+        Some(_) => format!("../{}/index.html#{fragment}", index.site.readings[to].slug),
+        None => format!("{}/index.html#{fragment}", index.site.readings[to].slug),
+    }
 }
