@@ -47,7 +47,12 @@ mod tests {
 
     #[test]
     fn a_sitemap_lists_pages_under_the_base_url_only_when_there_is_one() {
-        let files = [page("index.html"), page("a/index.html"), page("style.css")];
+        let files = [
+            page("index.html"),
+            page("a/index.html"),
+            page("glossary/~rome/index.html"),
+            page("style.css"),
+        ];
         assert!(sitemap(None, &files).is_none());
         let xml = String::from_utf8(
             sitemap(Some("https://example.org/r"), &files)
@@ -57,6 +62,8 @@ mod tests {
         .unwrap();
         assert!(xml.contains("<loc>https://example.org/r/</loc>"));
         assert!(xml.contains("<loc>https://example.org/r/a/</loc>"));
+        // An entry's page, in its folder two levels down.
+        assert!(xml.contains("<loc>https://example.org/r/glossary/~rome/</loc>"));
         assert!(!xml.contains("style.css"));
     }
 }

@@ -17,7 +17,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("index.html", include_str!("../templates/index.html")),
     ("reading.html", include_str!("../templates/reading.html")),
     ("glossary.html", include_str!("../templates/glossary.html")),
+    ("gloss.html", include_str!("../templates/gloss.html")),
     ("sources.html", include_str!("../templates/sources.html")),
+    ("source.html", include_str!("../templates/source.html")),
 ];
 
 const ASSETS: &[(&str, &str)] = &[

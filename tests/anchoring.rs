@@ -172,7 +172,10 @@ glosses:
     );
     let glossary = {
         let (files, _) = scholia::render_site(dir.path()).unwrap();
-        let page = files.iter().find(|f| f.path == "glossary.html").unwrap();
+        let page = files
+            .iter()
+            .find(|f| f.path == "glossary/rome/index.html")
+            .unwrap();
         String::from_utf8(page.contents.clone()).unwrap()
     };
     assert!(glossary.contains("Mentioned 2 times"), "Romeo is not Rome");

@@ -120,20 +120,26 @@ fn a_gloss_in_image_alt_text_is_indexed_but_not_marked_there() {
         let href = back.value().attr("href").unwrap();
         assert!(ids.contains(&&href[1..]), "{href} leads nowhere");
     }
-    // Both mentions are in the glossary.
+    // Both mentions are on the gloss's page.
     let (files, _) = scholia::render_site(dir.path()).unwrap();
-    let glossary = files.iter().find(|f| f.path == "glossary.html").unwrap();
+    let glossary = files
+        .iter()
+        .find(|f| f.path == "glossary/g/index.html")
+        .unwrap();
     let glossary = String::from_utf8(glossary.contents.clone()).unwrap();
     assert!(glossary.contains("Mentioned 2 times"), "{glossary}");
     // The mention in alt text leads to its paragraph, the one in the text to its mark.
     let glossary = scraper::Html::parse_document(&glossary);
     let hrefs: Vec<&str> = glossary
-        .select(&scraper::Selector::parse("a[href^=\"reading/\"]").unwrap())
+        .select(&scraper::Selector::parse(".contexts a").unwrap())
         .filter_map(|a| a.value().attr("href"))
         .collect();
     assert_eq!(
         hrefs,
-        ["reading/index.html#p-1", "reading/index.html#m-1"],
+        [
+            "../../reading/index.html#p-1",
+            "../../reading/index.html#m-1"
+        ],
         "{hrefs:?}"
     );
 }

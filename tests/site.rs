@@ -58,6 +58,17 @@ fn every_page_parses_as_html_without_errors() {
         }
     }
     assert!(pages >= 4, "home, reading, glossary, sources");
+    // The pages of entries are among them, so this test and the link test cover them.
+    let under = |folder: &str| {
+        files_under(&out)
+            .keys()
+            .filter(|p| p.starts_with(folder) && p.ends_with("index.html"))
+            .count()
+    };
+    assert!(
+        under("glossary") > 10 && under("sources") > 3,
+        "entry pages"
+    );
 }
 
 #[test]
@@ -350,4 +361,283 @@ fn a_cross_reference_into_another_reading_links_both_ways() {
             .next()
             .is_some()
     );
+}
+
+/// A site of `readings` readings sharing the glosses `ids` (each glossing the word
+/// `Term<id>`), each reading mentioning every gloss `times` times in its paragraphs.
+fn library(readings: usize, ids: &[&str], times: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(
+        root.join("site.yaml"),
+        "title: T\ndescription: D.\nlanguage: en\neditor: E\n",
+    )
+    .unwrap();
+    fs::create_dir_all(root.join("content")).unwrap();
+    let mut glossary = String::from("glosses:\n");
+    for id in ids {
+        glossary.push_str(&format!(
+            "  {id}:\n    term: Term{id}\n    kind: concept\n    text: The term {id}. It has a second sentence.\n"
+        ));
+    }
+    fs::write(root.join("content/glossary.yaml"), glossary).unwrap();
+    for r in 0..readings {
+        let mut text = String::new();
+        for t in 0..times {
+            for id in ids {
+                text.push_str(&format!("Here Term{id} is said again, time {t}.\n\n"));
+            }
+        }
+        let folder = root.join(format!("content/r{r}"));
+        fs::create_dir_all(&folder).unwrap();
+        fs::write(
+            folder.join("index.md"),
+            format!("---\ntitle: Reading {r}\n---\n\n{text}"),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+/// The built files of a site, by path.
+fn rendered(root: &Path) -> BTreeMap<String, String> {
+    let (files, _) =
+        scholia::render_site(root).unwrap_or_else(|f| panic!("{}", common::describe(&f)));
+    files
+        .into_iter()
+        .map(|f| (f.path, String::from_utf8_lossy(&f.contents).into_owned()))
+        .collect()
+}
+
+/// Where a relative link from the page at `from` leads: the file and the fragment.
+fn follow(from: &str, href: &str) -> (String, String) {
+    let (file, fragment) = href.split_once('#').unwrap_or((href, ""));
+    let path = if file.is_empty() {
+        PathBuf::from(from)
+    } else {
+        normalize(&Path::new(from).parent().unwrap().join(file))
+    };
+    (
+        path.to_str().unwrap().replace('\\', "/"),
+        fragment.to_owned(),
+    )
+}
+
+/// Asserts that a link from `from` leads to a built file, and to an element there.
+fn assert_leads_somewhere(files: &BTreeMap<String, String>, from: &str, href: &str) {
+    let (file, fragment) = follow(from, href);
+    let page = files
+        .get(&file)
+        .unwrap_or_else(|| panic!("{from}: {href} → no file {file}"));
+    if !fragment.is_empty() {
+        let doc = scraper::Html::parse_document(page);
+        let selector = scraper::Selector::parse(&format!("[id=\"{fragment}\"]")).unwrap();
+        assert!(
+            doc.select(&selector).next().is_some(),
+            "{from}: {href} → no #{fragment} in {file}"
+        );
+    }
+}
+
+fn hrefs(html: &str, selector: &str) -> Vec<String> {
+    scraper::Html::parse_document(html)
+        .select(&scraper::Selector::parse(selector).unwrap())
+        .filter_map(|e| e.value().attr("href").map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn the_glossary_index_does_not_grow_with_the_mentions() {
+    let ids: Vec<String> = (0..40).map(|i| format!("t{i}")).collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let few = rendered(library(2, &ids, 1).path());
+    let many = rendered(library(2, &ids, 30).path());
+    let (small, large) = (&few["glossary.html"], &many["glossary.html"]);
+    // Thirty times the mentions: only the counts' digits may differ.
+    assert!(
+        large.len() <= small.len() + ids.len() * 2,
+        "{} bytes → {} bytes",
+        small.len(),
+        large.len()
+    );
+    assert!(!large.contains("time 0"), "the index lists no context");
+    assert!(large.contains("60 mentions in 2 readings"), "{large}");
+    // One line each, with its first sentence only.
+    assert!(large.contains("The term t7."));
+    assert!(!large.contains("second sentence"));
+    // The contexts are on the entries' pages.
+    let page = &many["glossary/t7/index.html"];
+    assert_eq!(page.matches("time 29").count(), 2, "one in each reading");
+    assert!(
+        large.len() < 40 * 600,
+        "{} bytes for 40 entries",
+        large.len()
+    );
+}
+
+#[test]
+fn an_entry_page_lists_every_mention_by_reading_with_links_to_each_place() {
+    let dir = library(3, &["rome", "athens"], 2);
+    // The second reading does not mention Rome.
+    fs::write(
+        dir.path().join("content/r1/index.md"),
+        "---\ntitle: Reading 1\n---\n\nOnly Termathens here.\n",
+    )
+    .unwrap();
+    let files = rendered(dir.path());
+    let path = "glossary/rome/index.html";
+    let page = &files[path];
+    let doc = scraper::Html::parse_document(page);
+    let select = |s: &str| scraper::Selector::parse(s).unwrap();
+    let headings: Vec<String> = doc
+        .select(&select(".in-reading h3"))
+        .map(|h| h.text().collect::<String>())
+        .collect();
+    assert_eq!(headings, ["Reading 0 (2)", "Reading 2 (2)"]);
+    let mentions: Vec<String> = doc
+        .select(&select(".in-reading li"))
+        .map(|li| li.text().collect::<String>())
+        .collect();
+    assert_eq!(mentions.len(), 4, "{mentions:?}");
+    assert!(
+        mentions.iter().all(|m| m.contains("Termrome")),
+        "{mentions:?}"
+    );
+    assert!(page.contains("Mentioned 4 times in 2 readings"), "{page}");
+    let links = hrefs(page, ".in-reading a");
+    assert_eq!(links.len(), 6, "two readings and four places: {links:?}");
+    for href in &links {
+        assert!(href.starts_with("../../r"), "{href}");
+        assert_leads_somewhere(&files, path, href);
+    }
+    // The index links to the page, and the note in the reading does too.
+    let index = hrefs(&files["glossary.html"], ".index a");
+    assert!(index.contains(&path.to_owned()), "{index:?}");
+    let note = hrefs(&files["r0/index.html"], ".endnote .more a");
+    assert!(note.contains(&format!("../{path}")), "{note:?}");
+    // Each gloss counts its own mentions.
+    assert!(files["glossary/athens/index.html"].contains("Mentioned 5 times in 3 readings"));
+}
+
+#[test]
+fn see_also_sources_and_citing_passages_link_to_pages_that_exist() {
+    let dir = library(1, &["rome"], 1);
+    let root = dir.path();
+    fs::write(
+        root.join("content/glossary.yaml"),
+        "glosses:\n  rome:\n    term: Rome\n    kind: place\n    text: The city.\n    see: [Tiber]\n    sources: [livy]\n  Tiber:\n    term: Tiber\n    kind: place\n    text: The river.\n    see: [rome]\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("content/sources.yaml"),
+        "sources:\n  livy:\n    kind: book\n    author: Livy\n    title: Ab urbe condita\n    note: The *Roman* historian. Long after.\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("content/r0/annotations.yaml"),
+        "sources:\n  con:\n    kind: article\n    title: A device name\n    cited:\n      - quote: Here Termrome is said\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("content/r0/index.md"),
+        "---\ntitle: Reading 0\n---\n\nHere Termrome is said by Rome, on the Tiber.\n",
+    )
+    .unwrap();
+    let files = rendered(root);
+    // An id in capitals and an id Windows reserves get folders of their own.
+    let tiber = "glossary/~tiber/index.html";
+    let con = "sources/con~/index.html";
+    for path in [
+        "glossary/rome/index.html",
+        tiber,
+        "sources/livy/index.html",
+        con,
+    ] {
+        assert!(files.contains_key(path), "{path} in {:?}", files.keys());
+        for href in hrefs(&files[path], "main a") {
+            if !href.starts_with("http") {
+                assert_leads_somewhere(&files, path, &href);
+            }
+        }
+    }
+    let rome = &files["glossary/rome/index.html"];
+    assert_eq!(
+        hrefs(rome, ".see a"),
+        [
+            "../../glossary/~tiber/index.html",
+            "../../sources/livy/index.html"
+        ]
+    );
+    let livy = &files["sources/livy/index.html"];
+    assert!(
+        livy.contains("<em>Roman</em> historian. Long after."),
+        "{livy}"
+    );
+    assert_eq!(hrefs(livy, ".see a"), ["../../glossary/rome/index.html"]);
+    let citing = &files[con];
+    assert_eq!(
+        hrefs(citing, ".in-reading li a"),
+        ["../../r0/index.html#m-1"],
+        "{citing}"
+    );
+    let bibliography = &files["sources.html"];
+    assert!(
+        bibliography.contains("The Roman historian."),
+        "{bibliography}"
+    );
+    assert!(
+        !bibliography.contains("Long after"),
+        "one sentence in the index"
+    );
+    for href in hrefs(bibliography, ".relied a") {
+        assert_leads_somewhere(&files, "sources.html", &href);
+    }
+}
+
+#[test]
+fn an_id_that_could_leave_its_folder_is_refused_before_any_page_is_written() {
+    for id in ["../up", "a/b", "café", "a b", "a.b", "-a"] {
+        assert!(!scholia::site::is_valid_id(id), "{id}");
+    }
+    let dir = library(1, &["rome"], 1);
+    fs::write(
+        dir.path().join("content/glossary.yaml"),
+        "glosses:\n  \"../up\":\n    term: Up\n    kind: place\n    text: Out.\n",
+    )
+    .unwrap();
+    assert!(scholia::render_site(dir.path()).is_err());
+    // What an id may hold is a folder name as it is, apart from capitals.
+    assert_eq!(
+        scholia::render::gloss_page("a-b_C9"),
+        "glossary/a-b_~c9/index.html"
+    );
+    assert_eq!(
+        scholia::render::source_page("Nul"),
+        "sources/~nul/index.html"
+    );
+    assert_eq!(
+        scholia::render::source_page("nul"),
+        "sources/nul~/index.html"
+    );
+}
+
+#[test]
+fn the_exports_links_to_entries_still_lead_to_them_in_the_indexes() {
+    let files = rendered(&repo());
+    let export = &files[&READING.replace("index.html", "annotations.jsonld")];
+    let mut found = 0;
+    for (index, marker) in [
+        ("glossary.html", "glossary.html#"),
+        ("sources.html", "sources.html#"),
+    ] {
+        for piece in export.split(marker).skip(1) {
+            let fragment: String = piece
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            assert_leads_somewhere(&files, index, &format!("{index}#{fragment}"));
+            found += 1;
+        }
+    }
+    assert!(found > 10, "{found} links to entries in the export");
 }

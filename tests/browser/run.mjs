@@ -33,6 +33,9 @@ const FIXTURE = args.fixture ? path.resolve(args.fixture) : null;
 const OUT = path.resolve(args.out ?? 'target/screenshots');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const READING = 'khamenei-and-the-prospect-of-war/index.html';
+// A gloss's page and a source's page: every mention, grouped by reading.
+const GLOSS = 'glossary/aznar/index.html';
+const SOURCE = 'sources/aznar-account/index.html';
 const SIZES = [
   [390, 844],
   [768, 1024],
@@ -560,7 +563,7 @@ async function readingAt(width, height) {
   await axeCheck(page, `${size}, reading, dark`);
   await shot(page, `${size}-reading-dark`);
   if (width === 1440) {
-    for (const p of ['index.html', 'glossary.html', 'sources.html']) {
+    for (const p of ['index.html', 'glossary.html', 'sources.html', GLOSS, SOURCE]) {
       await page.goto(SITE + p);
       await axeCheck(page, `${size}, ${p}, dark`);
       await page.emulateMedia({ colorScheme: 'light' });
@@ -616,13 +619,15 @@ for (const js of [true, false]) {
 section('other pages');
 await step('other pages', async () => {
   const { context, page, log } = await open(null, { width: 390, height: 844 });
-  for (const p of ['index.html', 'glossary.html', 'sources.html']) {
+  for (const p of ['index.html', 'glossary.html', 'sources.html', GLOSS, SOURCE]) {
     await page.goto(SITE + p);
     await axeCheck(page, `390x844, ${p}`);
     if (p === 'glossary.html') await shot(page, '390x844-glossary');
+    if (p === GLOSS) await shot(page, '390x844-gloss');
+    if (p === SOURCE) await shot(page, '390x844-source');
   }
   if (FIXTURE) {
-    for (const p of ['index.html', 'letters/index.html', 'reply/index.html', 'glossary.html', 'sources.html']) {
+    for (const p of ['index.html', 'letters/index.html', 'reply/index.html', 'glossary.html', 'sources.html', 'glossary/mole/index.html', 'sources/minutes/index.html']) {
       await page.goto(FIX + p);
       await axeCheck(page, `fixture ${p}`);
     }
@@ -697,7 +702,7 @@ await step('print', async () => {
   check('the printed reading ends with its notes', notesAt > 0 && found.length === expected.length, `${pages} pages; ${found.length} of ${expected.length} notes found after “Notes”${found.length < expected.length ? '; missing ' + expected.filter((e) => !after.includes(e.head)).map((e) => e.n + ' ' + e.head).join(', ') : ''}`);
   const numbered = ['Ali Khamenei4', 'Spain5', 'Israel8'].filter((w) => flat.slice(0, notesAt).includes(w));
   check('marks print as note numbers', numbered.length === 3, `${numbered.join(', ')}`);
-  const absent = ['Show annotations', 'Skip to the text', 'copy link', '¶', '↩', 'In the glossary', 'Glossary Sources', 'Close'].filter((w) => flat.includes(w));
+  const absent = ['Show annotations', 'Skip to the text', 'copy link', '¶', '↩', 'All mentions of', 'Glossary Sources', 'Close'].filter((w) => flat.includes(w));
   check('popovers, toggles and navigation do not print', absent.length === 0, absent.length ? `printed: ${absent.join(', ')}` : 'none of them printed');
 });
 if (FIXTURE) await step('print of the fixture', async () => {

@@ -1,0 +1,443 @@
+//! Rendering: from the index to the site's files, one module per kind of page.
+//!
+//! 1. [`reading`]: each reading, its marks woven into the text and its notes at the end;
+//!    the home page that lists the readings.
+//! 2. [`glossary`]: the glossary's index (every entry A–Z by kind, a line each) and a
+//!    page per gloss with every mention, grouped by reading.
+//! 3. [`sources`]: the bibliography (a line per source) and a page per source with every
+//!    passage that cites it.
+//! 4. Each module builds small view structs; the theme's templates turn them into HTML.
+//!
+//! Entry point: [`render`], which returns every file of the site, or the problems.
+
+mod glossary;
+mod reading;
+mod sources;
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::annotations::model::Source;
+use crate::date::PartialDate;
+use crate::diagnostics::Diagnostic;
+use crate::markdown;
+use crate::site::{NoteRef, Place, SiteIndex};
+use crate::templates::Theme;
+
+pub use glossary::{gloss_page, plain_summary};
+pub use sources::source_page;
+
+/// A file of the built site.
+#[derive(Debug)]
+pub struct OutputFile {
+    /// Path relative to the output folder, with `/` separators.
+    pub path: String,
+    pub contents: Vec<u8>,
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    language: &'a str,
+    editor: &'a str,
+}
+
+#[derive(Serialize)]
+struct Page<'a, T: Serialize> {
+    site: &'a SiteView<'a>,
+    /// The way from this page to the site's root: "", "../" or "../../".
+    root: &'a str,
+    /// Which part of the navigation is current.
+    section: &'a str,
+    #[serde(flatten)]
+    data: T,
+}
+
+/// What every page shares, and where the pages go.
+struct Pages<'a> {
+    site: SiteView<'a>,
+    theme: &'a Theme,
+    files: Vec<OutputFile>,
+    problems: Vec<Diagnostic>,
+}
+
+impl Pages<'_> {
+    /// Fills `template` for the page at `path`; its way to the root follows from the path.
+    fn add(&mut self, path: String, template: &str, section: &str, data: impl Serialize) {
+        let root = "../".repeat(path.matches('/').count());
+        let page = Page {
+            site: &self.site,
+            root: &root,
+            section,
+            data,
+        };
+        match self.theme.render(template, &page) {
+            Ok(html) => self.files.push(OutputFile {
+                path,
+                contents: html.into_bytes(),
+            }),
+            Err(d) => self.problems.push(d),
+        }
+    }
+}
+
+/// A date for a template: in words, and for `<time datetime>` where HTML can say it.
+#[derive(Serialize)]
+struct DateView {
+    words: String,
+    iso: Option<String>,
+}
+
+impl DateView {
+    fn of(date: &Option<crate::yaml::Spanned<String>>) -> Option<DateView> {
+        let date = PartialDate::parse(&date.as_ref()?.value).ok()?;
+        Some(DateView {
+            words: date.words(),
+            iso: date.iso(),
+        })
+    }
+}
+
+#[derive(Serialize)]
+struct Link {
+    href: String,
+    label: String,
+}
+
+/// A place in a reading, seen from an entry's page or an index.
+#[derive(Serialize)]
+struct Mention {
+    href: String,
+    #[serde(rename = "where")]
+    place: String,
+    context: String,
+    quote: String,
+}
+
+pub fn render(index: &SiteIndex, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let config = &index.site.config;
+    let mut pages = Pages {
+        site: SiteView {
+            title: &config.title,
+            description: &config.description,
+            language: &config.language,
+            editor: &config.editor,
+        },
+        theme,
+        files: Vec::new(),
+        problems: Vec::new(),
+    };
+
+    #[derive(Serialize)]
+    struct Home {
+        readings: Vec<reading::ReadingSummary>,
+    }
+    let readings = (0..index.readings.len())
+        .map(|r| reading::summary(index, r))
+        .collect();
+    pages.add("index.html".into(), "index.html", "home", Home { readings });
+
+    for r in 0..index.readings.len() {
+        #[derive(Serialize)]
+        struct ReadingPage {
+            reading: reading::ReadingView,
+        }
+        pages.add(
+            format!("{}/index.html", index.site.readings[r].slug),
+            "reading.html",
+            "reading",
+            ReadingPage {
+                reading: reading::reading_view(index, r),
+            },
+        );
+    }
+
+    glossary::pages(index, &mut pages);
+    sources::pages(index, &mut pages);
+
+    let Pages {
+        mut files,
+        problems,
+        ..
+    } = pages;
+    for (name, contents) in &theme.assets {
+        files.push(OutputFile {
+            path: name.clone(),
+            contents: contents.clone().into_bytes(),
+        });
+    }
+    if problems.is_empty() {
+        Ok(files)
+    } else {
+        Err(problems)
+    }
+}
+
+/// A safe folder name for an entry's page, the same for the same id on every build.
+///
+/// An id is ASCII letters, digits, `-` and `_`, starting with a letter (the site check
+/// refuses any other), so it is safe in an address as it is. Two traps remain on the file
+/// systems a site is copied to: `Rome` and `rome` are one folder where case is ignored
+/// (macOS, Windows), and Windows refuses a folder named for a device (`con`, `nul`,
+/// `com1` …). So a capital letter becomes `~` and its small letter (`~rome`), and a device
+/// name gets a `~` after it (`con~`). An id never holds `~`, so no two ids meet.
+fn entry_folder(id: &str) -> String {
+    let mut folder = String::with_capacity(id.len());
+    for c in id.chars() {
+        if c.is_ascii_uppercase() {
+            folder.push('~');
+        }
+        folder.push(c.to_ascii_lowercase());
+    }
+    const DEVICES: &[&str] = &["con", "prn", "aux", "nul", "conin$", "conout$"];
+    let device = DEVICES.contains(&folder.as_str())
+        || ((folder.starts_with("com") || folder.starts_with("lpt"))
+            && folder.len() == 4
+            && folder[3..].chars().all(|c| c.is_ascii_digit()));
+    if device {
+        folder.push('~');
+    }
+    // Should a character an id cannot hold ever get here, it is written as its number
+    // (`~233`): the folder stays a plain name, never a way out of `glossary/`.
+    folder
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '~') {
+                c.to_string()
+            } else {
+                format!("~{}", u32::from(c))
+            }
+        })
+        .collect()
+}
+
+/// The id of the `k`-th mark (0-based) of note `number`.
+fn mark_id(number: usize, k: usize) -> String {
+    if k == 0 {
+        format!("m-{number}")
+    } else {
+        format!("m-{number}-{}", k + 1)
+    }
+}
+
+fn paragraph_of(index: &SiteIndex, place: &Place) -> Option<usize> {
+    let document = &index.documents[place.reading];
+    document
+        .block_at(place.range.start)
+        .and_then(|b| document.blocks[b].paragraph)
+}
+
+fn source_name(source: &Source) -> String {
+    if let Some(title) = &source.title {
+        return title.clone();
+    }
+    let what = source.kind.label();
+    match (&source.author, &source.publisher) {
+        (Some(a), _) => format!("{a}, {what}"),
+        (None, Some(p)) => format!("{p}, {what}"),
+        (None, None) => format!("unnamed {what}"),
+    }
+}
+
+/// A gloss's dates in words: `born 1939`, `1980 – 1988`.
+pub(crate) fn gloss_dates(gloss: &crate::annotations::model::Gloss) -> Option<String> {
+    let d = |s: &Option<crate::yaml::Spanned<String>>| s.as_ref().map(|v| format_date(&v.value));
+    match (
+        d(&gloss.born),
+        d(&gloss.died),
+        d(&gloss.start),
+        d(&gloss.end),
+    ) {
+        (Some(b), Some(d), _, _) => Some(format!("{b} – {d}")),
+        (Some(b), None, _, _) => Some(format!("born {b}")),
+        (None, Some(d), _, _) => Some(format!("died {d}")),
+        (_, _, Some(s), Some(e)) if s == e => Some(s),
+        (_, _, Some(s), Some(e)) => Some(format!("{s} – {e}")),
+        (_, _, Some(s), None) => Some(format!("from {s}")),
+        (_, _, None, Some(e)) => Some(format!("until {e}")),
+        _ => None,
+    }
+}
+
+/// `1939-04-19` → `19 April 1939`; `1939-04` → `April 1939`; `-44` → `44 BCE`. The site
+/// check refuses a date that is not real before anything is rendered; should one reach
+/// here all the same, it is shown as written rather than guessed at.
+pub fn format_date(date: &str) -> String {
+    PartialDate::parse(date).map_or_else(|_| date.to_owned(), |d| d.words())
+}
+
+/// A source as the bibliography cites it: author, title, publisher, date, address.
+pub(crate) fn citation_html(source: &Source) -> String {
+    let mut parts = Vec::new();
+    if let Some(author) = &source.author {
+        parts.push(escape(author));
+    }
+    if let Some(title) = &source.title {
+        parts.push(format!("<cite>{}</cite>", escape(title)));
+    }
+    if let Some(publisher) = &source.publisher {
+        parts.push(escape(publisher));
+    }
+    if let Some(date) = &source.date {
+        parts.push(escape(&format_date(&date.value)));
+    }
+    if parts.is_empty() {
+        parts.push(escape(&source_name(source)));
+    }
+    let mut html = parts.join(", ");
+    if let Some(url) = &source.url {
+        let _ = write!(
+            html,
+            ". <a href=\"{0}\" rel=\"external noreferrer\">{0}</a>",
+            escape(&url.value)
+        );
+    }
+    html
+}
+
+/// A few words either side of a place, with the place itself in `<b>`.
+fn context_html(index: &SiteIndex, place: &Place) -> String {
+    const WORDS: usize = 8;
+    let text = &index.documents[place.reading].text;
+    let block = |c: char| c == markdown::BLOCK_SEPARATOR;
+    let before = &text[..place.range.start];
+    let before = &before[before.rfind(block).map_or(0, |i| i + block_len())..];
+    let after = &text[place.range.end..];
+    let after = &after[..after.find(block).unwrap_or(after.len())];
+    let before_words: Vec<&str> = before.split(' ').collect();
+    let after_words: Vec<&str> = after.split(' ').collect();
+    let lead = if before_words.len() > WORDS {
+        "… "
+    } else {
+        ""
+    };
+    let tail = if after_words.len() > WORDS {
+        " …"
+    } else {
+        ""
+    };
+    format!(
+        "{lead}{}<b>{}</b>{}{tail}",
+        escape(&before_words[before_words.len().saturating_sub(WORDS)..].join(" ")),
+        escape(&text[place.range.clone()]),
+        escape(&after_words[..after_words.len().min(WORDS)].join(" ")),
+    )
+}
+
+fn block_len() -> usize {
+    markdown::BLOCK_SEPARATOR.len_utf8()
+}
+
+/// A link from an entry's page (`root` away from the site's root) to a place, the
+/// paragraph it is in, and a few words around it.
+fn mention(index: &SiteIndex, root: &str, place: &Place, fragment: Option<String>) -> Mention {
+    let paragraph = paragraph_of(index, place);
+    let fragment =
+        fragment.unwrap_or_else(|| paragraph.map_or_else(|| "main".into(), |p| format!("p-{p}")));
+    Mention {
+        href: format!(
+            "{root}{}/index.html#{fragment}",
+            index.site.readings[place.reading].slug
+        ),
+        place: paragraph.map_or_else(|| "the text".to_owned(), |p| format!("¶{p}")),
+        context: context_html(index, place),
+        quote: index.documents[place.reading].text[place.range.clone()].to_owned(),
+    }
+}
+
+/// The mentions of an entry on its page: by reading, in the readings' order, each
+/// reading with its title, its address and how many times.
+#[derive(Serialize)]
+struct ReadingMentions {
+    title: String,
+    href: String,
+    count: usize,
+    mentions: Vec<Mention>,
+}
+
+/// Groups `places` by reading, in the readings' order and then the text's.
+fn by_reading(
+    index: &SiteIndex,
+    root: &str,
+    note: NoteRef,
+    places: &[Place],
+) -> Vec<ReadingMentions> {
+    // Mentions come in text order, but citations in the order of the annotations.
+    let mut places: Vec<&Place> = places.iter().collect();
+    places.sort_by_key(|p| (p.reading, p.range.start, p.range.end));
+    let mut groups: Vec<ReadingMentions> = Vec::new();
+    for place in places {
+        let reading = &index.site.readings[place.reading];
+        let href = format!("{root}{}/index.html", reading.slug);
+        if groups.last().is_none_or(|g| g.href != href) {
+            groups.push(ReadingMentions {
+                title: reading.meta.title.clone(),
+                href,
+                count: 0,
+                mentions: Vec::new(),
+            });
+        }
+        let group = groups.last_mut().expect("pushed above");
+        group.count += 1;
+        group
+            .mentions
+            .push(mention(index, root, place, marked_id(index, note, place)));
+    }
+    groups
+}
+
+/// The address of a gloss's page, from a page `root` away from the site's root.
+fn gloss_href(root: &str, id: &str) -> String {
+    format!("{root}{}", gloss_page(id))
+}
+
+/// The address of a source's page, from a page `root` away from the site's root.
+fn source_href(root: &str, id: &str) -> String {
+    format!("{root}{}", source_page(id))
+}
+
+/// The id of the mark at a place, if the place is marked.
+fn marked_id(index: &SiteIndex, note: NoteRef, place: &Place) -> Option<String> {
+    let ri = &index.readings[place.reading];
+    let number = ri.number(note)?;
+    ri.marks
+        .iter()
+        .filter(|m| m.note == note && !m.is_target)
+        .position(|m| m.range == place.range)
+        .map(|k| mark_id(number, k))
+}
+
+fn sort_key(s: &str) -> String {
+    s.chars()
+        .filter_map(|c| {
+            let c = match c {
+                'á' | 'à' | 'â' | 'ä' | 'ā' => 'a',
+                'é' | 'è' | 'ê' | 'ë' | 'ē' => 'e',
+                'í' | 'ì' | 'î' | 'ï' | 'ī' => 'i',
+                'ó' | 'ò' | 'ô' | 'ö' | 'ō' => 'o',
+                'ú' | 'ù' | 'û' | 'ü' | 'ū' => 'u',
+                c => c,
+            };
+            c.is_alphanumeric()
+                .then(|| c.to_lowercase().next().unwrap_or(c))
+        })
+        .collect()
+}

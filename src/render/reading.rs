@@ -1,0 +1,383 @@
+//! The reading page and the home page that lists the readings.
+//!
+//! 1. Weave each reading's marks into its text ([`Document::render`]): a `<span>` per
+//!    mark, and after it a note number that opens the note in place (the note's entry in
+//!    the notes at the end is also its `popover`: no script needed); pull quotes after
+//!    their paragraph.
+//! 2. Build the notes, each linking to its entry's own page.
+//! 3. Summarise each reading for the home page.
+//!
+//! [`Document::render`]: crate::markdown::Document::render
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::{
+    DateView, Link, citation_html, escape, format_date, gloss_dates, gloss_href, mark_id,
+    paragraph_of, source_href, source_name,
+};
+use crate::markdown::{self, Mark, Weave};
+use crate::site::{MarkPlace, NoteRef, Place, SiteIndex};
+
+/// Words a minute, for reading times.
+const WORDS_PER_MINUTE: usize = 230;
+
+#[derive(Serialize)]
+struct Counts {
+    glosses: usize,
+    sources: usize,
+    crossrefs: usize,
+    notes: usize,
+}
+
+#[derive(Serialize)]
+pub(super) struct ReadingSummary {
+    href: String,
+    title: String,
+    subtitle: Option<String>,
+    /// When the reading was published on this site (front matter `date`).
+    published: Option<DateView>,
+    minutes: usize,
+    glosses: usize,
+    sources: usize,
+    crossrefs: usize,
+}
+
+#[derive(Serialize)]
+struct Fact {
+    label: &'static str,
+    value: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct ReadingView {
+    title: String,
+    subtitle: Option<String>,
+    /// When the reading was published on this site (front matter `date`).
+    published: Option<DateView>,
+    original: Vec<Fact>,
+    editor_note: Option<String>,
+    minutes: usize,
+    counts: Counts,
+    body: String,
+    notes: Vec<NoteView>,
+}
+
+#[derive(Serialize)]
+struct NoteView {
+    number: usize,
+    kind: &'static str,
+    id: String,
+    html: String,
+    backrefs: Vec<Link>,
+}
+
+/// The home page's line for reading `r`.
+pub(super) fn summary(index: &SiteIndex, r: usize) -> ReadingSummary {
+    let reading = &index.site.readings[r];
+    let counts = counts(index, r);
+    ReadingSummary {
+        href: format!("{}/index.html", reading.slug),
+        title: reading.meta.title.clone(),
+        subtitle: reading.meta.subtitle.clone(),
+        published: DateView::of(&reading.meta.date),
+        minutes: minutes(index, r),
+        glosses: counts.glosses,
+        sources: counts.sources,
+        crossrefs: counts.crossrefs,
+    }
+}
+
+fn counts(index: &SiteIndex, r: usize) -> Counts {
+    let notes = &index.readings[r].notes;
+    let count = |f: fn(&NoteRef) -> bool| notes.iter().filter(|n| f(n)).count();
+    Counts {
+        glosses: count(|n| matches!(n, NoteRef::Gloss(_))),
+        sources: count(|n| matches!(n, NoteRef::Source(_))),
+        crossrefs: count(|n| matches!(n, NoteRef::CrossRef(_))),
+        notes: count(|n| matches!(n, NoteRef::Note(_))),
+    }
+}
+
+fn minutes(index: &SiteIndex, r: usize) -> usize {
+    let words = index.documents[r].text.split_whitespace().count();
+    words.div_ceil(WORDS_PER_MINUTE).max(1)
+}
+
+pub(super) fn reading_view(index: &SiteIndex, r: usize) -> ReadingView {
+    let reading = &index.site.readings[r];
+    let ri = &index.readings[r];
+    let document = &index.documents[r];
+
+    // Number each occurrence of each note's marks, in text order.
+    let mut seen: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut weave = Weave::default();
+    let mut backrefs: BTreeMap<usize, Vec<Link>> = BTreeMap::new();
+    for place in &ri.marks {
+        let MarkPlace {
+            note,
+            range,
+            is_target,
+        } = place;
+        if *is_target {
+            let NoteRef::CrossRef(c) = note else {
+                continue;
+            };
+            weave.marks.push(target_mark(index, r, *c, range.clone()));
+            continue;
+        }
+        let number = ri.number(*note).expect("every marked note is numbered");
+        let k = seen.entry(number).or_default();
+        let id = mark_id(number, *k);
+        *k += 1;
+        let paragraph = paragraph_of(
+            index,
+            &Place {
+                reading: r,
+                range: range.clone(),
+            },
+        );
+        backrefs.entry(number).or_default().push(Link {
+            href: format!("#{id}"),
+            label: paragraph.map_or_else(|| "text".to_owned(), |p| format!("¶{p}")),
+        });
+        let title = note_title(index, *note);
+        // The number opens the note's entry in the notes, which is also its popover. Word
+        // joiners (with `white-space: nowrap`) keep it on the line of the word it follows.
+        let after = format!(
+            "<sup class=\"ref\" data-ui data-kind=\"{kind}\">&#8288;<button type=\"button\" popovertarget=\"note-{number}\" aria-label=\"{label} {number}: {title}\" aria-describedby=\"nb-{number}\">{number}</button>&#8288;</sup>",
+            kind = note.kind(),
+            label = kind_label(*note),
+            title = escape(&title),
+        );
+        weave.marks.push(Mark {
+            range: range.clone(),
+            attributes: format!(
+                " class=\"mark\" data-kind=\"{}\" data-id=\"{}\"",
+                note.kind(),
+                escape(note_id(index, *note))
+            ),
+            id: Some(id),
+            after,
+        });
+    }
+    for (range, block) in &ri.pullquotes {
+        let text = escape(&document.text[range.clone()]);
+        // No newline after it: a pull quote inside a code block or between blocks must not
+        // add even whitespace to the author's text.
+        let _ = write!(
+            weave.after_block.entry(*block).or_default(),
+            "<aside class=\"pullquote\" data-ui aria-hidden=\"true\"><p>{text}</p></aside>"
+        );
+    }
+    let body = document.render(&weave);
+
+    let notes = ri
+        .notes
+        .iter()
+        .enumerate()
+        .map(|(i, note)| NoteView {
+            number: i + 1,
+            kind: note.kind(),
+            id: note_id(index, *note).to_owned(),
+            html: note_html(index, Some(r), *note),
+            backrefs: backrefs.remove(&(i + 1)).unwrap_or_default(),
+        })
+        .collect();
+
+    let meta = &reading.meta;
+    let mut original = Vec::new();
+    if let Some(o) = &meta.original {
+        for (label, value) in [
+            ("Original headline", o.headline.clone()),
+            ("Author", o.author.clone()),
+            ("Publication", o.publication.clone()),
+            ("Date", o.date.as_ref().map(|d| format_date(&d.value))),
+        ] {
+            if let Some(value) = value {
+                original.push(Fact { label, value });
+            }
+        }
+    }
+    ReadingView {
+        title: meta.title.clone(),
+        subtitle: meta.subtitle.clone(),
+        published: DateView::of(&meta.date),
+        original,
+        editor_note: meta
+            .editor_note
+            .as_ref()
+            .map(|n| markdown::to_html(&n.value)),
+        minutes: minutes(index, r),
+        counts: counts(index, r),
+        body,
+        notes,
+    }
+}
+
+fn target_mark(index: &SiteIndex, r: usize, c: usize, range: std::ops::Range<usize>) -> Mark {
+    let entry = &index.crossrefs[c];
+    let from = &entry.from;
+    let number = index.readings[from.reading].number(NoteRef::CrossRef(c));
+    let paragraph = paragraph_of(index, from);
+    let href = href_to(
+        index,
+        Some(r),
+        from.reading,
+        &mark_id(number.unwrap_or(0), 0),
+    );
+    let label = match (paragraph, from.reading == r) {
+        (Some(p), true) => format!("paragraph {p}"),
+        (Some(p), false) => format!(
+            "paragraph {p} of {}",
+            index.site.readings[from.reading].meta.title
+        ),
+        (None, _) => "elsewhere".to_owned(),
+    };
+    let short = paragraph.map_or_else(|| "↩".to_owned(), |p| format!("↩¶{p}"));
+    Mark {
+        range,
+        attributes: format!(
+            " class=\"mark\" data-kind=\"xref\" data-id=\"{}\" data-role=\"target\"",
+            escape(entry.id)
+        ),
+        id: Some(target_id(index, c)),
+        after: format!(
+            "<a class=\"backref\" data-ui href=\"{href}\" aria-label=\"Referred to from {}\">{short}</a>",
+            escape(&label)
+        ),
+    }
+}
+
+fn note_id<'a>(index: &'a SiteIndex, note: NoteRef) -> &'a str {
+    match note {
+        NoteRef::Gloss(g) => index.glosses[g].id,
+        NoteRef::Source(s) => index.sources[s].id,
+        NoteRef::CrossRef(c) => index.crossrefs[c].id,
+        NoteRef::Note(n) => index.notes[n].id,
+    }
+}
+
+fn kind_label(note: NoteRef) -> &'static str {
+    match note {
+        NoteRef::Gloss(_) => "Gloss",
+        NoteRef::Source(_) => "Source",
+        NoteRef::CrossRef(_) => "Cross-reference",
+        NoteRef::Note(_) => "Editor’s note",
+    }
+}
+
+/// A short name for a note: the gloss's term, the source's title, …
+fn note_title(index: &SiteIndex, note: NoteRef) -> String {
+    match note {
+        NoteRef::Gloss(g) => index.glosses[g].gloss.term.value.clone(),
+        NoteRef::Source(s) => source_name(index.sources[s].source),
+        NoteRef::CrossRef(c) => {
+            let to = &index.crossrefs[c].to;
+            match paragraph_of(index, to) {
+                Some(p) => format!("see paragraph {p}"),
+                None => "see another passage".to_owned(),
+            }
+        }
+        NoteRef::Note(_) => "note".to_owned(),
+    }
+}
+
+/// The body of a note: its entry in the notes, which is also what its number opens.
+fn note_html(index: &SiteIndex, r: Option<usize>, note: NoteRef) -> String {
+    let root = if r.is_some() { "../" } else { "" };
+    let mut out = String::new();
+    match note {
+        NoteRef::Gloss(g) => {
+            let entry = &index.glosses[g];
+            let gloss = entry.gloss;
+            let _ = write!(
+                out,
+                "<p class=\"note-head\"><dfn>{}</dfn> <span class=\"note-kind\">{}</span>{}</p>",
+                escape(&gloss.term.value),
+                gloss.kind.name(),
+                gloss_dates(gloss)
+                    .map(|d| format!(" <span class=\"dates\">{}</span>", escape(&d)))
+                    .unwrap_or_default()
+            );
+            out.push_str(&markdown::to_html(&gloss.text.value));
+            // The page of the gloss, with every mention of it in every reading.
+            let _ = write!(
+                out,
+                "<p class=\"more\"><a href=\"{}\">All mentions of {} →</a></p>",
+                escape(&gloss_href(root, entry.id)),
+                escape(&gloss.term.value)
+            );
+        }
+        NoteRef::Source(s) => {
+            let source = index.sources[s].source;
+            let _ = write!(
+                out,
+                "<p class=\"note-head\"><span class=\"note-kind\">{}</span> {}</p>",
+                source.kind.label(),
+                citation_html(source)
+            );
+            if let Some(note) = &source.note {
+                out.push_str(&markdown::to_html(&note.value));
+            }
+            let _ = write!(
+                out,
+                "<p class=\"more\"><a href=\"{}\">All passages citing it →</a></p>",
+                escape(&source_href(root, index.sources[s].id))
+            );
+        }
+        NoteRef::CrossRef(c) => {
+            let entry = &index.crossrefs[c];
+            out.push_str(
+                "<p class=\"note-head\"><span class=\"note-kind\">Cross-reference</span></p>",
+            );
+            out.push_str(&markdown::to_html(&entry.crossref.note.value));
+            let to = &entry.to;
+            let words = &index.documents[to.reading].text[to.range.clone()];
+            let _ = write!(
+                out,
+                "<blockquote class=\"preview\"><p>{}</p></blockquote>",
+                escape(words)
+            );
+            let where_ = match paragraph_of(index, to) {
+                Some(p) if Some(to.reading) == r => format!("Go to the passage (paragraph {p})"),
+                Some(p) => format!(
+                    "Go to the passage ({}, paragraph {p})",
+                    escape(&index.site.readings[to.reading].meta.title)
+                ),
+                None => "Go to the passage".to_owned(),
+            };
+            let _ = write!(
+                out,
+                "<p class=\"more\"><a href=\"{}\">{where_}</a></p>",
+                href_to(index, r, to.reading, &target_id(index, c))
+            );
+        }
+        NoteRef::Note(n) => {
+            out.push_str(
+                "<p class=\"note-head\"><span class=\"note-kind\">Editor’s note</span></p>",
+            );
+            out.push_str(&markdown::to_html(&index.notes[n].note.text.value));
+        }
+    }
+    out
+}
+
+fn target_id(index: &SiteIndex, c: usize) -> String {
+    let entry = &index.crossrefs[c];
+    format!(
+        "to-{}-{}",
+        index.site.readings[entry.from.reading].slug, entry.id
+    )
+}
+
+/// A link from reading `from` to a place in reading `to` (`""` when the same).
+fn href_to(index: &SiteIndex, from: Option<usize>, to: usize, fragment: &str) -> String {
+    match from {
+        Some(f) if f == to => format!("#{fragment}"),
+        Some(_) => format!("../{}/index.html#{fragment}", index.site.readings[to].slug),
+        None => format!("{}/index.html#{fragment}", index.site.readings[to].slug),
+    }
+}

@@ -1,0 +1,141 @@
+//! The sources: a bibliography that stays small, and a page per source with every passage
+//! that cites it.
+//!
+//! 1. Sort the sources A–Z by the name they are cited by.
+//! 2. The bibliography (`sources.html`): for each source its citation, the first sentence
+//!    of its note, how many passages cite it, and a link to its page. It keeps the
+//!    `s-<id>` anchors that links and the W3C export made before sources had pages.
+//! 3. A page per source (`sources/<id>/index.html`, the folder made safe by
+//!    [`entry_folder`](super::entry_folder)): the full citation, its note, the glosses
+//!    that rest on it, and every passage that cites it grouped by reading, in context.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{
+    Link, Pages, ReadingMentions, by_reading, citation_html, entry_folder, gloss_href,
+    plain_summary, sort_key, source_href, source_name,
+};
+use crate::markdown;
+use crate::site::{NoteRef, SiteIndex};
+
+/// The path of a source's page in the built site.
+pub fn source_page(id: &str) -> String {
+    format!("sources/{}/index.html", entry_folder(id))
+}
+
+/// A source's line in the bibliography.
+#[derive(Serialize)]
+struct SourceLine {
+    anchor: String,
+    href: String,
+    kind: &'static str,
+    citation: String,
+    summary: String,
+    passages: usize,
+    readings: usize,
+}
+
+/// A source's own page.
+#[derive(Serialize)]
+struct SourceView {
+    id: String,
+    name: String,
+    kind: &'static str,
+    citation: String,
+    html: String,
+    glosses: Vec<Link>,
+    passages: usize,
+    readings: Vec<ReadingMentions>,
+}
+
+/// Adds the bibliography and a page for each source.
+pub(super) fn pages(index: &SiteIndex, pages: &mut Pages) {
+    #[derive(Serialize)]
+    struct SourcesPage {
+        sources: Vec<SourceLine>,
+    }
+    pages.add(
+        "sources.html".into(),
+        "sources.html",
+        "sources",
+        SourcesPage {
+            sources: bibliography(index),
+        },
+    );
+
+    // Which glosses rest on each source, gathered once for all the pages.
+    let ids: BTreeMap<&str, usize> = index
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id, i))
+        .collect();
+    let mut glosses: Vec<Vec<usize>> = vec![Vec::new(); index.sources.len()];
+    for (g, entry) in index.glosses.iter().enumerate() {
+        for s in &entry.gloss.sources {
+            if let Some(&s) = ids.get(s.value.as_str()) {
+                glosses[s].push(g);
+            }
+        }
+    }
+
+    #[derive(Serialize)]
+    struct SourcePage {
+        source: SourceView,
+    }
+    for (s, glosses) in glosses.iter().enumerate() {
+        let entry = &index.sources[s];
+        let path = source_page(entry.id);
+        let root = "../".repeat(path.matches('/').count());
+        let source = entry.source;
+        let view = SourceView {
+            id: entry.id.to_owned(),
+            name: source_name(source),
+            kind: source.kind.label(),
+            citation: citation_html(source),
+            html: source
+                .note
+                .as_ref()
+                .map(|n| markdown::to_html(&n.value))
+                .unwrap_or_default(),
+            glosses: glosses
+                .iter()
+                .map(|&g| Link {
+                    href: gloss_href(&root, index.glosses[g].id),
+                    label: index.glosses[g].gloss.term.value.clone(),
+                })
+                .collect(),
+            passages: entry.citations.len(),
+            readings: by_reading(index, &root, NoteRef::Source(s), &entry.citations),
+        };
+        pages.add(path, "source.html", "source", SourcePage { source: view });
+    }
+}
+
+fn bibliography(index: &SiteIndex) -> Vec<SourceLine> {
+    let mut lines: Vec<(String, SourceLine)> = index
+        .sources
+        .iter()
+        .map(|entry| {
+            let source = entry.source;
+            let line = SourceLine {
+                anchor: format!("s-{}", entry.id),
+                href: source_href("", entry.id),
+                kind: source.kind.label(),
+                citation: citation_html(source),
+                summary: source
+                    .note
+                    .as_ref()
+                    .map(|n| plain_summary(&n.value))
+                    .unwrap_or_default(),
+                passages: entry.citations.len(),
+                readings: super::glossary::reading_count(&entry.citations),
+            };
+            (sort_key(&source_name(source)), line)
+        })
+        .collect();
+    lines.sort_by(|a, b| a.0.cmp(&b.0));
+    lines.into_iter().map(|(_, v)| v).collect()
+}
