@@ -32,6 +32,7 @@ pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod resolve;
 pub mod sanitize;
 pub mod schema;
 pub mod serve;
