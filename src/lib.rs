@@ -30,6 +30,7 @@ pub mod fix;
 pub mod init;
 pub mod links;
 pub mod markdown;
+pub mod names;
 pub mod output;
 pub mod render;
 pub mod resolve;

@@ -220,7 +220,7 @@ pub fn not_found(
                     reading.source.path.display()
                 ),
                 quote: words,
-                reading: reading.slug.clone(),
+                reading: reading.slug.to_string(),
                 place: closest.range.clone(),
             });
         }

@@ -6,15 +6,9 @@ use crate::diagnostics::{Diagnostic, Location};
 use crate::sanitize::{self, Unsafe};
 use crate::yaml::{Locator, Spanned};
 
-/// An absolute http(s) address with a host name.
+/// An absolute http(s) address with a host name ([`WebUrl`](crate::names::WebUrl)).
 pub fn is_web_address(url: &str) -> bool {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"));
-    rest.is_some_and(|rest| {
-        let host = rest.split('/').next().unwrap_or_default();
-        !host.is_empty() && host.contains('.') && !url.contains(char::is_whitespace)
-    })
+    crate::names::WebUrl::parse(url).is_some()
 }
 
 /// A date must be a real day, month or year of the calendar ([`PartialDate`]).
