@@ -37,6 +37,11 @@ pub struct Registry<'s> {
     /// Id → index in `glosses` / `sources`.
     pub gloss_index: HashMap<&'s str, usize>,
     pub source_index: HashMap<&'s str, usize>,
+    /// For each gloss and source: the index in `files` of the file that defines it.
+    pub gloss_file: Vec<usize>,
+    pub source_file: Vec<usize>,
+    /// For each source: its id as written, to point at.
+    pub source_id: Vec<&'s Spanned<String>>,
     /// Per reading: the indices in `glosses` of the glosses its own file defines.
     pub own_glosses: Vec<Vec<usize>>,
     /// Problems found so far, in the order they were found.
@@ -82,7 +87,8 @@ pub fn define(site: &Site) -> Registry<'_> {
     let mut gloss_ids: HashMap<&str, Location> = HashMap::new();
     let mut source_ids: HashMap<&str, Location> = HashMap::new();
     let mut own_glosses = vec![Vec::new(); site.readings.len()];
-    for &(owner, annotations) in &files {
+    let (mut gloss_file, mut source_file, mut source_id) = (Vec::new(), Vec::new(), Vec::new());
+    for (f, &(owner, annotations)) in files.iter().enumerate() {
         let AnnotationFile {
             glosses: g,
             sources: s,
@@ -100,6 +106,7 @@ pub fn define(site: &Site) -> Registry<'_> {
                 if let Some(r) = owner {
                     own_glosses[r].push(glosses.len());
                 }
+                gloss_file.push(f);
                 glosses.push(GlossEntry {
                     id: &id.value,
                     gloss,
@@ -117,6 +124,8 @@ pub fn define(site: &Site) -> Registry<'_> {
                 &mut problems,
             ) {
                 check_source(source, &annotations.locator, &mut problems);
+                source_file.push(f);
+                source_id.push(id);
                 sources.push(SourceEntry {
                     id: &id.value,
                     source,
@@ -139,33 +148,19 @@ pub fn define(site: &Site) -> Registry<'_> {
         source_ids,
         gloss_index,
         source_index,
+        gloss_file,
+        source_file,
+        source_id,
         own_glosses,
         problems,
     }
 }
 
 impl Registry<'_> {
-    /// The locator of the file that defines an entry: the owner's file, or among the
-    /// shared files the one `has` says holds it.
-    pub fn locator_of(
-        &self,
-        owner: Option<usize>,
-        has: impl Fn(&AnnotationFile) -> bool,
-    ) -> &Locator {
-        locator_of(&self.files, owner, has)
+    /// The locator of the file that defines gloss `g`.
+    pub fn gloss_locator(&self, g: usize) -> &Locator {
+        &self.files[self.gloss_file[g]].1.locator
     }
-}
-
-pub fn locator_of<'a>(
-    files: &[(Option<usize>, &'a Annotations)],
-    owner: Option<usize>,
-    has: impl Fn(&AnnotationFile) -> bool,
-) -> &'a Locator {
-    files
-        .iter()
-        .find(|(o, a)| *o == owner && has(&a.file))
-        .map(|(_, a)| &a.locator)
-        .expect("every entry comes from a file")
 }
 
 /// Records `id` in `ids` when it is well-formed and not yet defined; says why not else.

@@ -240,9 +240,7 @@ pub fn gloss_forms(gloss: &Gloss) -> Vec<Spanned<&str>> {
 
 fn duplicate_form(registry: &Registry, g: usize, other: usize, form: &Spanned<&str>) -> Diagnostic {
     let glosses = &registry.glosses;
-    let locator = registry.locator_of(glosses[g].owner, |f| {
-        f.glosses.iter().any(|(id, _)| id.value == glosses[g].id)
-    });
+    let locator = registry.gloss_locator(g);
     let location = crate::diagnostics::Location::new(&locator.file, {
         let l = locator.locate(&Spanned::new((), form.referenced, form.defined));
         l.range

@@ -186,7 +186,7 @@ pub fn index(site: &Site) -> Result<SiteIndex<'_>, Vec<Diagnostic>> {
         .flat_map(|m| m.never_marked.iter().copied())
         .collect();
     let mut index = gather::gather(&mut registry, plan, resolved, found, warnings);
-    let lints = lint::lint(&index, &registry.files, &never_marked);
+    let lints = lint::lint(&index, &registry, &never_marked);
     index.warnings.extend(lints);
     Ok(index)
 }
