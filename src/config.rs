@@ -40,9 +40,9 @@ impl SiteConfig {
     }
 }
 
-pub fn parse(file: &Arc<SourceFile>) -> Result<SiteConfig, Diagnostic> {
-    // A byte-order mark is no part of the YAML: skip it, keeping offsets in the file.
-    let start = crate::content::text::bom_len(&file.text);
+/// Reads `site.yaml` from byte `start` of `file` (the loader skips a byte-order mark,
+/// which is no part of the YAML, keeping offsets in the file).
+pub fn parse(file: &Arc<SourceFile>, start: usize) -> Result<SiteConfig, Diagnostic> {
     let mut parsed = yaml::parse::<SiteConfig>(file, start..file.text.len())?;
     if let Some(url) = &parsed.value.base_url {
         let Some(web_url) = WebUrl::parse(&url.value) else {

@@ -154,7 +154,7 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
         }
         Ok(_) => files
             .read_text(Path::new("site.yaml"))
-            .and_then(|file| config::parse(&file))
+            .and_then(|file| config::parse(&file, text::bom_len(&file.text)))
             .map_err(|d| problems.push(d))
             .ok(),
         Err(d) => {
