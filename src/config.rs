@@ -8,6 +8,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, SourceFile};
+use crate::names::WebUrl;
 use crate::yaml::{self, Spanned};
 
 /// The site's settings, as written in `site.yaml`.
@@ -26,27 +27,32 @@ pub struct SiteConfig {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub base_url: Option<Spanned<String>>,
+    /// `base_url`, checked: set by [`parse`], which refuses a `base_url` that is not one.
+    #[serde(skip)]
+    #[schemars(skip)]
+    web_url: Option<WebUrl>,
 }
 
 impl SiteConfig {
     /// The site's address, if it has one.
     pub fn base_url(&self) -> Option<&str> {
-        self.base_url.as_ref().map(|u| u.value.as_str())
+        self.web_url.as_ref().map(WebUrl::as_str)
     }
 }
 
-pub fn parse(file: &Arc<SourceFile>) -> Result<SiteConfig, Diagnostic> {
-    // A byte-order mark is no part of the YAML: skip it, keeping offsets in the file.
-    let start = crate::content::text::bom_len(&file.text);
-    let parsed = yaml::parse::<SiteConfig>(file, start..file.text.len())?;
-    if let Some(url) = &parsed.value.base_url
-        && !crate::site::is_web_address(&url.value)
-    {
-        return Err(
+/// Reads `site.yaml` from byte `start` of `file` (the loader skips a byte-order mark,
+/// which is no part of the YAML, keeping offsets in the file).
+pub fn parse(file: &Arc<SourceFile>, start: usize) -> Result<SiteConfig, Diagnostic> {
+    let mut parsed = yaml::parse::<SiteConfig>(file, start..file.text.len())?;
+    if let Some(url) = &parsed.value.base_url {
+        let Some(web_url) = WebUrl::parse(&url.value) else {
+            return Err(
             Diagnostic::error("E0115", format!("`{}` is not a web address", url.value))
                 .at(parsed.locate(url), "not an http(s) URL")
                 .help("give the address the site will have, such as https://example.org/readings/, or leave base_url out"),
-        );
+            );
+        };
+        parsed.value.web_url = Some(web_url);
     }
     Ok(parsed.value)
 }

@@ -28,6 +28,7 @@ use serde::Deserialize;
 use crate::annotations::model::AnnotationFile;
 use crate::config::{self, SiteConfig};
 use crate::diagnostics::{Diagnostic, Location, SourceFile};
+use crate::names::{MAX_SLUG, Slug};
 use crate::render::OutputFile;
 use crate::yaml::{self, Locator, Spanned};
 use files::{Kind, SiteFiles, nameless};
@@ -58,7 +59,7 @@ pub struct Annotations {
 #[derive(Debug)]
 pub struct Reading {
     /// The folder name: the reading's address in the site.
-    pub slug: String,
+    pub slug: Slug,
     pub meta: FrontMatter,
     /// Places the front matter's spanned values in `index.md`.
     pub meta_locator: Locator,
@@ -126,10 +127,6 @@ pub struct Original {
 /// The shared files `content/` may hold beside the readings' folders.
 const SHARED: [&str; 2] = ["glossary.yaml", "sources.yaml"];
 
-/// The longest slug: `public/<slug>/annotations.jsonld` must stay well under the
-/// 260-character paths some systems still limit a file to.
-const MAX_SLUG: usize = 100;
-
 /// Reads and parses every file of the site at `root`.
 pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
     let files = SiteFiles::open(root).map_err(|e| {
@@ -157,7 +154,7 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
         }
         Ok(_) => files
             .read_text(Path::new("site.yaml"))
-            .and_then(|file| config::parse(&file))
+            .and_then(|file| config::parse(&file, text::bom_len(&file.text)))
             .map_err(|d| problems.push(d))
             .ok(),
         Err(d) => {
@@ -256,17 +253,13 @@ fn load_reading(
     let index = dir.join("index.md");
     let source = files.read_text(&index).map_err(|d| vec![d])?;
     let mut problems = Vec::new();
-    let slug = name.to_string_lossy().into_owned();
-    if let Some(why) = slug_problem(name) {
-        problems.push(
-            Diagnostic::error("E0003", format!("`{slug}` cannot be a reading's address"))
-                .at(Location::start_of(&source), "this reading's folder")
-                .help(why)
-                .help(format!(
-                    "name the folder with lowercase letters a-z, digits and `-`, starting with a letter or digit, at most {MAX_SLUG} characters: it becomes the page's address, <slug>/index.html"
-                )),
-        );
-    }
+    let slug = match Slug::parse(name) {
+        Ok(slug) => Some(slug),
+        Err(why) => {
+            problems.push(not_a_slug(name, &source, why));
+            None
+        }
+    };
     let (meta, body) = match parse_front_matter(&source) {
         Ok((meta, body, locator)) => (Some((meta, locator)), body),
         Err(d) => {
@@ -295,21 +288,33 @@ fn load_reading(
     let mut beside = Vec::new();
     let mut walked: HashSet<PathBuf> = files.real_path(dir).into_iter().collect();
     collect_beside(files, dir, "", &mut walked, &mut beside, &mut problems);
-    match meta {
-        Some((meta, meta_locator)) if !problems.iter().any(Diagnostic::is_error) => Ok((
-            Reading {
-                slug,
-                meta,
-                meta_locator,
-                source,
-                body,
-                annotations,
-                beside,
-            },
-            problems,
-        )),
+    match (meta, slug) {
+        (Some((meta, meta_locator)), Some(slug)) if !problems.iter().any(Diagnostic::is_error) => {
+            Ok((
+                Reading {
+                    slug,
+                    meta,
+                    meta_locator,
+                    source,
+                    body,
+                    annotations,
+                    beside,
+                },
+                problems,
+            ))
+        }
         _ => Err(problems),
     }
+}
+
+fn not_a_slug(name: &OsStr, source: &Arc<SourceFile>, why: String) -> Diagnostic {
+    let slug = name.to_string_lossy();
+    Diagnostic::error("E0003", format!("`{slug}` cannot be a reading's address"))
+        .at(Location::start_of(source), "this reading's folder")
+        .help(why)
+        .help(format!(
+            "name the folder with lowercase letters a-z, digits and `-`, starting with a letter or digit, at most {MAX_SLUG} characters: it becomes the page's address, <slug>/index.html"
+        ))
 }
 
 /// Gathers the files in a reading's folder (and its subfolders) other than its text and
@@ -664,43 +669,6 @@ fn load_templates(
     templates
 }
 
-/// Why a folder name cannot be a slug, if it cannot.
-///
-/// A slug is at most [`MAX_SLUG`] of `a-z`, `0-9` and `-`, starting with a letter or a
-/// digit. It is then safe as it is in every address, on every file system, and never
-/// names a file the site writes at its top (`index.html`, `glossary.html`, `style.css`
-/// …: each holds a `.`, which a slug cannot).
-fn slug_problem(name: &OsStr) -> Option<String> {
-    let Some(name) = name.to_str() else {
-        return Some("the name is not valid Unicode".into());
-    };
-    let length = name.chars().count();
-    if name.is_empty() {
-        Some("the name is empty".into())
-    } else if length > MAX_SLUG {
-        Some(format!("the name is {length} characters long"))
-    } else if name.starts_with('-') {
-        Some("the name starts with `-`".into())
-    } else {
-        let odd: Vec<String> = name
-            .chars()
-            .filter(|&c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
-            .map(|c| match c {
-                ' ' => "a space".to_owned(),
-                c if c.is_uppercase() => "capital letters".to_owned(),
-                c if c.is_control() || c.is_whitespace() => format!("U+{:04X}", u32::from(c)),
-                c => format!("`{c}`"),
-            })
-            .fold(Vec::new(), |mut seen, c| {
-                if !seen.contains(&c) {
-                    seen.push(c);
-                }
-                seen
-            });
-        (!odd.is_empty()).then(|| format!("the name holds {}", odd.join(", ")))
-    }
-}
-
 pub fn is_valid_slug(s: &str) -> bool {
-    slug_problem(OsStr::new(s)).is_none()
+    Slug::parse(OsStr::new(s)).is_ok()
 }

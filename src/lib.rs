@@ -4,7 +4,10 @@
 //!
 //! ```text
 //! content::load   site folder        → Site        (files parsed, places kept)
-//! site::index     Site               → SiteIndex   (passages anchored, ids checked)
+//! resolve::index  Site               → SiteIndex   (ids defined, references checked,
+//!                                                   passages anchored, glosses found,
+//!                                                   registers gathered, lints: see
+//!                                                   `resolve`; `site` re-exports it)
 //!                 ← `check` stops here
 //! render::render  SiteIndex + Theme  → files       (marks woven, templates filled)
 //! content::copy_beside  Site + files → more files  (what sits beside each reading)
@@ -30,8 +33,10 @@ pub mod fix;
 pub mod init;
 pub mod links;
 pub mod markdown;
+pub mod names;
 pub mod output;
 pub mod render;
+pub mod resolve;
 pub mod sanitize;
 pub mod schema;
 pub mod serve;
@@ -65,7 +70,7 @@ pub struct Report {
 /// Loads, anchors and renders the site at `root`, returning its files and warnings.
 pub fn render_site(root: &Path) -> Result<(Vec<render::OutputFile>, Report), Failure> {
     let site = content::load(root).map_err(Failure::Input)?;
-    let index = site::index(&site).map_err(Failure::Input)?;
+    let index = resolve::index(&site).map_err(Failure::Input)?;
     // Errors from here on come with the index's warnings, as the index's own errors do.
     let warned = |problems| with_warnings(classify(problems), &index.warnings);
     let theme = templates::Theme::load(&site.templates).map_err(warned)?;

@@ -9,7 +9,10 @@
 //!    Aho-Corasick automaton (overlapping matches), then keeps the occurrences that
 //!    start and end on word boundaries and whose prefix and suffix fit.
 //! 3. [`TextIndex::find_terms`] finds every surface form of every gloss in one pass of
-//!    one leftmost-longest automaton, keeping whole words only.
+//!    one leftmost-longest automaton, keeping whole words only. [`Terms`] compiles a set
+//!    of forms once for many texts; [`TextIndex::find_sets`] finds several such sets
+//!    together (the shared glossary's, built once per build, and a reading's own) with
+//!    the result one automaton over all of them would give.
 //! 4. For a quote that is not found or found more than once, [`TextIndex::inside_words`],
 //!    [`TextIndex::closest_to`] and [`TextIndex::disambiguate`] say how to mend it.
 //!
@@ -22,7 +25,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::markdown::{BLOCK_SEPARATOR, Document};
@@ -44,6 +47,52 @@ pub struct Selector<'a> {
     pub quote: &'a str,
     pub prefix: Option<&'a str>,
     pub suffix: Option<&'a str>,
+}
+
+/// A form of one of several [`Terms`] sets: (set, form index within the set).
+pub type FormId = (usize, usize);
+
+/// A set of forms compiled once, to be found in many texts with [`TextIndex::find_sets`].
+pub struct Terms {
+    /// Every occurrence of every non-empty form (standard match kind: overlapping search).
+    automaton: Option<AhoCorasick>,
+    /// For each pattern of the automaton, its index in the forms given.
+    form_of: Vec<usize>,
+}
+
+impl Terms {
+    /// `kind`: `Some(DFA)` for a large set searched in many texts (built once, scanned
+    /// fastest); `None` lets the crate choose, as for a small set used once.
+    pub fn new(forms: &[&str], kind: Option<AhoCorasickKind>) -> Terms {
+        let mut patterns = Vec::new();
+        let mut form_of = Vec::new();
+        for (f, form) in forms.iter().enumerate() {
+            let normal = normalize(form);
+            // An empty form matches nothing (and is reported where it is defined).
+            if !normal.is_empty() {
+                patterns.push(normal);
+                form_of.push(f);
+            }
+        }
+        let automaton = (!patterns.is_empty()).then(|| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .kind(kind)
+                .build(&patterns)
+                .expect("forms make a valid automaton")
+        });
+        Terms { automaton, form_of }
+    }
+}
+
+/// What [`TextIndex::find_sets`] found.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct FoundTerms {
+    /// Leftmost-longest whole-word occurrences, in text order: (form, text range).
+    pub chosen: Vec<(FormId, Range<usize>)>,
+    /// Whole-word occurrences passed over because a chosen one covers them:
+    /// (form, text range, index into `chosen`).
+    pub hidden: Vec<(FormId, Range<usize>, usize)>,
 }
 
 /// The reading text, normalised for matching.
@@ -280,6 +329,63 @@ impl<'d> TextIndex<'d> {
             }
         }
         hidden
+    }
+
+    /// The forms of several [`Terms`] sets found together, as [`find_terms`](Self::find_terms)
+    /// and [`hidden_terms`](Self::hidden_terms) find the forms of all the sets in one list
+    /// (the first set's forms first): a form of one set and a longer form of another
+    /// overlapping it are decided by one leftmost-longest choice over both.
+    ///
+    /// Each set is searched once for every occurrence (overlapping); leftmost-longest is
+    /// then chosen over the union, so no set's automaton depends on another's.
+    pub fn find_sets(&self, sets: &[&Terms]) -> FoundTerms {
+        // (normalised range, (set, form)) of every non-empty occurrence.
+        let mut all: Vec<(Range<usize>, FormId)> = Vec::new();
+        for (s, terms) in sets.iter().enumerate() {
+            let Some(automaton) = &terms.automaton else {
+                continue;
+            };
+            for m in automaton.find_overlapping_iter(&self.normal) {
+                if !m.is_empty() {
+                    all.push((m.range(), (s, terms.form_of[m.pattern().as_usize()])));
+                }
+            }
+        }
+        // Leftmost, then longest: the order one leftmost-longest automaton walks in. Equal
+        // ranges are equal forms; the first listed wins there, as in one automaton.
+        all.sort_by_key(|(r, id)| (r.start, std::cmp::Reverse(r.end), *id));
+        let mut chosen = Vec::new();
+        let mut next = 0;
+        for (range, id) in &all {
+            if range.start < next {
+                continue;
+            }
+            // A chosen occurrence that is not a whole word is dropped, but still passes
+            // over what it covers, as `find_terms` filters after choosing.
+            next = range.end;
+            if self.is_whole_word(range.start, range.end) {
+                chosen.push((*id, self.to_text(range.clone())));
+            }
+        }
+        // The order an overlapping automaton reports in: by end, the longer first.
+        all.sort_by_key(|(r, id)| (r.end, r.start, *id));
+        let mut hidden = Vec::new();
+        for (range, id) in all {
+            if !self.is_whole_word(range.start, range.end) {
+                continue;
+            }
+            let range = self.to_text(range);
+            let covering = chosen
+                .partition_point(|(_, c): &(FormId, Range<usize>)| c.start <= range.start)
+                .checked_sub(1)
+                .filter(|&c| range.end <= chosen[c].1.end);
+            if let Some(c) = covering
+                && chosen[c].1 != range
+            {
+                hidden.push((id, range, c));
+            }
+        }
+        FoundTerms { chosen, hidden }
     }
 
     fn is_whole_word(&self, start: usize, end: usize) -> bool {
@@ -954,6 +1060,94 @@ mod tests {
             .map(|(f, r, _)| (*f, &text[r.clone()]))
             .collect();
         assert_eq!(hidden, vec![(0, "Beirut")]);
+    }
+
+    type Chosen = Vec<(usize, Range<usize>)>;
+    type Hidden = Vec<(usize, Range<usize>, usize)>;
+
+    /// `find_sets` over two sets, as (form index in the two lists joined, range, by).
+    fn in_two_sets(idx: &TextIndex, shared: &[&str], own: &[&str]) -> (Chosen, Hidden) {
+        let sets = [
+            Terms::new(shared, Some(AhoCorasickKind::DFA)),
+            Terms::new(own, None),
+        ];
+        let found = idx.find_sets(&[&sets[0], &sets[1]]);
+        let joined = |(s, f): FormId| if s == 0 { f } else { shared.len() + f };
+        (
+            found
+                .chosen
+                .into_iter()
+                .map(|(id, r)| (joined(id), r))
+                .collect(),
+            found
+                .hidden
+                .into_iter()
+                .map(|(id, r, by)| (joined(id), r, by))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_longer_own_form_wins_over_shared_forms_it_overlaps() {
+        // Shared alone would choose `Roman` and then `Empire fell`; with the reading's
+        // `Roman Empire` the one leftmost-longest choice takes `Roman Empire` first.
+        let (doc, text) = index("When the Roman Empire fell, Rome stood.");
+        let idx = TextIndex::new(&doc);
+        let (chosen, hidden) =
+            in_two_sets(&idx, &["Roman", "Empire fell", "Rome"], &["Roman Empire"]);
+        let words: Vec<(usize, &str)> =
+            chosen.iter().map(|(f, r)| (*f, &text[r.clone()])).collect();
+        assert_eq!(words, vec![(3, "Roman Empire"), (2, "Rome")]);
+        let hidden: Vec<(usize, &str)> = hidden
+            .iter()
+            .map(|(f, r, _)| (*f, &text[r.clone()]))
+            .collect();
+        assert_eq!(hidden, vec![(0, "Roman")]);
+    }
+
+    #[test]
+    fn a_longer_shared_form_wins_over_an_own_form_it_covers() {
+        let (doc, text) = index("The Beirut barracks bombing shook Beirut.");
+        let idx = TextIndex::new(&doc);
+        let (chosen, hidden) = in_two_sets(&idx, &["Beirut barracks bombing"], &["Beirut"]);
+        let words: Vec<(usize, &str)> =
+            chosen.iter().map(|(f, r)| (*f, &text[r.clone()])).collect();
+        assert_eq!(words, vec![(0, "Beirut barracks bombing"), (1, "Beirut")]);
+        assert_eq!(hidden.len(), 1);
+        assert_eq!(
+            (hidden[0].0, &text[hidden[0].1.clone()], hidden[0].2),
+            (1, "Beirut", 0)
+        );
+    }
+
+    proptest::proptest! {
+        /// Two sets found together give what one automaton over both lists gives.
+        #[test]
+        fn sets_found_together_equal_one_automaton_over_all_forms(
+            words in proptest::collection::vec(0usize..6, 1..40),
+            forms in proptest::collection::vec(proptest::collection::vec(0usize..6, 1..4), 1..8),
+            split in 0usize..8,
+        ) {
+            const WORDS: [&str; 6] = ["Rome", "Roman", "Empire", "fell", "Rome’s", "the"];
+            let text: Vec<&str> = words.iter().map(|&w| WORDS[w]).collect();
+            let (doc, _) = index(&text.join(" "));
+            let idx = TextIndex::new(&doc);
+            // Distinct forms, as the index gives them (one gloss per form).
+            let mut all: Vec<String> = Vec::new();
+            for f in forms {
+                let form = f.iter().map(|&w| WORDS[w]).collect::<Vec<_>>().join(" ");
+                if !all.iter().any(|a| normalize(a) == normalize(&form)) {
+                    all.push(form);
+                }
+            }
+            let all: Vec<&str> = all.iter().map(String::as_str).collect();
+            let (shared, own) = all.split_at(split.min(all.len()));
+            let one = idx.find_terms(&all);
+            let one_hidden = idx.hidden_terms(&all, &one);
+            let (chosen, hidden) = in_two_sets(&idx, shared, own);
+            proptest::prop_assert_eq!(chosen, one);
+            proptest::prop_assert_eq!(hidden, one_hidden);
+        }
     }
 
     #[test]

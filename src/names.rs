@@ -1,0 +1,161 @@
+//! Names and addresses checked once, where they are read: a value of these types is
+//! valid by construction, so no later stage checks it again, or needs to.
+//!
+//! - [`Slug`]: a reading's folder name, its address in the site (checked by
+//!   [`content::load`](crate::content::load));
+//! - [`WebUrl`]: an absolute http(s) address with a host name, such as `site.yaml`'s
+//!   `base_url` (checked by [`config::parse`](crate::config::parse)).
+//!
+//! The diagnostics stay with the loaders, which know where the value was written.
+
+use std::ffi::OsStr;
+use std::fmt;
+use std::ops::Deref;
+
+/// The longest slug: `public/<slug>/annotations.jsonld` must stay well under the
+/// 260-character paths some systems still limit a file to.
+pub const MAX_SLUG: usize = 100;
+
+/// A reading's folder name: at most [`MAX_SLUG`] of `a-z`, `0-9` and `-`, starting with a
+/// letter or a digit. It is then safe as it is in every address, on every file system,
+/// and never names a file the site writes at its top (`index.html`, `glossary.html`,
+/// `style.css` …: each holds a `.`, which a slug cannot).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Slug(String);
+
+impl Slug {
+    /// The slug, or why the name cannot be one.
+    pub fn parse(name: &OsStr) -> Result<Slug, String> {
+        let Some(name) = name.to_str() else {
+            return Err("the name is not valid Unicode".into());
+        };
+        let length = name.chars().count();
+        if name.is_empty() {
+            return Err("the name is empty".into());
+        }
+        if length > MAX_SLUG {
+            return Err(format!("the name is {length} characters long"));
+        }
+        if name.starts_with('-') {
+            return Err("the name starts with `-`".into());
+        }
+        let odd: Vec<String> = name
+            .chars()
+            .filter(|&c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
+            .map(|c| match c {
+                ' ' => "a space".to_owned(),
+                c if c.is_uppercase() => "capital letters".to_owned(),
+                c if c.is_control() || c.is_whitespace() => format!("U+{:04X}", u32::from(c)),
+                c => format!("`{c}`"),
+            })
+            .fold(Vec::new(), |mut seen, c| {
+                if !seen.contains(&c) {
+                    seen.push(c);
+                }
+                seen
+            });
+        if odd.is_empty() {
+            Ok(Slug(name.to_owned()))
+        } else {
+            Err(format!("the name holds {}", odd.join(", ")))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An absolute http(s) address whose host name has a dot, without white space.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct WebUrl(String);
+
+impl WebUrl {
+    /// The address, if `url` is one.
+    pub fn parse(url: &str) -> Option<WebUrl> {
+        let rest = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))?;
+        let host = rest.split('/').next().unwrap_or_default();
+        (!host.is_empty() && host.contains('.') && !url.contains(char::is_whitespace))
+            .then(|| WebUrl(url.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+macro_rules! text_like {
+    ($name:ident) => {
+        impl Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<String> for $name {
+            fn eq(&self, other: &String) -> bool {
+                &self.0 == other
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0
+            }
+        }
+    };
+}
+
+text_like!(Slug);
+text_like!(WebUrl);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slug_is_lowercase_letters_digits_and_dashes() {
+        assert_eq!(
+            Slug::parse(OsStr::new("punic-wars-2")).unwrap(),
+            *"punic-wars-2"
+        );
+        assert_eq!(
+            Slug::parse(OsStr::new("Punic Wars")).unwrap_err(),
+            "the name holds capital letters, a space"
+        );
+        assert!(Slug::parse(OsStr::new("-x")).is_err());
+        assert!(Slug::parse(OsStr::new("")).is_err());
+        assert!(Slug::parse(OsStr::new(&"a".repeat(MAX_SLUG + 1))).is_err());
+    }
+
+    #[test]
+    fn a_web_url_is_http_or_https_with_a_dotted_host() {
+        assert!(WebUrl::parse("https://example.org/readings/").is_some());
+        assert!(WebUrl::parse("http://example.org").is_some());
+        assert!(WebUrl::parse("www.example.org").is_none());
+        assert!(WebUrl::parse("https://localhost/").is_none());
+        assert!(WebUrl::parse("https://exa mple.org/").is_none());
+        assert!(WebUrl::parse("ftp://example.org/").is_none());
+    }
+}
