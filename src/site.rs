@@ -1317,7 +1317,9 @@ fn ambiguous(
     .at(locator.locate(&passage.quote), "found more than once");
     let document = text.document;
     // Each place by line and column and in its words: a one-line paragraph holds many.
-    for (place, context) in places.iter().zip(text.disambiguate(places)) {
+    // Only the first few: past a dozen, a list helps no one and costs time on every save.
+    let listed = places.len().min(LISTED_PLACES);
+    for (place, context) in places.iter().zip(text.disambiguate_first(places, listed)) {
         let (line, column) = reading
             .source
             .line_col(reading.body.start + document.source_offset(place.start));
@@ -1345,8 +1347,17 @@ fn ambiguous(
             in_context(&document.text, bounds, place.clone())
         ));
     }
+    if places.len() > listed {
+        d = d.help(format!(
+            "and {} more places not listed: quote more words of the one you mean",
+            places.len() - listed
+        ));
+    }
     d.help("`check --fix` does not choose among these places: add the prefix or suffix of the one you mean")
 }
+
+/// How many places of a repeated quote its error lists.
+const LISTED_PLACES: usize = 10;
 
 /// A place of the reading text with up to three words either side, within its block:
 /// `…what we say ⟨here⟩, but can…`.

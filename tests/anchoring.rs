@@ -336,3 +336,29 @@ fn warnings_are_shown_with_errors() {
     assert!(report.contains("W0204"), "{report}");
     assert!(report.contains("1 error and 2 warnings"), "{report}");
 }
+
+#[test]
+fn a_quote_repeated_many_times_lists_ten_places_and_counts_the_rest() {
+    // Each place is told apart by the word before it, so every listed place gets a prefix.
+    let text: String = (0..40)
+        .map(|i| format!("w{i} the quiet harbour."))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let dir = site(
+        &format!("{text}\n"),
+        &note_at("      quote: the quiet harbour\n"),
+    );
+    let Err(failure) = scholia::check(dir.path(), scholia::Options::default()) else {
+        panic!("an ambiguous quote must fail")
+    };
+    let report = describe(&failure);
+    assert!(report.contains("40 times"), "{report}");
+    assert_eq!(
+        report.matches("⟨the quiet harbour⟩").count(),
+        10,
+        "{report}"
+    );
+    assert!(report.contains("`prefix: \"w9\"`"), "{report}");
+    assert!(!report.contains("`prefix: \"w10\"`"), "{report}");
+    assert!(report.contains("and 30 more places not listed"), "{report}");
+}
