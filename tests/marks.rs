@@ -90,10 +90,12 @@ fn marks_inside_and_around_raw_inline_elements_stay_well_formed() {
         "word, AB",
     ] {
         let quote = quote.replace("<b>", "").replace("</b>", "");
-        marked(
+        let html = marked(
             "It is x<sup>2</sup> and <!-- a comment --> the <b>bold</b> word, <abbr title=\"a b\">AB</abbr>.\n",
             &note_on(&quote),
         );
+        // Well-formed, and marked: a page without the mark would pass the checks above.
+        assert_eq!(marked_words(&html, "note"), quote, "{html}");
     }
 }
 
@@ -229,6 +231,8 @@ fn a_mark_ending_in_a_link_inside_emphasis_keeps_its_number_out_of_the_link() {
         &note_on("the old bridge"),
     );
     no_button_in_a_link(&html);
+    assert_eq!(marked_words(&html, "note"), "the old bridge", "{html}");
+    assert!(html.contains("</a><sup class=\"ref\""), "{html}");
 }
 
 #[test]
