@@ -1251,6 +1251,18 @@ fn not_found(
             }])[..],
             [Resolution::Found(_)]
         );
+        // Words found at several places are still one place with the editor's own prefix
+        // or suffix, when these pick out the passage found.
+        let unique = unique
+            || (with_context
+                && matches!(
+                    &text.resolve(&[Selector {
+                        quote: passage_text,
+                        prefix: passage.prefix.as_ref().map(|s| s.value.as_str()),
+                        suffix: passage.suffix.as_ref().map(|s| s.value.as_str()),
+                    }])[..],
+                    [Resolution::Found(r)] if *r == closest.range
+                ));
         // With a prefix or suffix too: `--fix` proves the mended passage resolves, context
         // and all, before it writes. A quote across paragraphs has no one place to become.
         if closest.clear && closest.similarity >= FIX_SIMILARITY && unique && !crosses {
