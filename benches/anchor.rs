@@ -1,5 +1,6 @@
 //! The cost of anchoring where it used to be quadratic: diagnosing a quote that is not
-//! in a long reading, and warning about thousands of unglossed names (W0204).
+//! in a long reading, a phrase repeated thousands of times in one paragraph, and warning
+//! about thousands of unglossed names (W0204).
 //!
 //! Run with `cargo bench --bench anchor`. Each case writes a generated site (the same
 //! text on every run: a fixed-seed generator) into a temporary folder, times the whole
@@ -77,8 +78,56 @@ fn write_site(root: &Path, markdown: &str, annotations: &str) {
 
 fn main() {
     missing_quote();
+    repeated_in_one_paragraph(2_000);
     unglossed_names(10_000);
     unglossed_names(20_000);
+}
+
+/// One paragraph holding a phrase `places` times: a note quoting it without context
+/// (E0111, its places listed), then a gloss marking every place (the glossary shows each
+/// in its words). Both used to cost the paragraph once per place.
+fn repeated_in_one_paragraph(places: usize) {
+    let mut generator = Words(0x5eed_2026);
+    let markdown: String = (0..places)
+        .map(|_| {
+            let before: Vec<&str> = (0..5).map(|_| generator.word()).collect();
+            format!("{} the quiet anchorage", before.join(" "))
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let dir = tempfile::tempdir().unwrap();
+    write_site(
+        dir.path(),
+        &format!("{markdown}.\n"),
+        "notes:\n  n:\n    at: the quiet anchorage\n    text: A note.\n",
+    );
+    let root = dir.path();
+    match scholia::check(root, scholia::Options::default()) {
+        Err(scholia::Failure::Input(list)) => {
+            let report = scholia::diagnostics::render_all(&list, false);
+            assert!(report.contains("E0111"), "{report}");
+        }
+        _ => panic!("the quote is in the text many times"),
+    }
+    println!("one paragraph with a phrase {places} times:");
+    report("  scholia::check (E0111 with its places)", 5, || {
+        let _ = scholia::check(root, scholia::Options::default());
+    });
+    let dir = tempfile::tempdir().unwrap();
+    write_site(
+        dir.path(),
+        &format!("{markdown}.\n"),
+        "glosses:\n  a:\n    term: quiet anchorage\n    kind: concept\n    text: A gloss.\n    mark: all\n",
+    );
+    let root = dir.path();
+    scholia::check(root, scholia::Options::default()).expect("the gloss marks every place");
+    report(
+        "  scholia::check (a gloss marked at every place)",
+        5,
+        || {
+            scholia::check(root, scholia::Options::default()).unwrap();
+        },
+    );
 }
 
 /// A 20,000-word reading and a 30-word quote from its middle with two words changed.

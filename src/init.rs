@@ -43,7 +43,9 @@ fn files() -> Vec<(&'static str, String)> {
             "schemas/front-matter.schema.json",
             crate::schema::json(SchemaKind::FrontMatter),
         ),
-        (".gitignore", "/public\n".to_owned()),
+        // The build's lock and staging folders sit beside the output while it runs, and a
+        // killed build can leave them there.
+        (".gitignore", "/public\n/.public.scholia-*\n".to_owned()),
     ]
 }
 

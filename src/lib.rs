@@ -70,30 +70,27 @@ pub struct Report {
 /// Loads, anchors and renders the site at `root`, returning its files and warnings.
 pub fn render_site(root: &Path) -> Result<(Vec<render::OutputFile>, Report), Failure> {
     let site = content::load(root).map_err(Failure::Input)?;
-    let index = resolve::index(&site).map_err(Failure::Input)?;
-    // Errors from here on come with the index's warnings, as the index's own errors do.
-    let warned = |problems| with_warnings(classify(problems), &index.warnings);
+    // Errors of every later stage come with the warnings found before them (the index's
+    // own errors carry its warnings): an editor sees what to mend in one run.
+    let mut warnings = site.warnings.clone();
+    let input = |problems| with_warnings(Failure::Input(problems), &warnings);
+    let index = resolve::index(&site).map_err(input)?;
+    warnings.extend(index.warnings.iter().cloned());
+    let warned = |problems| with_warnings(classify(problems), &warnings);
     let theme = templates::Theme::load(&site.templates).map_err(warned)?;
-    let mut files = render::render(&index, &theme).map_err(|problems| {
-        let warnings: Vec<Diagnostic> = index
-            .warnings
-            .iter()
-            .chain(&theme.warnings)
-            .cloned()
-            .collect();
-        with_warnings(classify(problems), &warnings)
-    })?;
+    let mut warnings = warnings.clone();
+    warnings.extend(theme.warnings.iter().cloned());
+    let warned = |problems| with_warnings(classify(problems), &warnings);
+    let mut files = render::render(&index, &theme).map_err(warned)?;
     files.extend(export::export(&index));
     files.extend(sitemap::sitemap(site.config.base_url(), &files));
-    let beside = content::copy_beside(&site, &files).map_err(Failure::Input)?;
+    let input = |problems| with_warnings(Failure::Input(problems), &warnings);
+    let beside = content::copy_beside(&site, &files).map_err(input)?;
     files.extend(beside);
     let broken = links::check(&index, &files);
     if !broken.is_empty() {
-        return Err(Failure::Input(broken));
+        return Err(input(broken));
     }
-    let mut warnings = site.warnings.clone();
-    warnings.extend(index.warnings);
-    warnings.extend(theme.warnings);
     let report = Report {
         readings: site.readings.len(),
         files: files.len(),

@@ -410,6 +410,14 @@ impl Document {
                         (None, _) => out.push(event.clone()),
                     }
                 }
+                // A footnote's id is its label: `[^notes]` or `[^p-1]` would give the page
+                // a second element with an id of scholia's own. Footnotes get ids of their own.
+                Event::FootnoteReference(label) => {
+                    out.push(Event::FootnoteReference(footnote_id(label)));
+                }
+                Event::Start(Tag::FootnoteDefinition(label)) => {
+                    out.push(Event::Start(Tag::FootnoteDefinition(footnote_id(label))));
+                }
                 _ => out.push(event.clone()),
             }
         }
@@ -417,6 +425,24 @@ impl Document {
         html::push_html(&mut html, out.into_iter());
         html
     }
+}
+
+/// The id of the footnote labelled `label` (`[^label]`): no id scholia gives an element
+/// of its own starts with `fn-`. What an id or a link's `#fragment` cannot hold (a space,
+/// a quote) is percent-encoded, `%` too, so that two labels never share an id.
+fn footnote_id(label: &str) -> CowStr<'static> {
+    let mut id = String::from("fn-");
+    for c in label.chars() {
+        if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+            id.push(c);
+        } else {
+            let mut bytes = [0; 4];
+            for b in c.encode_utf8(&mut bytes).bytes() {
+                id.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    id.into()
 }
 
 /// Weaves marks into a stream of events, keeping every element well-nested.

@@ -339,3 +339,56 @@ fn warnings_are_shown_with_errors() {
     assert!(report.contains("W0204"), "{report}");
     assert!(report.contains("1 error and 2 warnings"), "{report}");
 }
+
+#[test]
+fn a_quote_repeated_many_times_lists_ten_places_and_counts_the_rest() {
+    // Each place is told apart by the word before it, so every listed place gets a prefix.
+    let text: String = (0..40)
+        .map(|i| format!("w{i} the quiet harbour."))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let dir = site(
+        &format!("{text}\n"),
+        &note_at("      quote: the quiet harbour\n"),
+    );
+    let Err(failure) = scholia::check(dir.path(), scholia::Options::default()) else {
+        panic!("an ambiguous quote must fail")
+    };
+    let report = describe(&failure);
+    assert!(report.contains("40 times"), "{report}");
+    assert_eq!(
+        report.matches("⟨the quiet harbour⟩").count(),
+        10,
+        "{report}"
+    );
+    assert!(report.contains("`prefix: \"w9\"`"), "{report}");
+    assert!(!report.contains("`prefix: \"w10\"`"), "{report}");
+    assert!(report.contains("and 30 more places not listed"), "{report}");
+}
+
+/// The glossary shows each mention in up to eight words either side, within its paragraph:
+/// the words are taken from around the mention, never by splitting the whole paragraph
+/// (a gloss mentioned 2,000 times in one long paragraph took seconds).
+#[test]
+fn a_glossary_mention_is_shown_in_its_words_within_its_paragraph() {
+    let long: Vec<String> = (0..2000).map(|i| format!("w{i} Rome")).collect();
+    let markdown = format!(
+        "One two three four five six seven eight nine ten Rome eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen.\n\nRome was at the start.\n\n{}.\n",
+        long.join(" ")
+    );
+    let dir = site(
+        &markdown,
+        "glosses:\n  rome:\n    term: Rome\n    kind: place\n    text: The city.\n    mark: all\n",
+    );
+    let (files, _) = scholia::render_site(dir.path()).unwrap();
+    let glossary = files.iter().find(|f| f.path == "glossary.html").unwrap();
+    let glossary = String::from_utf8(glossary.contents.clone()).unwrap();
+    for context in [
+        "… four five six seven eight nine ten <b>Rome</b> eleven twelve thirteen fourteen fifteen sixteen seventeen …",
+        "<b>Rome</b> was at the start.<",
+        ": w0 <b>Rome</b> w1 Rome w2 Rome w3 Rome w4 …<",
+        "… w1996 Rome w1997 Rome w1998 Rome w1999 <b>Rome</b>.<",
+    ] {
+        assert!(glossary.contains(context), "{context}");
+    }
+}

@@ -45,6 +45,17 @@ fn init_then_build_then_check_passes_without_a_warning() {
 }
 
 #[test]
+fn init_ignores_the_output_and_the_lock_and_staging_folders_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let init = scholia(dir.path(), &["init", "site"]);
+    assert_eq!(init.status.code(), Some(0));
+    let ignore = fs::read_to_string(dir.path().join("site/.gitignore")).unwrap();
+    let lines: Vec<&str> = ignore.lines().collect();
+    // `.public.scholia-lock`, `-new`, `-old`: see src/output.rs.
+    assert_eq!(lines, ["/public", "/.public.scholia-*"]);
+}
+
+#[test]
 fn init_refuses_a_folder_that_is_not_empty() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("notes.txt"), "mine").unwrap();

@@ -394,3 +394,22 @@ fn drifted_quotes_of_a_pull_quote_and_a_cross_reference_are_mended_too() {
         "crossrefs:\n  peace:\n    from: durable peace between Rome\n    to:\n      quote: |-\n        The durable peace was over\n    note: It ends.\npullquotes:\n  sea:\n    quote: 'Rome ruled the seas'\n    after: Carthage fell\n"
     );
 }
+
+/// "durable peace" is twice in the text; the note's own prefix picks the second place, so
+/// mending the drifted quote there is no guess. Without the prefix it stays a choice.
+#[test]
+fn a_drifted_quote_whose_prefix_picks_one_of_its_places_is_mended() {
+    let (code, stderr, after) =
+        fix_note("    at: {quote: durable pease, prefix: BCE. The}\n    text: The peace ends.\n");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        after,
+        "notes:\n  sea:\n    at: {quote: durable peace, prefix: BCE. The}\n    text: The peace ends.\n"
+    );
+    let (code, stderr, after) = fix_note("    at: durable pease\n    text: The peace ends.\n");
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(
+        after,
+        "notes:\n  sea:\n    at: durable pease\n    text: The peace ends.\n"
+    );
+}

@@ -452,3 +452,27 @@ fn the_docs_show_real_output_for_links_and_names() {
         );
     }
 }
+
+/// A stray file in content/ (W0501) is said along with the errors of every later stage:
+/// the index's (a quote not found), and the links' (an image that is not there).
+#[test]
+fn warnings_of_the_content_folder_come_with_later_errors() {
+    for (markdown, annotations, error) in [
+        (
+            "Rome ruled the sea.\n",
+            "notes:\n  n:\n    at: Rome rules\n    text: A note.\n",
+            "E0110",
+        ),
+        ("Rome ruled the sea. ![A map](map.png)\n", "", "E0504"),
+    ] {
+        let dir = common::site(markdown, annotations);
+        fs::write(dir.path().join("content/notes.txt"), "stray").unwrap();
+        let Err(Failure::Input(problems)) = scholia::check(dir.path(), scholia::Options::default())
+        else {
+            panic!("{error}: the site must fail with input errors")
+        };
+        let codes: Vec<&str> = problems.iter().map(|d| d.code).collect();
+        assert!(codes.contains(&error), "{codes:?}");
+        assert!(codes.contains(&"W0501"), "{error}: {codes:?}");
+    }
+}

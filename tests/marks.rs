@@ -90,10 +90,12 @@ fn marks_inside_and_around_raw_inline_elements_stay_well_formed() {
         "word, AB",
     ] {
         let quote = quote.replace("<b>", "").replace("</b>", "");
-        marked(
+        let html = marked(
             "It is x<sup>2</sup> and <!-- a comment --> the <b>bold</b> word, <abbr title=\"a b\">AB</abbr>.\n",
             &note_on(&quote),
         );
+        // Well-formed, and marked: a page without the mark would pass the checks above.
+        assert_eq!(marked_words(&html, "note"), quote, "{html}");
     }
 }
 
@@ -235,6 +237,8 @@ fn a_mark_ending_in_a_link_inside_emphasis_keeps_its_number_out_of_the_link() {
         &note_on("the old bridge"),
     );
     no_button_in_a_link(&html);
+    assert_eq!(marked_words(&html, "note"), "the old bridge", "{html}");
+    assert!(html.contains("</a><sup class=\"ref\""), "{html}");
 }
 
 #[test]
@@ -399,5 +403,42 @@ fn a_pull_quote_adds_no_text_to_the_page_not_even_whitespace() {
             !html.contains("</aside></code>"),
             "never inside a code block: {html}"
         );
+    }
+}
+
+/// A footnote's id came from its label: `[^notes]` or `[^p-1]` made a second element with
+/// an id of scholia's own (its notes section, a paragraph), and `[^a b]` an id with a space.
+#[test]
+fn footnote_labels_never_give_an_id_of_scholias_own_or_an_invalid_one() {
+    let markdown = "Rome ruled the sea[^note-1] and[^p-1] more[^notes] and[^main] so[^a b].\n\n\
+                    [^note-1]: One.\n[^p-1]: Two.\n[^notes]: Three.\n[^main]: Four.\n[^a b]: Five.\n";
+    let dir = site(markdown, &note_on("Rome ruled"));
+    let page = reading_html(dir.path());
+    let doc = scraper::Html::parse_document(&page);
+    let select = |s: &str| -> Vec<scraper::ElementRef<'_>> {
+        doc.select(&scraper::Selector::parse(s).unwrap()).collect()
+    };
+    let ids: Vec<&str> = select("[id]")
+        .into_iter()
+        .filter_map(|e| e.value().attr("id"))
+        .collect();
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "{ids:?}");
+    assert!(
+        ids.iter().all(|id| !id.contains(char::is_whitespace)),
+        "{ids:?}"
+    );
+    let references: Vec<&str> = select(".footnote-reference a")
+        .into_iter()
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert_eq!(references.len(), 5, "{page}");
+    for href in references {
+        let target = select(".footnote-definition")
+            .into_iter()
+            .find(|d| d.value().attr("id") == href.strip_prefix('#'));
+        assert!(target.is_some(), "{href} leads to no footnote:\n{page}");
     }
 }

@@ -318,12 +318,31 @@ fn context_html(index: &SiteIndex, place: &Place) -> String {
     const WORDS: usize = 8;
     let text = &index.documents[place.reading].text;
     let block = |c: char| c == markdown::BLOCK_SEPARATOR;
-    let before = &text[..place.range.start];
-    let before = &before[before.rfind(block).map_or(0, |i| i + block_len())..];
-    let after = &text[place.range.end..];
-    let after = &after[..after.find(block).unwrap_or(after.len())];
-    let before_words: Vec<&str> = before.split(' ').collect();
-    let after_words: Vec<&str> = after.split(' ').collect();
+    // Only the words shown and one more are looked at: a gloss mentioned thousands of
+    // times in one long paragraph would otherwise cost the paragraph once per mention.
+    let mut before_words: Vec<&str> = Vec::new();
+    for word in text[..place.range.start].rsplit(' ') {
+        if before_words.len() > WORDS {
+            break;
+        }
+        if let Some(i) = word.rfind(block) {
+            before_words.push(&word[i + block_len()..]);
+            break;
+        }
+        before_words.push(word);
+    }
+    before_words.reverse();
+    let mut after_words: Vec<&str> = Vec::new();
+    for word in text[place.range.end..].split(' ') {
+        if after_words.len() > WORDS {
+            break;
+        }
+        if let Some(i) = word.find(block) {
+            after_words.push(&word[..i]);
+            break;
+        }
+        after_words.push(word);
+    }
     let lead = if before_words.len() > WORDS {
         "… "
     } else {

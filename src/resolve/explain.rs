@@ -204,6 +204,18 @@ pub fn not_found(
             }])[..],
             [Resolution::Found(_)]
         );
+        // Words found at several places are still one place with the editor's own prefix
+        // or suffix, when these pick out the passage found.
+        let unique = unique
+            || (with_context
+                && matches!(
+                    &text.resolve(&[Selector {
+                        quote: passage_text,
+                        prefix: passage.prefix.as_ref().map(|s| s.value.as_str()),
+                        suffix: passage.suffix.as_ref().map(|s| s.value.as_str()),
+                    }])[..],
+                    [Resolution::Found(r)] if *r == closest.range
+                ));
         // With a prefix or suffix too: `--fix` proves the mended passage resolves, context
         // and all, before it writes. A quote across paragraphs has no one place to become.
         if closest.clear && closest.similarity >= FIX_SIMILARITY && unique && !crosses {
@@ -270,7 +282,9 @@ pub fn ambiguous(
     .at(locator.locate(&passage.quote), "found more than once");
     let document = text.document;
     // Each place by line and column and in its words: a one-line paragraph holds many.
-    for (place, context) in places.iter().zip(text.disambiguate(places)) {
+    // Only the first few: past a dozen, a list helps no one and costs time on every save.
+    let listed = places.len().min(LISTED_PLACES);
+    for (place, context) in places.iter().zip(text.disambiguate_first(places, listed)) {
         let (line, column) = reading
             .source
             .line_col(reading.body.start + document.source_offset(place.start));
@@ -298,8 +312,17 @@ pub fn ambiguous(
             in_context(&document.text, bounds, place.clone())
         ));
     }
+    if places.len() > listed {
+        d = d.help(format!(
+            "and {} more places not listed: quote more words of the one you mean",
+            places.len() - listed
+        ));
+    }
     d.help("`check --fix` does not choose among these places: add the prefix or suffix of the one you mean")
 }
+
+/// How many places of a repeated quote its error lists.
+const LISTED_PLACES: usize = 10;
 
 /// A place of the reading text with up to three words either side, within its block:
 /// `…what we say ⟨here⟩, but can…`.
