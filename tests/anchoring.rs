@@ -381,12 +381,16 @@ fn a_glossary_mention_is_shown_in_its_words_within_its_paragraph() {
         "glosses:\n  rome:\n    term: Rome\n    kind: place\n    text: The city.\n    mark: all\n",
     );
     let (files, _) = scholia::render_site(dir.path()).unwrap();
-    let glossary = files.iter().find(|f| f.path == "glossary.html").unwrap();
+    // The mentions in context are on the entry's own page.
+    let glossary = files
+        .iter()
+        .find(|f| f.path == "glossary/rome/index.html")
+        .unwrap();
     let glossary = String::from_utf8(glossary.contents.clone()).unwrap();
     for context in [
         "… four five six seven eight nine ten <b>Rome</b> eleven twelve thirteen fourteen fifteen sixteen seventeen …",
         "<b>Rome</b> was at the start.<",
-        ": w0 <b>Rome</b> w1 Rome w2 Rome w3 Rome w4 …<",
+        "</a> w0 <b>Rome</b> w1 Rome w2 Rome w3 Rome w4 …<",
         "… w1996 Rome w1997 Rome w1998 Rome w1999 <b>Rome</b>.<",
     ] {
         assert!(glossary.contains(context), "{context}");
