@@ -10,6 +10,8 @@
 //!   [`Diagnostic`] at the right place; input that breaks a limit (an alias bomb, nesting
 //!   hundreds deep) is refused with E0701 before it can cost much time or memory.
 //! - [`Spanned`] and [`Entries`] are the types the annotation model uses to keep places.
+//! - [`double_quoted`] writes a string as YAML, for `check --fix` and for the help that
+//!   tells an editor what to write.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -332,6 +334,32 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Entries<V> {
     }
 }
 
+/// YAML's printable characters, less those some readers take for line breaks or a BOM.
+pub fn printable(c: char) -> bool {
+    matches!(c, ' '..='~' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+        && !matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}')
+}
+
+/// `s` as a YAML double-quoted scalar on one line.
+pub fn double_quoted(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if printable(c) => out.push(c),
+            c if (c as u32) <= 0xFF => out.push_str(&format!("\\x{:02X}", c as u32)),
+            c if (c as u32) <= 0xFFFF => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push_str(&format!("\\U{:08X}", c as u32)),
+        }
+    }
+    out.push('"');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -414,5 +442,13 @@ mod tests {
         let yaml = "glosses:\n  a:\n    term: A\n    kind: person\n    text: &t Same text.\n  b:\n    term: B\n    kind: person\n    text: *t\n";
         let parsed = parse_text(yaml).unwrap_or_else(|d| panic!("{}", d.render()));
         assert_eq!(parsed.value.glosses.len(), 2);
+    }
+
+    #[test]
+    fn double_quoting_escapes_what_yaml_cannot_hold() {
+        assert_eq!(
+            double_quoted("a \"b\" \\ \u{7}\u{2028}"),
+            r#""a \"b\" \\ \x07\u2028""#
+        );
     }
 }
