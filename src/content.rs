@@ -27,6 +27,7 @@ use serde::Deserialize;
 
 use crate::annotations::model::AnnotationFile;
 use crate::config::{self, SiteConfig};
+use crate::date::WrittenDate;
 use crate::diagnostics::{Diagnostic, Location, SourceFile};
 use crate::names::{MAX_SLUG, Slug};
 use crate::render::OutputFile;
@@ -99,7 +100,7 @@ pub struct FrontMatter {
     /// When this reading was published here.
     #[serde(default)]
     #[schemars(with = "Option<crate::schema::Date>")]
-    pub date: Option<Spanned<String>>,
+    pub date: Option<WrittenDate>,
     /// Shown above the text, in Markdown.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
@@ -121,7 +122,7 @@ pub struct Original {
     pub author: Option<String>,
     #[serde(default)]
     #[schemars(with = "Option<crate::schema::Date>")]
-    pub date: Option<Spanned<String>>,
+    pub date: Option<WrittenDate>,
 }
 
 /// The shared files `content/` may hold beside the readings' folders.

@@ -7,6 +7,7 @@ use schemars::JsonSchema;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
+use crate::date::WrittenDate;
 use crate::yaml::{Entries, Spanned};
 
 /// One annotation file. Every section is optional.
@@ -55,19 +56,19 @@ pub struct Gloss {
     /// A person's birth date: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
     #[serde(default)]
     #[schemars(with = "Option<crate::schema::Date>")]
-    pub born: Option<Spanned<String>>,
+    pub born: Option<WrittenDate>,
     /// A person's death date.
     #[serde(default)]
     #[schemars(with = "Option<crate::schema::Date>")]
-    pub died: Option<Spanned<String>>,
+    pub died: Option<WrittenDate>,
     /// When an event began (or an organisation was founded).
     #[serde(default)]
     #[schemars(with = "Option<crate::schema::Date>")]
-    pub start: Option<Spanned<String>>,
+    pub start: Option<WrittenDate>,
     /// When an event ended.
     #[serde(default)]
     #[schemars(with = "Option<crate::schema::Date>")]
-    pub end: Option<Spanned<String>>,
+    pub end: Option<WrittenDate>,
     /// Related glosses, by id.
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
@@ -171,7 +172,7 @@ pub struct Source {
     pub publisher: Option<String>,
     #[serde(default)]
     #[schemars(with = "Option<crate::schema::Date>")]
-    pub date: Option<Spanned<String>>,
+    pub date: Option<WrittenDate>,
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub url: Option<Spanned<String>>,

@@ -251,9 +251,12 @@ fn check_source(source: &Source, locator: &Locator, problems: &mut Vec<Diagnosti
 fn check_front_matter(reading: &Reading, problems: &mut Vec<Diagnostic>) {
     let locator = &reading.meta_locator;
     let original = reading.meta.original.as_ref();
-    for date in [&reading.meta.date, &original.and_then(|o| o.date.clone())]
-        .into_iter()
-        .flatten()
+    for date in [
+        reading.meta.date.as_ref(),
+        original.and_then(|o| o.date.as_ref()),
+    ]
+    .into_iter()
+    .flatten()
     {
         check_date(date, locator, problems);
     }
