@@ -23,6 +23,7 @@ use serde::{Deserialize, Deserializer};
 use serde_saphyr::MessageFormatter;
 
 use crate::diagnostics::{Diagnostic, Location, SourceFile};
+use crate::names::WrittenId;
 
 pub use serde_saphyr::Spanned;
 
@@ -272,9 +273,10 @@ fn help_for(message: &str) -> String {
     }
 }
 
-/// A YAML mapping of ids to entries, kept in the order written, each id with its place.
+/// A YAML mapping of ids to entries, kept in the order written, each id with its place
+/// and parsed ([`WrittenId`]).
 #[derive(Debug)]
-pub struct Entries<V>(pub Vec<(Spanned<String>, V)>);
+pub struct Entries<V>(pub Vec<(WrittenId, V)>);
 
 impl<V> Default for Entries<V> {
     fn default() -> Self {
@@ -283,7 +285,7 @@ impl<V> Default for Entries<V> {
 }
 
 impl<V> Entries<V> {
-    pub fn iter(&self) -> impl Iterator<Item = (&Spanned<String>, &V)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&WrittenId, &V)> {
         self.0.iter().map(|(k, v)| (k, v))
     }
 
