@@ -344,6 +344,38 @@ mod tests {
     }
 
     #[test]
+    fn the_schemas_date_fields_are_as_before_the_typed_date() {
+        // schemars writes `"default": null` only for a type it can serialise; the schemas
+        // editors already hold say it, and a field's type is no reason to change them.
+        let schema = |which| -> serde_json::Value {
+            serde_json::from_str(&crate::schema::json(which)).unwrap()
+        };
+        let annotations = schema(crate::cli::SchemaKind::Annotations);
+        let definitions = &annotations["definitions"];
+        for field in ["born", "died", "start", "end"] {
+            let property = &definitions["Gloss"]["properties"][field];
+            assert_eq!(property["default"], serde_json::Value::Null, "{field}");
+            assert!(property.get("default").is_some(), "{field}");
+        }
+        assert!(
+            definitions["Source"]["properties"]["date"]
+                .get("default")
+                .is_some()
+        );
+        let front = schema(crate::cli::SchemaKind::FrontMatter);
+        assert!(front["properties"]["date"].get("default").is_some());
+        assert!(
+            front["definitions"]["Original"]["properties"]["date"]
+                .get("default")
+                .is_some()
+        );
+        assert_eq!(
+            front["properties"]["date"]["anyOf"][0]["$ref"],
+            "#/definitions/Date"
+        );
+    }
+
+    #[test]
     fn iso_form_for_time_elements() {
         let iso = |s: &str| PartialDate::parse(s).unwrap().iso();
         assert_eq!(iso("2026-03-05").as_deref(), Some("2026-03-05"));

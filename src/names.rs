@@ -204,6 +204,26 @@ mod tests {
     }
 
     #[test]
+    fn an_id_that_is_not_one_is_read_and_kept_for_the_index_stage_to_report() {
+        let file = crate::diagnostics::SourceFile::new(
+            "glossary.yaml",
+            "glosses:\n  rome: {term: Rome, kind: place, text: A city.}\n  \"new rome\": {term: Constantinople, kind: place, text: A city.}\n",
+        );
+        let parsed = crate::yaml::parse::<crate::annotations::model::AnnotationFile>(
+            &file,
+            0..file.text.len(),
+        )
+        .expect("a malformed id is not an error of the load");
+        let ids: Vec<(&str, Option<&str>)> = parsed
+            .value
+            .glosses
+            .iter()
+            .map(|(k, _)| (k.written.value.as_str(), k.id.as_deref()))
+            .collect();
+        assert_eq!(ids, [("rome", Some("rome")), ("new rome", None)]);
+    }
+
+    #[test]
     fn a_web_url_is_http_or_https_with_a_dotted_host() {
         assert!(WebUrl::parse("https://example.org/readings/").is_some());
         assert!(WebUrl::parse("http://example.org").is_some());
