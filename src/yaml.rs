@@ -23,7 +23,6 @@ use serde::{Deserialize, Deserializer};
 use serde_saphyr::MessageFormatter;
 
 use crate::diagnostics::{Diagnostic, Location, SourceFile};
-use crate::names::WrittenId;
 
 pub use serde_saphyr::Spanned;
 
@@ -273,19 +272,20 @@ fn help_for(message: &str) -> String {
     }
 }
 
-/// A YAML mapping of ids to entries, kept in the order written, each id with its place
-/// and parsed ([`WrittenId`]).
+/// A YAML mapping of ids to entries, kept in the order written, each id with its place.
+/// The key is a type of the caller's, such as a parsed id
+/// ([`WrittenId`](crate::names::WrittenId)), so that this module need not know it.
 #[derive(Debug)]
-pub struct Entries<V>(pub Vec<(WrittenId, V)>);
+pub struct Entries<K, V>(pub Vec<(K, V)>);
 
-impl<V> Default for Entries<V> {
+impl<K, V> Default for Entries<K, V> {
     fn default() -> Self {
         Entries(Vec::new())
     }
 }
 
-impl<V> Entries<V> {
-    pub fn iter(&self) -> impl Iterator<Item = (&WrittenId, &V)> {
+impl<K, V> Entries<K, V> {
+    pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
         self.0.iter().map(|(k, v)| (k, v))
     }
 
@@ -299,7 +299,7 @@ impl<V> Entries<V> {
 }
 
 /// In a schema, entries are a mapping from ids to entries.
-impl<V: schemars::JsonSchema> schemars::JsonSchema for Entries<V> {
+impl<K, V: schemars::JsonSchema> schemars::JsonSchema for Entries<K, V> {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         format!("Entries_{}", V::schema_name()).into()
     }
@@ -313,11 +313,11 @@ impl<V: schemars::JsonSchema> schemars::JsonSchema for Entries<V> {
     }
 }
 
-impl<'de, V: Deserialize<'de>> Deserialize<'de> for Entries<V> {
+impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Entries<K, V> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct EntriesVisitor<V>(PhantomData<V>);
-        impl<'de, V: Deserialize<'de>> Visitor<'de> for EntriesVisitor<V> {
-            type Value = Entries<V>;
+        struct EntriesVisitor<K, V>(PhantomData<(K, V)>);
+        impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Visitor<'de> for EntriesVisitor<K, V> {
+            type Value = Entries<K, V>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a mapping of ids to entries")
             }

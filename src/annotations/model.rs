@@ -8,7 +8,11 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use crate::date::WrittenDate;
-use crate::yaml::{Entries, Spanned};
+use crate::names::WrittenId;
+use crate::yaml::Spanned;
+
+/// A mapping of annotation ids, parsed at load, to entries.
+pub type Entries<V> = crate::yaml::Entries<WrittenId, V>;
 
 /// One annotation file. Every section is optional.
 #[derive(Debug, Default, JsonSchema, Deserialize)]
