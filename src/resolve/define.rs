@@ -4,6 +4,10 @@
 //!    its raw HTML.
 //! 2. Define every gloss and source id of the shared files and of each reading, each
 //!    once across the site, checking each definition's dates, address, Markdown and forms.
+//!    Ids and dates were parsed at load ([`WrittenId`], [`WrittenDate`](crate::date::WrittenDate));
+//!    one that is not valid was kept as written so that it is reported here (E0105,
+//!    E0114, E0180), in file order beside the site's other problems, and only a valid
+//!    [`Id`] goes on to the later steps.
 //!
 //! What a later step needs to look an id up is here: nothing after this walks the files
 //! to find a definition.
