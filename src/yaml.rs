@@ -199,7 +199,7 @@ fn did_you_mean(message: &str) -> Option<String> {
         .map(|c| c.trim_matches('`'))
         .map(|c| {
             let chars: Vec<char> = c.chars().collect();
-            (crate::annotations::anchor::edit_distance(&wrong, &chars), c)
+            (crate::diagnostics::edit_distance(&wrong, &chars), c)
         })
         .filter(|(d, c)| *d <= 2.max(c.len() / 3))
         .min()

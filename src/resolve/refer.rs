@@ -232,10 +232,7 @@ pub fn closest_id<'a>(wanted: &str, ids: impl Iterator<Item = &'a str>) -> Optio
     let wanted: Vec<char> = wanted.chars().collect();
     ids.map(|id| {
         let chars: Vec<char> = id.chars().collect();
-        (
-            crate::annotations::anchor::edit_distance(&wanted, &chars),
-            id,
-        )
+        (crate::diagnostics::edit_distance(&wanted, &chars), id)
     })
     .filter(|(d, id)| *d <= 2.max(id.len() / 4))
     .min()
