@@ -99,7 +99,6 @@ pub struct FrontMatter {
     pub subtitle: Option<String>,
     /// When this reading was published here.
     #[serde(default)]
-    #[schemars(with = "Option<crate::schema::Date>")]
     pub date: Option<WrittenDate>,
     /// Shown above the text, in Markdown.
     #[serde(default)]
@@ -121,7 +120,6 @@ pub struct Original {
     #[serde(default)]
     pub author: Option<String>,
     #[serde(default)]
-    #[schemars(with = "Option<crate::schema::Date>")]
     pub date: Option<WrittenDate>,
 }
 

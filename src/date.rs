@@ -8,7 +8,7 @@
 //!    place the editor wrote and what it parses as. A refused date is not an error of the
 //!    load: the index stage reports it (E0114, E0180) beside the other problems of the
 //!    site, and the renderer is handed only a [`PartialDate`], so it has no invalid date
-//!    to show.
+//!    to show. Its JSON Schema (`Date`) is here too, beside the forms it describes.
 //! 3. [`PartialDate::words`] writes it for a reader: `19 April 1939`, `April 1939`,
 //!    `44 BCE`; [`PartialDate::iso`] for a `<time datetime>`.
 //!
@@ -198,6 +198,24 @@ impl<'de> Deserialize<'de> for WrittenDate {
 impl Serialize for WrittenDate {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.written.value)
+    }
+}
+
+// In a schema, a date as the format takes it: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (an
+// unquoted year is a number in YAML, and is accepted as one).
+impl schemars::JsonSchema for WrittenDate {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "YYYY, YYYY-MM or YYYY-MM-DD; a year may have fewer digits, or a minus sign for BCE.",
+            "anyOf": [
+                { "type": "integer" },
+                { "type": "string", "pattern": "^-?[0-9]{1,4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$" }
+            ]
+        })
     }
 }
 

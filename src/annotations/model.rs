@@ -59,19 +59,15 @@ pub struct Gloss {
     pub text: Spanned<String>,
     /// A person's birth date: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
     #[serde(default)]
-    #[schemars(with = "Option<crate::schema::Date>")]
     pub born: Option<WrittenDate>,
     /// A person's death date.
     #[serde(default)]
-    #[schemars(with = "Option<crate::schema::Date>")]
     pub died: Option<WrittenDate>,
     /// When an event began (or an organisation was founded).
     #[serde(default)]
-    #[schemars(with = "Option<crate::schema::Date>")]
     pub start: Option<WrittenDate>,
     /// When an event ended.
     #[serde(default)]
-    #[schemars(with = "Option<crate::schema::Date>")]
     pub end: Option<WrittenDate>,
     /// Related glosses, by id.
     #[serde(default)]
@@ -175,7 +171,6 @@ pub struct Source {
     #[serde(default)]
     pub publisher: Option<String>,
     #[serde(default)]
-    #[schemars(with = "Option<crate::schema::Date>")]
     pub date: Option<WrittenDate>,
     #[serde(default)]
     #[schemars(with = "Option<String>")]
