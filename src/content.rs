@@ -27,6 +27,7 @@ use serde::Deserialize;
 
 use crate::annotations::model::AnnotationFile;
 use crate::config::{self, SiteConfig};
+use crate::date::WrittenDate;
 use crate::diagnostics::{Diagnostic, Location, SourceFile};
 use crate::names::{MAX_SLUG, Slug};
 use crate::render::OutputFile;
@@ -98,8 +99,7 @@ pub struct FrontMatter {
     pub subtitle: Option<String>,
     /// When this reading was published here.
     #[serde(default)]
-    #[schemars(with = "Option<crate::schema::Date>")]
-    pub date: Option<Spanned<String>>,
+    pub date: Option<WrittenDate>,
     /// Shown above the text, in Markdown.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
@@ -120,8 +120,7 @@ pub struct Original {
     #[serde(default)]
     pub author: Option<String>,
     #[serde(default)]
-    #[schemars(with = "Option<crate::schema::Date>")]
-    pub date: Option<Spanned<String>>,
+    pub date: Option<WrittenDate>,
 }
 
 /// The shared files `content/` may hold beside the readings' folders.

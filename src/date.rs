@@ -4,13 +4,22 @@
 //!    fewer digits (`680`) and a leading `-` for a year BCE (`-44` is 44 BCE: historians'
 //!    numbering, so there is no year 0). jiff checks that the day exists (proleptic
 //!    Gregorian calendar), so `2023-02-31` and `2026-00-05` are refused with the reason.
-//! 2. [`PartialDate::words`] writes it for a reader: `19 April 1939`, `April 1939`,
+//! 2. [`WrittenDate`] is a date field of the YAML: read once, at load, into the text and
+//!    place the editor wrote and what it parses as. A refused date is not an error of the
+//!    load: the index stage reports it (E0114, E0180) beside the other problems of the
+//!    site, and the renderer is handed only a [`PartialDate`], so it has no invalid date
+//!    to show. Its JSON Schema (`Date`) is here too, beside the forms it describes.
+//! 3. [`PartialDate::words`] writes it for a reader: `19 April 1939`, `April 1939`,
 //!    `44 BCE`; [`PartialDate::iso`] for a `<time datetime>`.
 //!
 //! The calendar arithmetic is jiff's rather than our own: month lengths and leap years
 //! are easy to get subtly wrong, and jiff is maintained and exact.
 
 use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::yaml::Spanned;
 
 const MONTHS: [&str; 12] = [
     "January",
@@ -158,6 +167,58 @@ impl PartialDate {
     }
 }
 
+/// A date field as the editor wrote it, parsed when the file is read.
+#[derive(Debug, Clone)]
+pub struct WrittenDate {
+    /// The text and its place, for diagnostics.
+    pub written: Spanned<String>,
+    /// What it reads as; an error the index stage reports.
+    pub read: Result<PartialDate, DateError>,
+}
+
+impl WrittenDate {
+    /// The date, if it is one; the index stage has refused the site otherwise.
+    pub fn date(&self) -> Option<PartialDate> {
+        self.read.as_ref().ok().copied()
+    }
+}
+
+impl<'de> Deserialize<'de> for WrittenDate {
+    // Taken as text (an unquoted year is a YAML number, read as its digits), so that a
+    // date that is not one is still a value with a place, reported by the index stage.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let written = Spanned::<String>::deserialize(deserializer)?;
+        let read = PartialDate::parse(&written.value);
+        Ok(WrittenDate { written, read })
+    }
+}
+
+// Written back as the editor wrote it. (schemars also looks for this to put the fields'
+// `"default": null` in the JSON Schema, which the schemas editors hold already say.)
+impl Serialize for WrittenDate {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.written.value)
+    }
+}
+
+// In a schema, a date as the format takes it: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (an
+// unquoted year is a number in YAML, and is accepted as one).
+impl schemars::JsonSchema for WrittenDate {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "YYYY, YYYY-MM or YYYY-MM-DD; a year may have fewer digits, or a minus sign for BCE.",
+            "anyOf": [
+                { "type": "integer" },
+                { "type": "string", "pattern": "^-?[0-9]{1,4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$" }
+            ]
+        })
+    }
+}
+
 impl std::str::FromStr for PartialDate {
     type Err = DateError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -253,6 +314,83 @@ mod tests {
         ] {
             assert_eq!(PartialDate::parse(bad), Err(DateError::Form), "{bad:?}");
         }
+    }
+
+    /// The date field of `date: {yaml}`, and where the file says it is.
+    fn written_at(yaml: &str) -> (WrittenDate, std::ops::Range<usize>) {
+        let file =
+            crate::diagnostics::SourceFile::new("annotations.yaml", format!("date: {yaml}\n"));
+        let parsed = crate::yaml::parse::<std::collections::BTreeMap<String, WrittenDate>>(
+            &file,
+            0..file.text.len(),
+        )
+        .expect("a date field that is not a date is still read");
+        let date = parsed.value.values().next().unwrap().clone();
+        let range = parsed.locate(&date.written).range;
+        (date, range)
+    }
+
+    fn written(yaml: &str) -> WrittenDate {
+        written_at(yaml).0
+    }
+
+    #[test]
+    fn a_date_field_is_parsed_at_load_and_keeps_what_was_written() {
+        let date = written("1939-04-19");
+        assert_eq!(date.written.value, "1939-04-19");
+        assert_eq!(
+            date.date().map(|d| d.words()).as_deref(),
+            Some("19 April 1939")
+        );
+        // An unquoted year is a YAML number; it is read as its digits.
+        assert_eq!(
+            written("-44").date().map(|d| d.words()).as_deref(),
+            Some("44 BCE")
+        );
+    }
+
+    #[test]
+    fn an_impossible_date_is_not_a_load_error_but_has_no_date() {
+        // The load keeps going, so the index stage can report it beside the site's
+        // warnings; nothing later can take it for a date.
+        let (date, place) = written_at("2023-02-31");
+        assert_eq!(date.written.value, "2023-02-31");
+        assert_eq!(place, 6..16);
+        assert!(matches!(date.read, Err(DateError::Calendar(_))));
+        assert_eq!(date.date(), None);
+        assert_eq!(written("146 BC").read, Err(DateError::Form));
+    }
+
+    #[test]
+    fn the_schemas_date_fields_are_as_before_the_typed_date() {
+        // schemars writes `"default": null` only for a type it can serialise; the schemas
+        // editors already hold say it, and a field's type is no reason to change them.
+        let schema = |which| -> serde_json::Value {
+            serde_json::from_str(&crate::schema::json(which)).unwrap()
+        };
+        let annotations = schema(crate::cli::SchemaKind::Annotations);
+        let definitions = &annotations["definitions"];
+        for field in ["born", "died", "start", "end"] {
+            let property = &definitions["Gloss"]["properties"][field];
+            assert_eq!(property["default"], serde_json::Value::Null, "{field}");
+            assert!(property.get("default").is_some(), "{field}");
+        }
+        assert!(
+            definitions["Source"]["properties"]["date"]
+                .get("default")
+                .is_some()
+        );
+        let front = schema(crate::cli::SchemaKind::FrontMatter);
+        assert!(front["properties"]["date"].get("default").is_some());
+        assert!(
+            front["definitions"]["Original"]["properties"]["date"]
+                .get("default")
+                .is_some()
+        );
+        assert_eq!(
+            front["properties"]["date"]["anyOf"][0]["$ref"],
+            "#/definitions/Date"
+        );
     }
 
     #[test]

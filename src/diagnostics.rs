@@ -345,6 +345,23 @@ pub fn render_all(diagnostics: &[Diagnostic], styled: bool) -> String {
     out
 }
 
+/// Levenshtein distance, in characters: how a "did you mean" finds the name meant, and
+/// how far a drifted quote is from a passage. Here rather than with the anchoring so that
+/// yaml's "did you mean" does not import the annotation model, which imports yaml.
+pub fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        current[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()]
+}
+
 pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
 }

@@ -35,6 +35,7 @@ use crate::content::{Annotations, Site};
 use crate::diagnostics::{Diagnostic, Fix, Location, SourceFile};
 use crate::markdown::Document;
 use crate::yaml::Spanned;
+use crate::yaml::{double_quoted, printable};
 
 /// What `--fix` did.
 #[derive(Debug, Default)]
@@ -615,32 +616,6 @@ fn plain_can_carry(words: &str) -> bool {
         })
 }
 
-/// YAML's printable characters, less those some readers take for line breaks or a BOM.
-fn printable(c: char) -> bool {
-    matches!(c, ' '..='~' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-        && !matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}')
-}
-
-/// `s` as a YAML double-quoted scalar on one line.
-pub fn double_quoted(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            c if printable(c) => out.push(c),
-            c if (c as u32) <= 0xFF => out.push_str(&format!("\\x{:02X}", c as u32)),
-            c if (c as u32) <= 0xFFFF => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push_str(&format!("\\U{:08X}", c as u32)),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// Replaces the file at `path` with `edited` if it still holds `original`: written to a
 /// temporary file in the same folder with the same permissions, then renamed over it, so
 /// that a crash leaves either the old file or the new one, never half of one. (An
@@ -753,14 +728,6 @@ mod tests {
         assert_eq!(
             renderings(Style::Plain, "ruled the seas"),
             vec!["ruled the seas".to_owned(), "\"ruled the seas\"".to_owned()]
-        );
-    }
-
-    #[test]
-    fn double_quoting_escapes_what_yaml_cannot_hold() {
-        assert_eq!(
-            double_quoted("a \"b\" \\ \u{7}\u{2028}"),
-            r#""a \"b\" \\ \x07\u2028""#
         );
     }
 

@@ -4,13 +4,21 @@
 //! - [`Slug`]: a reading's folder name, its address in the site (checked by
 //!   [`content::load`](crate::content::load));
 //! - [`WebUrl`]: an absolute http(s) address with a host name, such as `site.yaml`'s
-//!   `base_url` (checked by [`config::parse`](crate::config::parse)).
+//!   `base_url` (checked by [`config::parse`](crate::config::parse));
+//! - [`Id`]: an annotation's id (gloss, source, cross-reference, note, pull quote), read
+//!   at load as a [`WrittenId`] that keeps the text and its place beside the parsed id.
 //!
-//! The diagnostics stay with the loaders, which know where the value was written.
+//! The diagnostics stay with the loaders, which know where the value was written; but an
+//! id that is not one is reported by the index stage (E0105), beside the site's other
+//! problems, so the load keeps it as written.
 
 use std::ffi::OsStr;
 use std::fmt;
 use std::ops::Deref;
+
+use serde::{Deserialize, Deserializer};
+
+use crate::yaml::Spanned;
 
 /// The longest slug: `public/<slug>/annotations.jsonld` must stay well under the
 /// 260-character paths some systems still limit a file to.
@@ -86,6 +94,43 @@ impl WebUrl {
     }
 }
 
+/// An annotation's id: ASCII letters, digits, `-` and `_`, starting with a letter. It is
+/// then safe as it is in an HTML id, an address and a file name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Id(String);
+
+impl Id {
+    /// The id, if `id` is one.
+    pub fn parse(id: &str) -> Option<Id> {
+        let valid = id.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        valid.then(|| Id(id.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An id as the editor wrote it (a key of the YAML), parsed when the file is read.
+#[derive(Debug, Clone)]
+pub struct WrittenId {
+    /// The text and its place, for diagnostics.
+    pub written: Spanned<String>,
+    /// The id, if the text is one; the index stage reports it otherwise (E0105).
+    pub id: Option<Id>,
+}
+
+impl<'de> Deserialize<'de> for WrittenId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let written = Spanned::<String>::deserialize(deserializer)?;
+        let id = Id::parse(&written.value);
+        Ok(WrittenId { written, id })
+    }
+}
+
 macro_rules! text_like {
     ($name:ident) => {
         impl Deref for $name {
@@ -129,6 +174,7 @@ macro_rules! text_like {
 
 text_like!(Slug);
 text_like!(WebUrl);
+text_like!(Id);
 
 #[cfg(test)]
 mod tests {
@@ -147,6 +193,34 @@ mod tests {
         assert!(Slug::parse(OsStr::new("-x")).is_err());
         assert!(Slug::parse(OsStr::new("")).is_err());
         assert!(Slug::parse(OsStr::new(&"a".repeat(MAX_SLUG + 1))).is_err());
+    }
+
+    #[test]
+    fn an_id_is_ascii_letters_digits_dashes_and_underscores_from_a_letter() {
+        assert_eq!(Id::parse("punic_wars-2").unwrap(), *"punic_wars-2");
+        for bad in ["", "2nd", "-x", "a b", "é", "a.b", "a/b"] {
+            assert!(Id::parse(bad).is_none(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn an_id_that_is_not_one_is_read_and_kept_for_the_index_stage_to_report() {
+        let file = crate::diagnostics::SourceFile::new(
+            "glossary.yaml",
+            "glosses:\n  rome: {term: Rome, kind: place, text: A city.}\n  \"new rome\": {term: Constantinople, kind: place, text: A city.}\n",
+        );
+        let parsed = crate::yaml::parse::<crate::annotations::model::AnnotationFile>(
+            &file,
+            0..file.text.len(),
+        )
+        .expect("a malformed id is not an error of the load");
+        let ids: Vec<(&str, Option<&str>)> = parsed
+            .value
+            .glosses
+            .iter()
+            .map(|(k, _)| (k.written.value.as_str(), k.id.as_deref()))
+            .collect();
+        assert_eq!(ids, [("rome", Some("rome")), ("new rome", None)]);
     }
 
     #[test]

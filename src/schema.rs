@@ -27,23 +27,3 @@ pub fn json(which: SchemaKind) -> String {
     text.push('\n');
     text
 }
-
-/// A date as the format takes it: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (an unquoted year is
-/// a number in YAML, and is accepted as one).
-pub struct Date;
-
-impl schemars::JsonSchema for Date {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Date".into()
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "description": "YYYY, YYYY-MM or YYYY-MM-DD; a year may have fewer digits, or a minus sign for BCE.",
-            "anyOf": [
-                { "type": "integer" },
-                { "type": "string", "pattern": "^-?[0-9]{1,4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$" }
-            ]
-        })
-    }
-}

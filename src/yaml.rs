@@ -10,6 +10,8 @@
 //!   [`Diagnostic`] at the right place; input that breaks a limit (an alias bomb, nesting
 //!   hundreds deep) is refused with E0701 before it can cost much time or memory.
 //! - [`Spanned`] and [`Entries`] are the types the annotation model uses to keep places.
+//! - [`double_quoted`] writes a string as YAML, for `check --fix` and for the help that
+//!   tells an editor what to write.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -197,7 +199,7 @@ fn did_you_mean(message: &str) -> Option<String> {
         .map(|c| c.trim_matches('`'))
         .map(|c| {
             let chars: Vec<char> = c.chars().collect();
-            (crate::annotations::anchor::edit_distance(&wrong, &chars), c)
+            (crate::diagnostics::edit_distance(&wrong, &chars), c)
         })
         .filter(|(d, c)| *d <= 2.max(c.len() / 3))
         .min()
@@ -271,17 +273,19 @@ fn help_for(message: &str) -> String {
 }
 
 /// A YAML mapping of ids to entries, kept in the order written, each id with its place.
+/// The key is a type of the caller's, such as a parsed id
+/// ([`WrittenId`](crate::names::WrittenId)), so that this module need not know it.
 #[derive(Debug)]
-pub struct Entries<V>(pub Vec<(Spanned<String>, V)>);
+pub struct Entries<K, V>(pub Vec<(K, V)>);
 
-impl<V> Default for Entries<V> {
+impl<K, V> Default for Entries<K, V> {
     fn default() -> Self {
         Entries(Vec::new())
     }
 }
 
-impl<V> Entries<V> {
-    pub fn iter(&self) -> impl Iterator<Item = (&Spanned<String>, &V)> {
+impl<K, V> Entries<K, V> {
+    pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
         self.0.iter().map(|(k, v)| (k, v))
     }
 
@@ -295,7 +299,7 @@ impl<V> Entries<V> {
 }
 
 /// In a schema, entries are a mapping from ids to entries.
-impl<V: schemars::JsonSchema> schemars::JsonSchema for Entries<V> {
+impl<K, V: schemars::JsonSchema> schemars::JsonSchema for Entries<K, V> {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         format!("Entries_{}", V::schema_name()).into()
     }
@@ -309,11 +313,11 @@ impl<V: schemars::JsonSchema> schemars::JsonSchema for Entries<V> {
     }
 }
 
-impl<'de, V: Deserialize<'de>> Deserialize<'de> for Entries<V> {
+impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Entries<K, V> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct EntriesVisitor<V>(PhantomData<V>);
-        impl<'de, V: Deserialize<'de>> Visitor<'de> for EntriesVisitor<V> {
-            type Value = Entries<V>;
+        struct EntriesVisitor<K, V>(PhantomData<(K, V)>);
+        impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Visitor<'de> for EntriesVisitor<K, V> {
+            type Value = Entries<K, V>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a mapping of ids to entries")
             }
@@ -330,6 +334,32 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Entries<V> {
         }
         deserializer.deserialize_map(EntriesVisitor(PhantomData))
     }
+}
+
+/// YAML's printable characters, less those some readers take for line breaks or a BOM.
+pub fn printable(c: char) -> bool {
+    matches!(c, ' '..='~' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+        && !matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}')
+}
+
+/// `s` as a YAML double-quoted scalar on one line.
+pub fn double_quoted(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if printable(c) => out.push(c),
+            c if (c as u32) <= 0xFF => out.push_str(&format!("\\x{:02X}", c as u32)),
+            c if (c as u32) <= 0xFFFF => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push_str(&format!("\\U{:08X}", c as u32)),
+        }
+    }
+    out.push('"');
+    out
 }
 
 #[cfg(test)]
@@ -414,5 +444,13 @@ mod tests {
         let yaml = "glosses:\n  a:\n    term: A\n    kind: person\n    text: &t Same text.\n  b:\n    term: B\n    kind: person\n    text: *t\n";
         let parsed = parse_text(yaml).unwrap_or_else(|d| panic!("{}", d.render()));
         assert_eq!(parsed.value.glosses.len(), 2);
+    }
+
+    #[test]
+    fn double_quoting_escapes_what_yaml_cannot_hold() {
+        assert_eq!(
+            double_quoted("a \"b\" \\ \u{7}\u{2028}"),
+            r#""a \"b\" \\ \x07\u2028""#
+        );
     }
 }

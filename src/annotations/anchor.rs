@@ -28,6 +28,7 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::diagnostics::edit_distance;
 use crate::markdown::{BLOCK_SEPARATOR, Document};
 
 /// What a quote resolves to.
@@ -962,20 +963,6 @@ fn best_substring(quote: &[char], text: &[char]) -> (usize, usize) {
 pub enum Context {
     Prefix(String),
     Suffix(String),
-}
-
-pub fn edit_distance(a: &[char], b: &[char]) -> usize {
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        current[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        std::mem::swap(&mut previous, &mut current);
-    }
-    previous[b.len()]
 }
 
 #[cfg(test)]

@@ -7,7 +7,12 @@ use schemars::JsonSchema;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
-use crate::yaml::{Entries, Spanned};
+use crate::date::WrittenDate;
+use crate::names::WrittenId;
+use crate::yaml::Spanned;
+
+/// A mapping of annotation ids, parsed at load, to entries.
+pub type Entries<V> = crate::yaml::Entries<WrittenId, V>;
 
 /// One annotation file. Every section is optional.
 #[derive(Debug, Default, JsonSchema, Deserialize)]
@@ -54,20 +59,16 @@ pub struct Gloss {
     pub text: Spanned<String>,
     /// A person's birth date: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
     #[serde(default)]
-    #[schemars(with = "Option<crate::schema::Date>")]
-    pub born: Option<Spanned<String>>,
+    pub born: Option<WrittenDate>,
     /// A person's death date.
     #[serde(default)]
-    #[schemars(with = "Option<crate::schema::Date>")]
-    pub died: Option<Spanned<String>>,
+    pub died: Option<WrittenDate>,
     /// When an event began (or an organisation was founded).
     #[serde(default)]
-    #[schemars(with = "Option<crate::schema::Date>")]
-    pub start: Option<Spanned<String>>,
+    pub start: Option<WrittenDate>,
     /// When an event ended.
     #[serde(default)]
-    #[schemars(with = "Option<crate::schema::Date>")]
-    pub end: Option<Spanned<String>>,
+    pub end: Option<WrittenDate>,
     /// Related glosses, by id.
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
@@ -170,8 +171,7 @@ pub struct Source {
     #[serde(default)]
     pub publisher: Option<String>,
     #[serde(default)]
-    #[schemars(with = "Option<crate::schema::Date>")]
-    pub date: Option<Spanned<String>>,
+    pub date: Option<WrittenDate>,
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub url: Option<Spanned<String>>,

@@ -107,8 +107,8 @@ struct DateView {
 }
 
 impl DateView {
-    fn of(date: &Option<crate::yaml::Spanned<String>>) -> Option<DateView> {
-        let date = PartialDate::parse(&date.as_ref()?.value).ok()?;
+    fn of(date: Option<PartialDate>) -> Option<DateView> {
+        let date = date?;
         Some(DateView {
             words: date.words(),
             iso: date.iso(),
@@ -259,7 +259,8 @@ fn source_name(source: &Source) -> String {
 
 /// A gloss's dates in words: `born 1939`, `1980 – 1988`.
 pub(crate) fn gloss_dates(gloss: &crate::annotations::model::Gloss) -> Option<String> {
-    let d = |s: &Option<crate::yaml::Spanned<String>>| s.as_ref().map(|v| format_date(&v.value));
+    let d =
+        |s: &Option<crate::date::WrittenDate>| s.as_ref().and_then(|v| v.date()).map(format_date);
     match (
         d(&gloss.born),
         d(&gloss.died),
@@ -277,11 +278,10 @@ pub(crate) fn gloss_dates(gloss: &crate::annotations::model::Gloss) -> Option<St
     }
 }
 
-/// `1939-04-19` → `19 April 1939`; `1939-04` → `April 1939`; `-44` → `44 BCE`. The site
-/// check refuses a date that is not real before anything is rendered; should one reach
-/// here all the same, it is shown as written rather than guessed at.
-pub fn format_date(date: &str) -> String {
-    PartialDate::parse(date).map_or_else(|_| date.to_owned(), |d| d.words())
+/// `1939-04-19` → `19 April 1939`; `1939-04` → `April 1939`; `-44` → `44 BCE`. Only a
+/// parsed date gets here: the index stage refuses a site with a date that is not real.
+pub fn format_date(date: PartialDate) -> String {
+    date.words()
 }
 
 /// A source as the bibliography cites it: author, title, publisher, date, address.
@@ -296,8 +296,8 @@ pub(crate) fn citation_html(source: &Source) -> String {
     if let Some(publisher) = &source.publisher {
         parts.push(escape(publisher));
     }
-    if let Some(date) = &source.date {
-        parts.push(escape(&format_date(&date.value)));
+    if let Some(date) = source.date.as_ref().and_then(|d| d.date()) {
+        parts.push(escape(&format_date(date)));
     }
     if parts.is_empty() {
         parts.push(escape(&source_name(source)));

@@ -82,7 +82,7 @@ pub(super) fn summary(index: &SiteIndex, r: usize) -> ReadingSummary {
         href: format!("{}/index.html", reading.slug),
         title: reading.meta.title.clone(),
         subtitle: reading.meta.subtitle.clone(),
-        published: DateView::of(&reading.meta.date),
+        published: DateView::of(reading.meta.date.as_ref().and_then(|d| d.date())),
         minutes: minutes(index, r),
         glosses: counts.glosses,
         sources: counts.sources,
@@ -194,7 +194,10 @@ pub(super) fn reading_view(index: &SiteIndex, r: usize) -> ReadingView {
             ("Original headline", o.headline.clone()),
             ("Author", o.author.clone()),
             ("Publication", o.publication.clone()),
-            ("Date", o.date.as_ref().map(|d| format_date(&d.value))),
+            (
+                "Date",
+                o.date.as_ref().and_then(|d| d.date()).map(format_date),
+            ),
         ] {
             if let Some(value) = value {
                 original.push(Fact { label, value });
@@ -204,7 +207,7 @@ pub(super) fn reading_view(index: &SiteIndex, r: usize) -> ReadingView {
     ReadingView {
         title: meta.title.clone(),
         subtitle: meta.subtitle.clone(),
-        published: DateView::of(&meta.date),
+        published: DateView::of(meta.date.as_ref().and_then(|d| d.date())),
         original,
         editor_note: meta
             .editor_note

@@ -4,6 +4,10 @@
 //!    its raw HTML.
 //! 2. Define every gloss and source id of the shared files and of each reading, each
 //!    once across the site, checking each definition's dates, address, Markdown and forms.
+//!    Ids and dates were parsed at load ([`WrittenId`], [`WrittenDate`](crate::date::WrittenDate));
+//!    one that is not valid was kept as written so that it is reported here (E0105,
+//!    E0114, E0180), in file order beside the site's other problems, and only a valid
+//!    [`Id`] goes on to the later steps.
 //!
 //! What a later step needs to look an id up is here: nothing after this walks the files
 //! to find a definition.
@@ -18,6 +22,7 @@ use crate::annotations::model::{AnnotationFile, Gloss, Source};
 use crate::content::{Annotations, Reading, Site};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown::Document;
+use crate::names::{Id, WrittenId};
 use crate::yaml::{Locator, Spanned};
 
 /// Every definition of the site, by id.
@@ -94,9 +99,9 @@ pub fn define(site: &Site) -> Registry<'_> {
             sources: s,
             ..
         } = &annotations.file;
-        for (id, gloss) in g.iter() {
-            if define_id(
-                id,
+        for (written, gloss) in g.iter() {
+            if let Some(id) = define_id(
+                written,
                 &annotations.locator,
                 &mut gloss_ids,
                 "gloss",
@@ -108,16 +113,16 @@ pub fn define(site: &Site) -> Registry<'_> {
                 }
                 gloss_file.push(f);
                 glosses.push(GlossEntry {
-                    id: &id.value,
+                    id: id.as_str(),
                     gloss,
                     owner,
                     mentions: Vec::new(),
                 });
             }
         }
-        for (id, source) in s.iter() {
-            if define_id(
-                id,
+        for (written, source) in s.iter() {
+            if let Some(id) = define_id(
+                written,
                 &annotations.locator,
                 &mut source_ids,
                 "source",
@@ -125,9 +130,9 @@ pub fn define(site: &Site) -> Registry<'_> {
             ) {
                 check_source(source, &annotations.locator, &mut problems);
                 source_file.push(f);
-                source_id.push(id);
+                source_id.push(&written.written);
                 sources.push(SourceEntry {
-                    id: &id.value,
+                    id: id.as_str(),
                     source,
                     owner,
                     citations: Vec::new(),
@@ -163,44 +168,43 @@ impl Registry<'_> {
     }
 }
 
-/// Records `id` in `ids` when it is well-formed and not yet defined; says why not else.
+/// Records the id in `ids` when it is one (parsed at load) and not yet defined, and gives
+/// it back; says why not else.
 pub fn define_id<'s>(
-    id: &'s Spanned<String>,
+    written: &'s WrittenId,
     locator: &Locator,
     ids: &mut HashMap<&'s str, Location>,
     what: &str,
     problems: &mut Vec<Diagnostic>,
-) -> bool {
-    let location = locator.locate(id);
-    if !is_valid_id(&id.value) {
-        problems.push(
-            Diagnostic::error("E0105", format!("`{}` cannot be an id", id.value))
-                .at(location, "this id")
-                .help("use letters, digits, `-` and `_` only, starting with a letter"),
-        );
-        return false;
-    }
-    if let Some(first) = ids.get(id.value.as_str()) {
+) -> Option<&'s Id> {
+    let location = locator.locate(&written.written);
+    let Some(id) = &written.id else {
         problems.push(
             Diagnostic::error(
-                "E0101",
-                format!("the {what} id `{}` is defined twice", id.value),
+                "E0105",
+                format!("`{}` cannot be an id", written.written.value),
             )
-            .at(location, "defined again here")
-            .related(first.clone(), "first defined here")
-            .help("ids are unique across the site's files; rename one of the two"),
+            .at(location, "this id")
+            .help("use letters, digits, `-` and `_` only, starting with a letter"),
         );
-        return false;
+        return None;
+    };
+    if let Some(first) = ids.get(id.as_str()) {
+        problems.push(
+            Diagnostic::error("E0101", format!("the {what} id `{id}` is defined twice"))
+                .at(location, "defined again here")
+                .related(first.clone(), "first defined here")
+                .help("ids are unique across the site's files; rename one of the two"),
+        );
+        return None;
     }
-    ids.insert(&id.value, location);
-    true
+    ids.insert(id.as_str(), location);
+    Some(id)
 }
 
+/// Whether `id` can be an annotation's id ([`Id`]).
 pub fn is_valid_id(id: &str) -> bool {
-    id.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    Id::parse(id).is_some()
 }
 
 fn check_gloss(gloss: &Gloss, locator: &Locator, problems: &mut Vec<Diagnostic>) {
@@ -251,9 +255,12 @@ fn check_source(source: &Source, locator: &Locator, problems: &mut Vec<Diagnosti
 fn check_front_matter(reading: &Reading, problems: &mut Vec<Diagnostic>) {
     let locator = &reading.meta_locator;
     let original = reading.meta.original.as_ref();
-    for date in [&reading.meta.date, &original.and_then(|o| o.date.clone())]
-        .into_iter()
-        .flatten()
+    for date in [
+        reading.meta.date.as_ref(),
+        original.and_then(|o| o.date.as_ref()),
+    ]
+    .into_iter()
+    .flatten()
     {
         check_date(date, locator, problems);
     }

@@ -298,7 +298,7 @@ pub fn ambiguous(
             format!(
                 "to choose it, {} `{key}: {}`",
                 if present { "make it" } else { "add" },
-                crate::fix::double_quoted(words)
+                crate::yaml::double_quoted(words)
             )
         };
         let choose = match context {

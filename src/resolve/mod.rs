@@ -4,8 +4,9 @@
 //! Read the steps top to bottom; each is a function from one value to the next:
 //!
 //! ```text
-//! Site ─ define ─▶ Registry   texts parsed; ids → definitions, each id once; dates,
-//!                             addresses and editors' Markdown checked
+//! Site ─ define ─▶ Registry   texts parsed; ids → definitions, each id once; ids and
+//!                             dates parsed at load reported if invalid; addresses and
+//!                             editors' Markdown checked
 //!      ─ refer ──▶ Plan       every `see`, `sources`, `reading:` checked against the
 //!                             Registry; every passage listed with the reading it is in
 //!      ─ anchor ─▶ ranges     each reading's passages resolved in its text  ┐ per reading,

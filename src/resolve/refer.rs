@@ -93,7 +93,8 @@ fn passages<'s>(registry: &Registry<'s>, problems: &mut Vec<Diagnostic>) -> Plan
         let file = &annotations.file;
         for (id, source) in file.sources.iter() {
             // An id already reported (malformed or defined twice) is not resolved further.
-            let Some(&s) = registry.source_index.get(id.value.as_str()) else {
+            let Some(&s) = (id.id.as_ref()).and_then(|id| registry.source_index.get(id.as_str()))
+            else {
                 continue;
             };
             for passage in &source.cited {
@@ -127,7 +128,7 @@ fn passages<'s>(registry: &Registry<'s>, problems: &mut Vec<Diagnostic>) -> Plan
         };
         let mut local_ids: HashMap<&str, Location> = HashMap::new();
         for (id, crossref) in file.crossrefs.iter() {
-            if define_id(id, locator, &mut local_ids, "cross-reference", problems) {
+            if let Some(id) = define_id(id, locator, &mut local_ids, "cross-reference", problems) {
                 let c = crossrefs.len();
                 check_markdown(
                     &crossref.note,
@@ -135,7 +136,7 @@ fn passages<'s>(registry: &Registry<'s>, problems: &mut Vec<Diagnostic>) -> Plan
                     locator,
                     problems,
                 );
-                crossrefs.push((&id.value, crossref));
+                crossrefs.push((id.as_str(), crossref));
                 no_reading(&crossref.from, locator, problems);
                 pending.push(Pending {
                     passage: Cow::Borrowed(&crossref.from),
@@ -156,7 +157,7 @@ fn passages<'s>(registry: &Registry<'s>, problems: &mut Vec<Diagnostic>) -> Plan
             }
         }
         for (id, note) in file.notes.iter() {
-            if define_id(id, locator, &mut local_ids, "note", problems) {
+            if let Some(id) = define_id(id, locator, &mut local_ids, "note", problems) {
                 no_reading(&note.at, locator, problems);
                 check_markdown(&note.text, "a note", locator, problems);
                 pending.push(Pending {
@@ -165,11 +166,11 @@ fn passages<'s>(registry: &Registry<'s>, problems: &mut Vec<Diagnostic>) -> Plan
                     reading: owner,
                     purpose: Purpose::Note(notes.len()),
                 });
-                notes.push((&id.value, note));
+                notes.push((id.as_str(), note));
             }
         }
         for (id, pullquote) in file.pullquotes.iter() {
-            if define_id(id, locator, &mut local_ids, "pull quote", problems) {
+            if define_id(id, locator, &mut local_ids, "pull quote", problems).is_some() {
                 pullquotes.push((owner, pullquote, locator));
             }
         }
@@ -231,10 +232,7 @@ pub fn closest_id<'a>(wanted: &str, ids: impl Iterator<Item = &'a str>) -> Optio
     let wanted: Vec<char> = wanted.chars().collect();
     ids.map(|id| {
         let chars: Vec<char> = id.chars().collect();
-        (
-            crate::annotations::anchor::edit_distance(&wanted, &chars),
-            id,
-        )
+        (crate::diagnostics::edit_distance(&wanted, &chars), id)
     })
     .filter(|(d, id)| *d <= 2.max(id.len() / 4))
     .min()

@@ -1,7 +1,7 @@
 //! Checks of single values an editor writes: dates, web addresses, and the Markdown of
 //! glosses, notes and front matter. Used by [`super::define`] and [`super::refer`].
 
-use crate::date::{DateError, PartialDate};
+use crate::date::{DateError, WrittenDate};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::sanitize::{self, Unsafe};
 use crate::yaml::{Locator, Spanned};
@@ -11,9 +11,14 @@ pub fn is_web_address(url: &str) -> bool {
     crate::names::WebUrl::parse(url).is_some()
 }
 
-/// A date must be a real day, month or year of the calendar ([`PartialDate`]).
-pub fn check_date(date: &Spanned<String>, locator: &Locator, problems: &mut Vec<Diagnostic>) {
-    match PartialDate::parse(&date.value) {
+/// A date must be a real day, month or year of the calendar ([`PartialDate`](crate::date::PartialDate)); it was
+/// parsed at load ([`WrittenDate`]), and is reported here beside the site's other problems.
+pub fn check_date(date: &WrittenDate, locator: &Locator, problems: &mut Vec<Diagnostic>) {
+    let WrittenDate {
+        written: date,
+        read,
+    } = date;
+    match read {
         Ok(_) => {}
         Err(DateError::Form) => problems.push(
             Diagnostic::error(
