@@ -13,15 +13,16 @@
 //! 4. Order them by their place in the text and write `<slug>/annotations.jsonld` (the
 //!    collection, its one page embedded) and `<slug>/text.txt` (the plain text).
 //!
-//! Entry point: [`export`]. The format is described in `docs/export.md`. Everything is
+//! Entry points: [`export_into`] (the readings in parallel, into a sink) and [`export`]. The format is described in `docs/export.md`. Everything is
 //! built from the index alone, so the same site always gives the same bytes.
 
 use std::ops::Range;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::markdown::{self, BLOCK_SEPARATOR};
-use crate::render::{OutputFile, gloss_dates};
+use crate::render::{Memory, OutputFile, Sink, gloss_dates, part};
 use crate::site::{Place, SiteIndex};
 
 /// The JSON-LD context of the Web Annotation vocabulary.
@@ -45,9 +46,16 @@ pub fn text_path(slug: &str) -> String {
 
 /// Every reading's annotations and plain text, as files of the site.
 pub fn export(index: &SiteIndex) -> Vec<OutputFile> {
+    let memory = Memory::default();
+    export_into(index, &memory);
+    memory.into_files()
+}
+
+/// Hands every reading's annotations and plain text to `sink`, the readings in parallel.
+pub fn export_into(index: &SiteIndex, sink: &dyn Sink) {
     let texts: Vec<PlainText> = index
         .documents
-        .iter()
+        .par_iter()
         .map(|d| PlainText::new(&d.text))
         .collect();
     let iris = Iris::new(index.site.config.base_url());
@@ -61,41 +69,51 @@ pub fn export(index: &SiteIndex) -> Vec<OutputFile> {
         creator: &creator,
         language: &index.site.config.language,
     };
-    let mut files = Vec::new();
-    for (r, reading) in index.site.readings.iter().enumerate() {
-        let slug = reading.slug.as_str();
-        let items = exporter.annotations(r);
-        let id = iris.collection(slug);
-        let first = (!items.is_empty()).then(|| Page {
-            id: format!("{id}#page-1"),
-            kind: "AnnotationPage",
-            part_of: id.clone(),
-            start_index: 0,
-            items,
+    index
+        .site
+        .readings
+        .par_iter()
+        .enumerate()
+        .for_each(|(r, reading)| {
+            let slug = reading.slug.as_str();
+            let items = exporter.annotations(r);
+            let id = iris.collection(slug);
+            let first = (!items.is_empty()).then(|| Page {
+                id: format!("{id}#page-1"),
+                kind: "AnnotationPage",
+                part_of: id.clone(),
+                start_index: 0,
+                items,
+            });
+            let collection = Collection {
+                context: CONTEXT,
+                id: id.clone(),
+                kind: "AnnotationCollection",
+                label: format!("Annotations on “{}”", reading.meta.title),
+                creator: &creator,
+                total: first.as_ref().map_or(0, |p| p.items.len()),
+                last: first.as_ref().map(|p| p.id.clone()),
+                first,
+            };
+            let mut json = serde_json::to_vec_pretty(&collection)
+                .expect("the export's views serialize to JSON");
+            json.push(b'\n');
+            let order = 2 * r as u32;
+            sink.put(
+                (part::EXPORT, order),
+                OutputFile {
+                    path: collection_path(slug),
+                    contents: json,
+                },
+            );
+            sink.put(
+                (part::EXPORT, order + 1),
+                OutputFile {
+                    path: text_path(slug),
+                    contents: texts[r].text().as_bytes().to_vec(),
+                },
+            );
         });
-        let collection = Collection {
-            context: CONTEXT,
-            id: id.clone(),
-            kind: "AnnotationCollection",
-            label: format!("Annotations on “{}”", reading.meta.title),
-            creator: &creator,
-            total: first.as_ref().map_or(0, |p| p.items.len()),
-            last: first.as_ref().map(|p| p.id.clone()),
-            first,
-        };
-        let mut json =
-            serde_json::to_vec_pretty(&collection).expect("the export's views serialize to JSON");
-        json.push(b'\n');
-        files.push(OutputFile {
-            path: collection_path(slug),
-            contents: json,
-        });
-        files.push(OutputFile {
-            path: text_path(slug),
-            contents: texts[r].text().as_bytes().to_vec(),
-        });
-    }
-    files
 }
 
 /// A reading's plain text: the text a reader sees, its blocks separated by a blank line.

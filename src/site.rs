@@ -3,5 +3,5 @@
 
 pub use crate::resolve::{
     CrossRefEntry, GlossEntry, MarkPlace, NoteEntry, NoteRef, Place, ReadingIndex, SiteIndex,
-    SourceEntry, gloss_forms, index, is_web_address,
+    SourceEntry, gloss_forms, index, is_valid_id, is_web_address,
 };

@@ -38,6 +38,7 @@ use crate::content::Site;
 use crate::diagnostics::Diagnostic;
 use crate::markdown::Document;
 
+pub use define::is_valid_id;
 pub use mention::gloss_forms;
 pub use values::is_web_address;
 
