@@ -124,25 +124,36 @@ pub fn export_into(index: &SiteIndex, sink: &dyn Sink) {
 #[derive(Debug, Clone)]
 pub struct PlainText {
     text: String,
-    /// For each byte offset of the reading text (and its end), the code point offset in
-    /// `text`; an offset inside a character maps to that character's start.
-    positions: Vec<usize>,
-    /// The byte offset in `text` of each code point, and of the end.
-    bytes: Vec<usize>,
+    /// The byte offset in the reading text of each block separator that is written as a
+    /// blank line, in order: the plain text is the reading text with each of these three
+    /// bytes made two, so an offset maps across by counting the separators before it.
+    separators: Vec<usize>,
+    /// Where the separators at the reading text's end begin: they are left out.
+    kept: usize,
+    /// (byte offset in `text`, code point offset) at a character boundary every
+    /// [`STEP`] bytes or so: a position is found from the nearest one before it, so the
+    /// map takes a few bytes per [`STEP`] bytes of text rather than two words a byte.
+    marks: Vec<(usize, usize)>,
+    /// The length in code points.
+    len: usize,
 }
+
+/// Bytes of plain text between two of [`PlainText`]'s marks, about.
+const STEP: usize = 128;
 
 impl PlainText {
     pub fn new(reading_text: &str) -> PlainText {
         let kept = reading_text.trim_end_matches(BLOCK_SEPARATOR).len();
         let mut text = String::with_capacity(kept + kept / 64);
-        let mut positions = vec![0; reading_text.len() + 1];
+        let mut separators = Vec::new();
+        let mut marks = vec![(0, 0)];
         let mut count = 0;
-        for (i, c) in reading_text.char_indices() {
-            positions[i..i + c.len_utf8()].fill(count);
-            if i >= kept {
-                continue;
+        for (i, c) in reading_text[..kept].char_indices() {
+            if text.len() >= marks.last().map_or(0, |m| m.0) + STEP {
+                marks.push((text.len(), count));
             }
             if c == BLOCK_SEPARATOR {
+                separators.push(i);
                 text.push_str(BLANK_LINE);
                 count += BLANK_LINE.chars().count();
             } else {
@@ -150,16 +161,12 @@ impl PlainText {
                 count += 1;
             }
         }
-        positions[reading_text.len()] = count;
-        let bytes = text
-            .char_indices()
-            .map(|(i, _)| i)
-            .chain(std::iter::once(text.len()))
-            .collect();
         PlainText {
             text,
-            positions,
-            bytes,
+            separators,
+            kept,
+            marks,
+            len: count,
         }
     }
 
@@ -170,16 +177,31 @@ impl PlainText {
 
     /// Its length in code points.
     pub fn len(&self) -> usize {
-        self.bytes.len() - 1
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
         self.text.is_empty()
     }
 
-    /// The code point offset in the plain text of a byte offset of the reading text.
+    /// The code point offset in the plain text of a byte offset of the reading text; an
+    /// offset inside a character maps to that character's start.
     pub fn position(&self, reading_offset: usize) -> usize {
-        self.positions[reading_offset]
+        if reading_offset >= self.kept {
+            return self.len;
+        }
+        let before = self.separators.partition_point(|&s| s < reading_offset);
+        let shrink = BLOCK_SEPARATOR.len_utf8() - BLANK_LINE.len();
+        let mut byte = match before.checked_sub(1).map(|i| self.separators[i]) {
+            // Inside a separator: its blank line's start.
+            Some(s) if reading_offset < s + BLOCK_SEPARATOR.len_utf8() => s - (before - 1) * shrink,
+            _ => reading_offset - before * shrink,
+        };
+        while !self.text.is_char_boundary(byte) {
+            byte -= 1;
+        }
+        let (at, count) = self.marks[self.marks.partition_point(|m| m.0 <= byte) - 1];
+        count + self.text[at..byte].chars().count()
     }
 
     /// The code point range in the plain text of a byte range of the reading text.
@@ -187,9 +209,18 @@ impl PlainText {
         self.position(reading_range.start)..self.position(reading_range.end)
     }
 
+    /// The byte offset in `text` of a code point offset.
+    fn byte(&self, position: usize) -> usize {
+        let (at, count) = self.marks[self.marks.partition_point(|m| m.1 <= position) - 1];
+        self.text[at..]
+            .char_indices()
+            .nth(position - count)
+            .map_or(self.text.len(), |(i, _)| at + i)
+    }
+
     /// The text between two code point offsets.
     pub fn slice(&self, range: Range<usize>) -> &str {
-        &self.text[self.bytes[range.start]..self.bytes[range.end]]
+        &self.text[self.byte(range.start)..self.byte(range.end)]
     }
 
     /// The W3C selectors of a byte range of the reading text: the quote with up to
@@ -612,6 +643,56 @@ mod tests {
         assert_eq!(plain.len(), plain.text().chars().count());
         assert_eq!(PlainText::new("").text(), "");
         assert_eq!(PlainText::new(&format!("{SEP}{SEP}")).text(), "");
+    }
+
+    /// The map as first written, a code point offset for every byte: the compact one
+    /// must agree with it at every offset.
+    fn naive_positions(reading: &str) -> Vec<usize> {
+        let kept = reading.trim_end_matches(SEP).len();
+        let mut positions = vec![0; reading.len() + 1];
+        let mut count = 0;
+        for (i, c) in reading.char_indices() {
+            positions[i..i + c.len_utf8()].fill(count);
+            if i < kept {
+                count += if c == SEP { 2 } else { 1 };
+            }
+        }
+        positions[reading.len()] = count;
+        positions
+    }
+
+    #[test]
+    fn the_compact_map_agrees_with_a_position_for_every_byte() {
+        let pieces = ["a", "é", "—", "𝄞", " ", "word ", "\n"];
+        let mut seed = 8u64;
+        for _ in 0..200 {
+            let mut reading = String::new();
+            for _ in 0..(seed % 700) as usize {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                match (seed >> 33) % 12 {
+                    0 => reading.push(SEP),
+                    k => reading.push_str(pieces[k as usize % pieces.len()]),
+                }
+            }
+            let plain = PlainText::new(&reading);
+            let chars: Vec<char> = plain.text().chars().collect();
+            assert_eq!(plain.len(), chars.len());
+            for (offset, &expected) in naive_positions(&reading).iter().enumerate() {
+                assert_eq!(plain.position(offset), expected, "{reading:?} at {offset}");
+            }
+            for start in (0..=chars.len()).step_by(7) {
+                for end in [
+                    start,
+                    (start + 1).min(chars.len()),
+                    (start + 150).min(chars.len()),
+                ] {
+                    let expected: String = chars[start..end].iter().collect();
+                    assert_eq!(plain.slice(start..end), expected);
+                }
+            }
+        }
     }
 
     #[test]
