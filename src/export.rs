@@ -65,6 +65,8 @@ pub fn export_into(index: &SiteIndex, sink: &dyn Sink) {
     let exporter = Exporter {
         index,
         texts: &texts,
+        glosses_in: per_reading(index, index.glosses.iter().map(|g| &g.mentions[..])),
+        sources_in: per_reading(index, index.sources.iter().map(|s| &s.citations[..])),
         iris: &iris,
         creator: &creator,
         language: &index.site.config.language,
@@ -415,6 +417,10 @@ pub struct TextPositionSelector {
 struct Exporter<'x, 's> {
     index: &'x SiteIndex<'s>,
     texts: &'x [PlainText],
+    /// For each reading, the glosses mentioned in it and the sources citing it, in the
+    /// index's order: a reading looks only at its own, not at every entry of the site.
+    glosses_in: Vec<Vec<usize>>,
+    sources_in: Vec<Vec<usize>>,
     iris: &'x Iris,
     creator: &'x Agent<'x>,
     language: &'x str,
@@ -444,7 +450,7 @@ impl<'x> Exporter<'x, '_> {
             ));
         };
 
-        for entry in &index.glosses {
+        for entry in self.glosses_in[r].iter().map(|&g| &index.glosses[g]) {
             for (k, place) in in_reading(&entry.mentions, r).into_iter().enumerate() {
                 let gloss = entry.gloss;
                 let mut body = vec![
@@ -476,7 +482,7 @@ impl<'x> Exporter<'x, '_> {
             }
         }
 
-        for entry in &index.sources {
+        for entry in self.sources_in[r].iter().map(|&s| &index.sources[s]) {
             for (k, place) in in_reading(&entry.citations, r).into_iter().enumerate() {
                 let source = entry.source;
                 let mut body = vec![Body::Text(TextualBody {
@@ -593,6 +599,23 @@ impl<'x> Exporter<'x, '_> {
             format: Some("text/html"),
         })
     }
+}
+
+/// For each reading, the entries (by number, ascending) with a place in it.
+fn per_reading<'p>(
+    index: &SiteIndex,
+    entries: impl Iterator<Item = &'p [Place]>,
+) -> Vec<Vec<usize>> {
+    let mut readings: Vec<Vec<usize>> = vec![Vec::new(); index.readings.len()];
+    for (e, places) in entries.enumerate() {
+        for place in places {
+            let here = &mut readings[place.reading];
+            if here.last() != Some(&e) {
+                here.push(e);
+            }
+        }
+    }
+    readings
 }
 
 /// The places of a list that are in reading `r`, in text order.
