@@ -47,12 +47,13 @@ pub fn text_path(slug: &str) -> String {
 /// Every reading's annotations and plain text, as files of the site.
 pub fn export(index: &SiteIndex) -> Vec<OutputFile> {
     let memory = Memory::default();
-    export_into(index, &memory);
+    export_into(index, &memory, &crate::render::gloss_html(index));
     memory.into_files()
 }
 
 /// Hands every reading's annotations and plain text to `sink`, the readings in parallel.
-pub fn export_into(index: &SiteIndex, sink: &dyn Sink) {
+/// `gloss_html` is each gloss's text as HTML ([`crate::render::gloss_html`]).
+pub fn export_into(index: &SiteIndex, sink: &dyn Sink, gloss_html: &[String]) {
     let texts: Vec<PlainText> = index
         .documents
         .par_iter()
@@ -65,6 +66,7 @@ pub fn export_into(index: &SiteIndex, sink: &dyn Sink) {
     let exporter = Exporter {
         index,
         texts: &texts,
+        gloss_html,
         glosses_in: per_reading(index, index.glosses.iter().map(|g| &g.mentions[..])),
         sources_in: per_reading(index, index.sources.iter().map(|s| &s.citations[..])),
         iris: &iris,
@@ -417,6 +419,7 @@ pub struct TextPositionSelector {
 struct Exporter<'x, 's> {
     index: &'x SiteIndex<'s>,
     texts: &'x [PlainText],
+    gloss_html: &'x [String],
     /// For each reading, the glosses mentioned in it and the sources citing it, in the
     /// index's order: a reading looks only at its own, not at every entry of the site.
     glosses_in: Vec<Vec<usize>>,
@@ -450,11 +453,12 @@ impl<'x> Exporter<'x, '_> {
             ));
         };
 
-        for entry in self.glosses_in[r].iter().map(|&g| &index.glosses[g]) {
+        for &g in &self.glosses_in[r] {
+            let entry = &index.glosses[g];
             for (k, place) in in_reading(&entry.mentions, r).into_iter().enumerate() {
                 let gloss = entry.gloss;
                 let mut body = vec![
-                    self.html(&gloss.text.value, "describing"),
+                    self.made_html(&self.gloss_html[g], "describing"),
                     Body::Text(TextualBody {
                         kind: "TextualBody",
                         value: gloss.term.value.clone(),
@@ -575,6 +579,17 @@ impl<'x> Exporter<'x, '_> {
         Body::Text(TextualBody {
             kind: "TextualBody",
             value: markdown::to_html(markdown_text).trim_end().to_owned(),
+            format: "text/html",
+            language: Some(self.language),
+            purpose,
+        })
+    }
+
+    /// [`Exporter::html`] of Markdown already made HTML.
+    fn made_html(&self, html: &str, purpose: &'static str) -> Body<'x> {
+        Body::Text(TextualBody {
+            kind: "TextualBody",
+            value: html.trim_end().to_owned(),
             format: "text/html",
             language: Some(self.language),
             purpose,

@@ -88,9 +88,10 @@ fn render_into<S: render::Sink>(
     let warned = |problems| with_warnings(classify(problems), &index.warnings);
     let theme = templates::Theme::load(&site.templates).map_err(warned)?;
     let sink = open()?;
+    let gloss_html = render::gloss_html(&index);
     let (rendered, ()) = rayon::join(
-        || render::render_into(&index, &theme, &sink),
-        || export::export_into(&index, &sink),
+        || render::render_into(&index, &theme, &sink, &gloss_html),
+        || export::export_into(&index, &sink, &gloss_html),
     );
     rendered.map_err(|problems| {
         let warnings: Vec<Diagnostic> = index

@@ -100,7 +100,7 @@ pub(super) fn pages(index: &SiteIndex, pages: &Pages) -> Vec<Diagnostic> {
             "gloss.html",
             "gloss",
             EntryPage {
-                entry: view(index, &ids, g, &root),
+                entry: view(index, &ids, g, &root, &pages.gloss_html[g]),
             },
         )
     }));
@@ -182,7 +182,7 @@ impl<'a> Ids<'a> {
     }
 }
 
-fn view(index: &SiteIndex, ids: &Ids, g: usize, root: &str) -> GlossView {
+fn view(index: &SiteIndex, ids: &Ids, g: usize, root: &str, html: &str) -> GlossView {
     let entry = &index.glosses[g];
     let gloss = entry.gloss;
     GlossView {
@@ -192,7 +192,7 @@ fn view(index: &SiteIndex, ids: &Ids, g: usize, root: &str) -> GlossView {
         kind_href: format!("{root}glossary.html#{}", gloss.kind.name()),
         kind_label: gloss.kind.plural_label(),
         dates: gloss_dates(gloss),
-        html: markdown::to_html(&gloss.text.value),
+        html: html.to_owned(),
         see: gloss
             .see
             .iter()

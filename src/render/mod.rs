@@ -147,6 +147,8 @@ struct Pages<'a> {
     site: SiteView<'a>,
     theme: &'a Theme,
     sink: &'a dyn Sink,
+    /// Each gloss's text as HTML, made once for all the pages that show it.
+    gloss_html: &'a [String],
 }
 
 impl Pages<'_> {
@@ -219,7 +221,7 @@ struct Mention {
 /// Every file of the site, in its order, or the problems.
 pub fn render(index: &SiteIndex, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let memory = Memory::default();
-    render_into(index, theme, &memory)?;
+    render_into(index, theme, &memory, &gloss_html(index))?;
     Ok(memory.into_files())
 }
 
@@ -229,6 +231,7 @@ pub fn render_into(
     index: &SiteIndex,
     theme: &Theme,
     sink: &dyn Sink,
+    gloss_html: &[String],
 ) -> Result<(), Vec<Diagnostic>> {
     let config = &index.site.config;
     let pages = Pages {
@@ -240,6 +243,7 @@ pub fn render_into(
         },
         theme,
         sink,
+        gloss_html,
     };
 
     #[derive(Serialize)]
@@ -271,7 +275,7 @@ pub fn render_into(
             "reading.html",
             "reading",
             ReadingPage {
-                reading: reading::reading_view(index, r),
+                reading: reading::reading_view(index, r, gloss_html),
             },
         )
     }));
@@ -293,6 +297,16 @@ pub fn render_into(
     } else {
         Err(problems)
     }
+}
+
+/// Each gloss's text as HTML, by gloss number: a gloss is shown in every reading that
+/// mentions it, on its page and in the export, and its HTML is made once for all of them.
+pub fn gloss_html(index: &SiteIndex) -> Vec<String> {
+    index
+        .glosses
+        .par_iter()
+        .map(|entry| markdown::to_html(&entry.gloss.text.value))
+        .collect()
 }
 
 /// A safe folder name for an entry's page, the same for the same id on every build.

@@ -106,7 +106,7 @@ fn minutes(index: &SiteIndex, r: usize) -> usize {
     words.div_ceil(WORDS_PER_MINUTE).max(1)
 }
 
-pub(super) fn reading_view(index: &SiteIndex, r: usize) -> ReadingView {
+pub(super) fn reading_view(index: &SiteIndex, r: usize, gloss_html: &[String]) -> ReadingView {
     let reading = &index.site.readings[r];
     let ri = &index.readings[r];
     let document = &index.documents[r];
@@ -182,7 +182,7 @@ pub(super) fn reading_view(index: &SiteIndex, r: usize) -> ReadingView {
             number: i + 1,
             kind: note.kind(),
             id: note_id(index, *note).to_owned(),
-            html: note_html(index, Some(r), *note),
+            html: note_html(index, Some(r), *note, gloss_html),
             backrefs: backrefs.remove(&(i + 1)).unwrap_or_default(),
         })
         .collect();
@@ -286,7 +286,7 @@ fn note_title(index: &SiteIndex, note: NoteRef) -> String {
 }
 
 /// The body of a note: its entry in the notes, which is also what its number opens.
-fn note_html(index: &SiteIndex, r: Option<usize>, note: NoteRef) -> String {
+fn note_html(index: &SiteIndex, r: Option<usize>, note: NoteRef, gloss_html: &[String]) -> String {
     let root = if r.is_some() { "../" } else { "" };
     let mut out = String::new();
     match note {
@@ -302,7 +302,7 @@ fn note_html(index: &SiteIndex, r: Option<usize>, note: NoteRef) -> String {
                     .map(|d| format!(" <span class=\"dates\">{}</span>", escape(&d)))
                     .unwrap_or_default()
             );
-            out.push_str(&markdown::to_html(&gloss.text.value));
+            out.push_str(&gloss_html[g]);
             // The page of the gloss, with every mention of it in every reading.
             let _ = write!(
                 out,
