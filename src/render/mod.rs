@@ -250,38 +250,57 @@ pub fn render_into(
     struct Home {
         readings: Vec<reading::ReadingSummary>,
     }
-    let readings = (0..index.readings.len())
-        .map(|r| reading::summary(index, r))
-        .collect();
-    let mut problems: Vec<Diagnostic> = pages
-        .add(
+    let home = || {
+        let readings = (0..index.readings.len())
+            .into_par_iter()
+            .map(|r| reading::summary(index, r))
+            .collect();
+        pages.add(
             (part::HOME, 0),
             "index.html".into(),
             "index.html",
             "home",
             Home { readings },
         )
-        .into_iter()
-        .collect();
+    };
 
     #[derive(Serialize)]
     struct ReadingPage {
         reading: reading::ReadingView,
     }
-    problems.par_extend((0..index.readings.len()).into_par_iter().filter_map(|r| {
-        pages.add(
-            (part::READINGS, r as u32),
-            format!("{}/index.html", index.site.readings[r].slug),
-            "reading.html",
-            "reading",
-            ReadingPage {
-                reading: reading::reading_view(index, r, gloss_html),
-            },
-        )
-    }));
+    let readings = || -> Vec<Diagnostic> {
+        (0..index.readings.len())
+            .into_par_iter()
+            .filter_map(|r| {
+                pages.add(
+                    (part::READINGS, r as u32),
+                    format!("{}/index.html", index.site.readings[r].slug),
+                    "reading.html",
+                    "reading",
+                    ReadingPage {
+                        reading: reading::reading_view(index, r, gloss_html),
+                    },
+                )
+            })
+            .collect()
+    };
 
-    problems.extend(glossary::pages(index, &pages));
-    problems.extend(sources::pages(index, &pages));
+    // The indexes (home, glossary, bibliography) are each made on one thread: made side
+    // by side with the many small pages, no thread waits for one of them. The problems
+    // are gathered in the site's order all the same.
+    let ((home, readings), (glossary, sources)) = rayon::join(
+        || rayon::join(home, readings),
+        || {
+            rayon::join(
+                || glossary::pages(index, &pages),
+                || sources::pages(index, &pages),
+            )
+        },
+    );
+    let mut problems: Vec<Diagnostic> = home.into_iter().collect();
+    problems.extend(readings);
+    problems.extend(glossary);
+    problems.extend(sources);
 
     for (i, (name, contents)) in theme.assets.iter().enumerate() {
         sink.put(
