@@ -250,10 +250,14 @@ pub fn render_into(
     struct Home {
         readings: Vec<reading::ReadingSummary>,
     }
+    let minutes: Vec<usize> = (0..index.readings.len())
+        .into_par_iter()
+        .map(|r| reading::minutes(index, r))
+        .collect();
     let home = || {
         let readings = (0..index.readings.len())
             .into_par_iter()
-            .map(|r| reading::summary(index, r))
+            .map(|r| reading::summary(index, r, minutes[r]))
             .collect();
         pages.add(
             (part::HOME, 0),
@@ -278,7 +282,7 @@ pub fn render_into(
                     "reading.html",
                     "reading",
                     ReadingPage {
-                        reading: reading::reading_view(index, r, gloss_html),
+                        reading: reading::reading_view(index, r, minutes[r], gloss_html),
                     },
                 )
             })

@@ -74,8 +74,8 @@ struct NoteView {
     backrefs: Vec<Link>,
 }
 
-/// The home page's line for reading `r`.
-pub(super) fn summary(index: &SiteIndex, r: usize) -> ReadingSummary {
+/// The home page's line for reading `r`, which takes `minutes` to read.
+pub(super) fn summary(index: &SiteIndex, r: usize, minutes: usize) -> ReadingSummary {
     let reading = &index.site.readings[r];
     let counts = counts(index, r);
     ReadingSummary {
@@ -83,7 +83,7 @@ pub(super) fn summary(index: &SiteIndex, r: usize) -> ReadingSummary {
         title: reading.meta.title.clone(),
         subtitle: reading.meta.subtitle.clone(),
         published: DateView::of(&reading.meta.date),
-        minutes: minutes(index, r),
+        minutes,
         glosses: counts.glosses,
         sources: counts.sources,
         crossrefs: counts.crossrefs,
@@ -101,12 +101,19 @@ fn counts(index: &SiteIndex, r: usize) -> Counts {
     }
 }
 
-fn minutes(index: &SiteIndex, r: usize) -> usize {
+/// How many minutes reading `r` takes: counted once a build, for its page and the home
+/// page.
+pub(super) fn minutes(index: &SiteIndex, r: usize) -> usize {
     let words = index.documents[r].text.split_whitespace().count();
     words.div_ceil(WORDS_PER_MINUTE).max(1)
 }
 
-pub(super) fn reading_view(index: &SiteIndex, r: usize, gloss_html: &[String]) -> ReadingView {
+pub(super) fn reading_view(
+    index: &SiteIndex,
+    r: usize,
+    minutes: usize,
+    gloss_html: &[String],
+) -> ReadingView {
     let reading = &index.site.readings[r];
     let ri = &index.readings[r];
     let document = &index.documents[r];
@@ -210,7 +217,7 @@ pub(super) fn reading_view(index: &SiteIndex, r: usize, gloss_html: &[String]) -
             .editor_note
             .as_ref()
             .map(|n| markdown::to_html(&n.value)),
-        minutes: minutes(index, r),
+        minutes,
         counts: counts(index, r),
         body,
         notes,
