@@ -13,15 +13,16 @@
 //! 4. Order them by their place in the text and write `<slug>/annotations.jsonld` (the
 //!    collection, its one page embedded) and `<slug>/text.txt` (the plain text).
 //!
-//! Entry point: [`export`]. The format is described in `docs/export.md`. Everything is
+//! Entry points: [`export_into`] (the readings in parallel, into a sink) and [`export`]. The format is described in `docs/export.md`. Everything is
 //! built from the index alone, so the same site always gives the same bytes.
 
 use std::ops::Range;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::markdown::{self, BLOCK_SEPARATOR};
-use crate::render::{OutputFile, gloss_dates};
+use crate::render::{Memory, OutputFile, Sink, gloss_dates, part};
 use crate::site::{Place, SiteIndex};
 
 /// The JSON-LD context of the Web Annotation vocabulary.
@@ -45,9 +46,17 @@ pub fn text_path(slug: &str) -> String {
 
 /// Every reading's annotations and plain text, as files of the site.
 pub fn export(index: &SiteIndex) -> Vec<OutputFile> {
+    let memory = Memory::default();
+    export_into(index, &memory, &crate::render::gloss_html(index));
+    memory.into_files()
+}
+
+/// Hands every reading's annotations and plain text to `sink`, the readings in parallel.
+/// `gloss_html` is each gloss's text as HTML ([`crate::render::gloss_html`]).
+pub fn export_into(index: &SiteIndex, sink: &dyn Sink, gloss_html: &[String]) {
     let texts: Vec<PlainText> = index
         .documents
-        .iter()
+        .par_iter()
         .map(|d| PlainText::new(&d.text))
         .collect();
     let iris = Iris::new(index.site.config.base_url());
@@ -57,45 +66,58 @@ pub fn export(index: &SiteIndex) -> Vec<OutputFile> {
     let exporter = Exporter {
         index,
         texts: &texts,
+        gloss_html,
+        glosses_in: per_reading(index, index.glosses.iter().map(|g| &g.mentions[..])),
+        sources_in: per_reading(index, index.sources.iter().map(|s| &s.citations[..])),
         iris: &iris,
         creator: &creator,
         language: &index.site.config.language,
     };
-    let mut files = Vec::new();
-    for (r, reading) in index.site.readings.iter().enumerate() {
-        let slug = reading.slug.as_str();
-        let items = exporter.annotations(r);
-        let id = iris.collection(slug);
-        let first = (!items.is_empty()).then(|| Page {
-            id: format!("{id}#page-1"),
-            kind: "AnnotationPage",
-            part_of: id.clone(),
-            start_index: 0,
-            items,
+    index
+        .site
+        .readings
+        .par_iter()
+        .enumerate()
+        .for_each(|(r, reading)| {
+            let slug = reading.slug.as_str();
+            let items = exporter.annotations(r);
+            let id = iris.collection(slug);
+            let first = (!items.is_empty()).then(|| Page {
+                id: format!("{id}#page-1"),
+                kind: "AnnotationPage",
+                part_of: id.clone(),
+                start_index: 0,
+                items,
+            });
+            let collection = Collection {
+                context: CONTEXT,
+                id: id.clone(),
+                kind: "AnnotationCollection",
+                label: format!("Annotations on “{}”", reading.meta.title),
+                creator: &creator,
+                total: first.as_ref().map_or(0, |p| p.items.len()),
+                last: first.as_ref().map(|p| p.id.clone()),
+                first,
+            };
+            let mut json = serde_json::to_vec_pretty(&collection)
+                .expect("the export's views serialize to JSON");
+            json.push(b'\n');
+            let order = 2 * r as u32;
+            sink.put(
+                (part::EXPORT, order),
+                OutputFile {
+                    path: collection_path(slug),
+                    contents: json,
+                },
+            );
+            sink.put(
+                (part::EXPORT, order + 1),
+                OutputFile {
+                    path: text_path(slug),
+                    contents: texts[r].text().as_bytes().to_vec(),
+                },
+            );
         });
-        let collection = Collection {
-            context: CONTEXT,
-            id: id.clone(),
-            kind: "AnnotationCollection",
-            label: format!("Annotations on “{}”", reading.meta.title),
-            creator: &creator,
-            total: first.as_ref().map_or(0, |p| p.items.len()),
-            last: first.as_ref().map(|p| p.id.clone()),
-            first,
-        };
-        let mut json =
-            serde_json::to_vec_pretty(&collection).expect("the export's views serialize to JSON");
-        json.push(b'\n');
-        files.push(OutputFile {
-            path: collection_path(slug),
-            contents: json,
-        });
-        files.push(OutputFile {
-            path: text_path(slug),
-            contents: texts[r].text().as_bytes().to_vec(),
-        });
-    }
-    files
 }
 
 /// A reading's plain text: the text a reader sees, its blocks separated by a blank line.
@@ -106,25 +128,36 @@ pub fn export(index: &SiteIndex) -> Vec<OutputFile> {
 #[derive(Debug, Clone)]
 pub struct PlainText {
     text: String,
-    /// For each byte offset of the reading text (and its end), the code point offset in
-    /// `text`; an offset inside a character maps to that character's start.
-    positions: Vec<usize>,
-    /// The byte offset in `text` of each code point, and of the end.
-    bytes: Vec<usize>,
+    /// The byte offset in the reading text of each block separator that is written as a
+    /// blank line, in order: the plain text is the reading text with each of these three
+    /// bytes made two, so an offset maps across by counting the separators before it.
+    separators: Vec<usize>,
+    /// Where the separators at the reading text's end begin: they are left out.
+    kept: usize,
+    /// (byte offset in `text`, code point offset) at a character boundary every
+    /// [`STEP`] bytes or so: a position is found from the nearest one before it, so the
+    /// map takes a few bytes per [`STEP`] bytes of text rather than two words a byte.
+    marks: Vec<(usize, usize)>,
+    /// The length in code points.
+    len: usize,
 }
+
+/// Bytes of plain text between two of [`PlainText`]'s marks, about.
+const STEP: usize = 128;
 
 impl PlainText {
     pub fn new(reading_text: &str) -> PlainText {
         let kept = reading_text.trim_end_matches(BLOCK_SEPARATOR).len();
         let mut text = String::with_capacity(kept + kept / 64);
-        let mut positions = vec![0; reading_text.len() + 1];
+        let mut separators = Vec::new();
+        let mut marks = vec![(0, 0)];
         let mut count = 0;
-        for (i, c) in reading_text.char_indices() {
-            positions[i..i + c.len_utf8()].fill(count);
-            if i >= kept {
-                continue;
+        for (i, c) in reading_text[..kept].char_indices() {
+            if text.len() >= marks.last().map_or(0, |m| m.0) + STEP {
+                marks.push((text.len(), count));
             }
             if c == BLOCK_SEPARATOR {
+                separators.push(i);
                 text.push_str(BLANK_LINE);
                 count += BLANK_LINE.chars().count();
             } else {
@@ -132,16 +165,12 @@ impl PlainText {
                 count += 1;
             }
         }
-        positions[reading_text.len()] = count;
-        let bytes = text
-            .char_indices()
-            .map(|(i, _)| i)
-            .chain(std::iter::once(text.len()))
-            .collect();
         PlainText {
             text,
-            positions,
-            bytes,
+            separators,
+            kept,
+            marks,
+            len: count,
         }
     }
 
@@ -152,16 +181,31 @@ impl PlainText {
 
     /// Its length in code points.
     pub fn len(&self) -> usize {
-        self.bytes.len() - 1
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
         self.text.is_empty()
     }
 
-    /// The code point offset in the plain text of a byte offset of the reading text.
+    /// The code point offset in the plain text of a byte offset of the reading text; an
+    /// offset inside a character maps to that character's start.
     pub fn position(&self, reading_offset: usize) -> usize {
-        self.positions[reading_offset]
+        if reading_offset >= self.kept {
+            return self.len;
+        }
+        let before = self.separators.partition_point(|&s| s < reading_offset);
+        let shrink = BLOCK_SEPARATOR.len_utf8() - BLANK_LINE.len();
+        let mut byte = match before.checked_sub(1).map(|i| self.separators[i]) {
+            // Inside a separator: its blank line's start.
+            Some(s) if reading_offset < s + BLOCK_SEPARATOR.len_utf8() => s - (before - 1) * shrink,
+            _ => reading_offset - before * shrink,
+        };
+        while !self.text.is_char_boundary(byte) {
+            byte -= 1;
+        }
+        let (at, count) = self.marks[self.marks.partition_point(|m| m.0 <= byte) - 1];
+        count + self.text[at..byte].chars().count()
     }
 
     /// The code point range in the plain text of a byte range of the reading text.
@@ -169,9 +213,18 @@ impl PlainText {
         self.position(reading_range.start)..self.position(reading_range.end)
     }
 
+    /// The byte offset in `text` of a code point offset.
+    fn byte(&self, position: usize) -> usize {
+        let (at, count) = self.marks[self.marks.partition_point(|m| m.1 <= position) - 1];
+        self.text[at..]
+            .char_indices()
+            .nth(position - count)
+            .map_or(self.text.len(), |(i, _)| at + i)
+    }
+
     /// The text between two code point offsets.
     pub fn slice(&self, range: Range<usize>) -> &str {
-        &self.text[self.bytes[range.start]..self.bytes[range.end]]
+        &self.text[self.byte(range.start)..self.byte(range.end)]
     }
 
     /// The W3C selectors of a byte range of the reading text: the quote with up to
@@ -366,6 +419,11 @@ pub struct TextPositionSelector {
 struct Exporter<'x, 's> {
     index: &'x SiteIndex<'s>,
     texts: &'x [PlainText],
+    gloss_html: &'x [String],
+    /// For each reading, the glosses mentioned in it and the sources citing it, in the
+    /// index's order: a reading looks only at its own, not at every entry of the site.
+    glosses_in: Vec<Vec<usize>>,
+    sources_in: Vec<Vec<usize>>,
     iris: &'x Iris,
     creator: &'x Agent<'x>,
     language: &'x str,
@@ -395,11 +453,12 @@ impl<'x> Exporter<'x, '_> {
             ));
         };
 
-        for entry in &index.glosses {
+        for &g in &self.glosses_in[r] {
+            let entry = &index.glosses[g];
             for (k, place) in in_reading(&entry.mentions, r).into_iter().enumerate() {
                 let gloss = entry.gloss;
                 let mut body = vec![
-                    self.html(&gloss.text.value, "describing"),
+                    self.made_html(&self.gloss_html[g], "describing"),
                     Body::Text(TextualBody {
                         kind: "TextualBody",
                         value: gloss.term.value.clone(),
@@ -427,7 +486,7 @@ impl<'x> Exporter<'x, '_> {
             }
         }
 
-        for entry in &index.sources {
+        for entry in self.sources_in[r].iter().map(|&s| &index.sources[s]) {
             for (k, place) in in_reading(&entry.citations, r).into_iter().enumerate() {
                 let source = entry.source;
                 let mut body = vec![Body::Text(TextualBody {
@@ -526,6 +585,17 @@ impl<'x> Exporter<'x, '_> {
         })
     }
 
+    /// [`Exporter::html`] of Markdown already made HTML.
+    fn made_html(&self, html: &str, purpose: &'static str) -> Body<'x> {
+        Body::Text(TextualBody {
+            kind: "TextualBody",
+            value: html.trim_end().to_owned(),
+            format: "text/html",
+            language: Some(self.language),
+            purpose,
+        })
+    }
+
     fn plain(&self, text: String, purpose: &'static str) -> Body<'x> {
         Body::Text(TextualBody {
             kind: "TextualBody",
@@ -544,6 +614,23 @@ impl<'x> Exporter<'x, '_> {
             format: Some("text/html"),
         })
     }
+}
+
+/// For each reading, the entries (by number, ascending) with a place in it.
+fn per_reading<'p>(
+    index: &SiteIndex,
+    entries: impl Iterator<Item = &'p [Place]>,
+) -> Vec<Vec<usize>> {
+    let mut readings: Vec<Vec<usize>> = vec![Vec::new(); index.readings.len()];
+    for (e, places) in entries.enumerate() {
+        for place in places {
+            let here = &mut readings[place.reading];
+            if here.last() != Some(&e) {
+                here.push(e);
+            }
+        }
+    }
+    readings
 }
 
 /// The places of a list that are in reading `r`, in text order.
@@ -594,6 +681,56 @@ mod tests {
         assert_eq!(plain.len(), plain.text().chars().count());
         assert_eq!(PlainText::new("").text(), "");
         assert_eq!(PlainText::new(&format!("{SEP}{SEP}")).text(), "");
+    }
+
+    /// The map as first written, a code point offset for every byte: the compact one
+    /// must agree with it at every offset.
+    fn naive_positions(reading: &str) -> Vec<usize> {
+        let kept = reading.trim_end_matches(SEP).len();
+        let mut positions = vec![0; reading.len() + 1];
+        let mut count = 0;
+        for (i, c) in reading.char_indices() {
+            positions[i..i + c.len_utf8()].fill(count);
+            if i < kept {
+                count += if c == SEP { 2 } else { 1 };
+            }
+        }
+        positions[reading.len()] = count;
+        positions
+    }
+
+    #[test]
+    fn the_compact_map_agrees_with_a_position_for_every_byte() {
+        let pieces = ["a", "é", "—", "𝄞", " ", "word ", "\n"];
+        let mut seed = 8u64;
+        for _ in 0..200 {
+            let mut reading = String::new();
+            for _ in 0..(seed % 700) as usize {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                match (seed >> 33) % 12 {
+                    0 => reading.push(SEP),
+                    k => reading.push_str(pieces[k as usize % pieces.len()]),
+                }
+            }
+            let plain = PlainText::new(&reading);
+            let chars: Vec<char> = plain.text().chars().collect();
+            assert_eq!(plain.len(), chars.len());
+            for (offset, &expected) in naive_positions(&reading).iter().enumerate() {
+                assert_eq!(plain.position(offset), expected, "{reading:?} at {offset}");
+            }
+            for start in (0..=chars.len()).step_by(7) {
+                for end in [
+                    start,
+                    (start + 1).min(chars.len()),
+                    (start + 150).min(chars.len()),
+                ] {
+                    let expected: String = chars[start..end].iter().collect();
+                    assert_eq!(plain.slice(start..end), expected);
+                }
+            }
+        }
     }
 
     #[test]

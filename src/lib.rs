@@ -9,10 +9,12 @@
 //!                                                   registers gathered, lints: see
 //!                                                   `resolve`; `site` re-exports it)
 //!                 ← `check` stops here
-//! render::render  SiteIndex + Theme  → files       (marks woven, templates filled)
-//! content::copy_beside  Site + files → more files  (what sits beside each reading)
-//! links::check    SiteIndex + files  → ok          (each relative link finds its file)
-//! output::write   files              → public/     (locked, written aside, swapped in)
+//! render::render_into  SiteIndex + Theme → sink  (marks woven, templates filled, in
+//!                                                 parallel; with export::export_into)
+//! content::copy_beside  Site + paths → more files  (what sits beside each reading)
+//! links::check    SiteIndex + paths  → ok          (each relative link finds its file)
+//! output::Staging::commit  staging   → public/     (locked, written aside as the pages
+//!                                                  are made, swapped in)
 //! ```
 //!
 //! Entry points: [`build`] and [`check`]. Every problem in the user's input is a
@@ -69,6 +71,17 @@ pub struct Report {
 
 /// Loads, anchors and renders the site at `root`, returning its files and warnings.
 pub fn render_site(root: &Path) -> Result<(Vec<render::OutputFile>, Report), Failure> {
+    let (memory, report) = render_into(root, || Ok(render::Memory::default()))?;
+    Ok((memory.into_files(), report))
+}
+
+/// Loads, anchors and renders the site at `root` into the sink `open` gives, the pages
+/// in parallel as they are made. The sink is opened only once the site is known to load
+/// (a build takes the output's lock then); on a failure it is dropped, with what it held.
+fn render_into<S: render::Sink>(
+    root: &Path,
+    open: impl FnOnce() -> Result<S, Failure>,
+) -> Result<(S, Report), Failure> {
     let site = content::load(root).map_err(Failure::Input)?;
     // Errors of every later stage come with the warnings found before them (the index's
     // own errors carry its warnings): an editor sees what to mend in one run.
@@ -81,12 +94,39 @@ pub fn render_site(root: &Path) -> Result<(Vec<render::OutputFile>, Report), Fai
     let mut warnings = warnings.clone();
     warnings.extend(theme.warnings.iter().cloned());
     let warned = |problems| with_warnings(classify(problems), &warnings);
-    let mut files = render::render(&index, &theme).map_err(warned)?;
-    files.extend(export::export(&index));
-    files.extend(sitemap::sitemap(site.config.base_url(), &files));
     let input = |problems| with_warnings(Failure::Input(problems), &warnings);
+    let sink = open()?;
+    let gloss_html = render::gloss_html(&index);
+    let (rendered, ()) = rayon::join(
+        || render::render_into(&index, &theme, &sink, &gloss_html),
+        || export::export_into(&index, &sink, &gloss_html),
+    );
+    rendered.map_err(warned)?;
+    // Only the paths: a placeholder of each file, so that the stages after rendering
+    // see the site's list of files without its contents being held.
+    let mut files: Vec<render::OutputFile> = sink
+        .paths()
+        .into_iter()
+        .map(|path| render::OutputFile {
+            path,
+            contents: Vec::new(),
+        })
+        .collect();
+    if let Some(sitemap) = sitemap::sitemap(site.config.base_url(), &files) {
+        files.push(render::OutputFile {
+            path: sitemap.path.clone(),
+            contents: Vec::new(),
+        });
+        sink.put((render::part::SITEMAP, 0), sitemap);
+    }
     let beside = content::copy_beside(&site, &files).map_err(input)?;
-    files.extend(beside);
+    for (i, file) in beside.into_iter().enumerate() {
+        files.push(render::OutputFile {
+            path: file.path.clone(),
+            contents: Vec::new(),
+        });
+        sink.put((render::part::BESIDE, i as u32), file);
+    }
     let broken = links::check(&index, &files);
     if !broken.is_empty() {
         return Err(input(broken));
@@ -96,7 +136,7 @@ pub fn render_site(root: &Path) -> Result<(Vec<render::OutputFile>, Report), Fai
         files: files.len(),
         warnings,
     };
-    Ok((files, report))
+    Ok((sink, report))
 }
 
 /// How strict a run is.
@@ -112,11 +152,17 @@ pub fn render_site_with(
     options: Options,
 ) -> Result<(Vec<render::OutputFile>, Report), Failure> {
     let (files, report) = render_site(root)?;
+    let report = deny(report, options)?;
+    Ok((files, report))
+}
+
+/// With `deny_warnings`, a report's warnings are errors.
+fn deny(report: Report, options: Options) -> Result<Report, Failure> {
     if options.deny_warnings && !report.warnings.is_empty() {
         let denied = report.warnings.into_iter().map(|w| w.denied()).collect();
         return Err(Failure::Input(denied));
     }
-    Ok((files, report))
+    Ok(report)
 }
 
 /// Checks the site at `root` as a build would, writing nothing.
@@ -135,8 +181,11 @@ pub fn build(root: &Path, output: &Path, options: Options) -> Result<Report, Fai
     };
     // An output that can never be written is said before the work of rendering.
     let target = output::Target::resolve(output, root).map_err(refused)?;
-    let (files, report) = render_site_with(root, options)?;
-    target.write(&files).map_err(refused)?;
+    // The pages go into the staging folder as they are made, so the site is never held
+    // whole in memory; it replaces the output only once everything is known to be right.
+    let (staging, report) = render_into(root, || target.stage().map_err(refused))?;
+    let report = deny(report, options)?;
+    staging.commit().map_err(refused)?;
     Ok(report)
 }
 

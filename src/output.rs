@@ -9,7 +9,8 @@
 //!    leftover staging or retired folders are deleted if they are scholia's.
 //! 4. Check that the existing output is scholia's: its `.scholia-manifest` lists every
 //!    file in it, and nothing else is there (an empty folder will do too).
-//! 5. Write the manifest, then every file, into `.<name>.scholia-new`.
+//! 5. Write every file into `.<name>.scholia-new` as it is made ([`Staging`], a render
+//!    sink), each listed in its manifest before it is made; the manifest is sorted last.
 //! 6. Swap: output → `.<name>.scholia-old`, new → output; then delete the old, file by
 //!    file, and release the lock.
 //!
@@ -19,10 +20,11 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::io::{self, Write as _};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::diagnostics::Diagnostic;
-use crate::render::OutputFile;
+use crate::render::{Order, OutputFile, Sink};
 
 /// The name of the list of files scholia wrote, at the top of every output.
 pub const MANIFEST: &str = ".scholia-manifest";
@@ -280,6 +282,18 @@ impl Target {
 
     /// Writes `files` here, replacing the output only once all are written.
     pub fn write(&self, files: &[OutputFile]) -> Result<(), WriteError> {
+        let staging = self.stage()?;
+        for (i, file) in files.iter().enumerate() {
+            staging.write_file((u32::MAX, i as u32), &file.path, &file.contents);
+        }
+        staging.commit()
+    }
+
+    /// Takes the lock, checks that the output is scholia's to replace, and opens the
+    /// staging folder that files are then written into as they are made (from any
+    /// thread). Nothing is replaced until [`Staging::commit`]; a staging dropped without
+    /// it is deleted, and the output is left as it was.
+    pub fn stage(&self) -> Result<Staging, WriteError> {
         fs::create_dir_all(&self.parent).map_err(io_at(&self.parent))?;
         let lock = Lock::acquire(self.lock_path(), lock_wait())?;
         let staging = self.beside("new");
@@ -301,38 +315,35 @@ impl Target {
             })?),
         };
 
-        if let Err(e) = write_all(files, &staging) {
-            if let Ok(ours) = owned(&staging) {
-                let _ = remove_owned(&staging, &ours);
+        fs::create_dir(&staging).map_err(io_at(&staging))?;
+        let manifest_path = staging.join(MANIFEST);
+        let manifest = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&manifest_path)
+            .and_then(|mut f| {
+                writeln!(f, "{MANIFEST_FORMAT}")?;
+                Ok(f)
+            });
+        let manifest = match manifest {
+            Ok(f) => f,
+            Err(e) => {
+                let _ = fs::remove_file(&manifest_path);
+                let _ = fs::remove_dir(&staging);
+                return Err(WriteError::Io(manifest_path, e));
             }
-            return Err(e);
-        }
-        if let Err(e) = lock.still_held() {
-            if let Ok(ours) = owned(&staging) {
-                let _ = remove_owned(&staging, &ours);
-            }
-            return Err(e);
-        }
-        if old.is_some() {
-            fs::rename(&self.path, &retired).map_err(|e| {
-                if let Ok(ours) = owned(&staging) {
-                    let _ = remove_owned(&staging, &ours);
-                }
-                WriteError::Io(self.path.clone(), e)
-            })?;
-        }
-        if let Err(e) = fs::rename(&staging, &self.path) {
-            // Put the old site back rather than leave nothing.
-            if old.is_some() {
-                let _ = fs::rename(&retired, &self.path);
-            }
-            return Err(WriteError::Io(self.path.clone(), e));
-        }
-        if let Some(old) = old {
-            remove_owned(&retired, &old)?;
-        }
-        drop(lock);
-        Ok(())
+        };
+        Ok(Staging {
+            target: self.clone(),
+            lock: Some(lock),
+            dir: staging,
+            retired,
+            old,
+            manifest: Mutex::new(manifest),
+            paths: Mutex::new(Vec::new()),
+            error: Mutex::new(None),
+            committed: false,
+        })
     }
 
     /// Mends what a killed build left behind, deleting only what scholia wrote.
@@ -375,38 +386,149 @@ fn lock_wait() -> Duration {
         .unwrap_or(LOCK_WAIT)
 }
 
-/// Writes the manifest first, so that a build killed half-way leaves a folder whose
-/// every file is listed, and so recognisably scholia's.
-fn write_all(files: &[OutputFile], dir: &Path) -> Result<(), WriteError> {
-    let mut paths = Vec::with_capacity(files.len());
-    for file in files {
-        let path = Path::new(&file.path);
+/// The folder a build is written into beside the output, before the swap.
+///
+/// Each file's path is added to the manifest before the file is made, so that a build
+/// killed half-way leaves a folder whose every file is listed, and so recognisably
+/// scholia's; [`Staging::commit`] then writes the manifest again, sorted.
+pub struct Staging {
+    target: Target,
+    lock: Option<Lock>,
+    dir: PathBuf,
+    retired: PathBuf,
+    /// What the output held before, when there was one.
+    old: Option<Owned>,
+    manifest: Mutex<fs::File>,
+    /// The paths written, with their place in the site's order.
+    paths: Mutex<Vec<(Order, String)>>,
+    /// The first failure to write, reported by `commit`.
+    error: Mutex<Option<WriteError>>,
+    committed: bool,
+}
+
+/// A poisoned lock only means another thread panicked; the data is still whole.
+fn guard<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Sink for Staging {
+    fn put(&self, order: Order, file: OutputFile) {
+        self.write_file(order, &file.path, &file.contents);
+    }
+
+    fn paths(&self) -> Vec<String> {
+        Staging::paths(self)
+    }
+}
+
+impl Staging {
+    /// Writes one file; a failure is kept for [`Staging::commit`] to report.
+    fn write_file(&self, order: Order, name: &str, contents: &[u8]) {
+        if guard(&self.error).is_some() {
+            return;
+        }
+        if let Err(e) = self.try_write(order, name, contents) {
+            guard(&self.error).get_or_insert(e);
+        }
+    }
+
+    fn try_write(&self, order: Order, name: &str, contents: &[u8]) -> Result<(), WriteError> {
+        let dir = &self.dir;
+        let path = Path::new(name);
         let inside = path.components().all(|c| matches!(c, Component::Normal(_)));
         let first = path.components().next();
         if !inside
             || first.is_none()
             || first == Some(Component::Normal(MANIFEST.as_ref()))
-            || file.path.contains('\\')
+            || name.contains('\\')
         {
             return Err(WriteError::Io(
                 dir.join(path),
                 io::Error::other("scholia cannot write a file of this name into its output"),
             ));
         }
-        paths.push(file.path.as_str());
-    }
-    fs::create_dir(dir).map_err(io_at(dir))?;
-    let manifest = dir.join(MANIFEST);
-    fs::write(&manifest, manifest_text(&paths)).map_err(io_at(&manifest))?;
-    for file in files {
-        let path = dir.join(&file.path);
+        {
+            let mut manifest = guard(&self.manifest);
+            let line = manifest_text(&[name]);
+            let line = &line[MANIFEST_FORMAT.len() + 1..];
+            manifest
+                .write_all(line.as_bytes())
+                .map_err(io_at(&dir.join(MANIFEST)))?;
+            guard(&self.paths).push((order, name.to_owned()));
+        }
+        let path = dir.join(path);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(io_at(parent))?;
         }
-        fs::write(&path, &file.contents).map_err(io_at(&path))?;
+        fs::write(&path, contents).map_err(io_at(&path))
     }
-    Ok(())
+
+    /// The paths written so far, in the site's order.
+    pub fn paths(&self) -> Vec<String> {
+        let mut paths = guard(&self.paths).clone();
+        paths.sort();
+        paths.into_iter().map(|(_, p)| p).collect()
+    }
+
+    /// Replaces the output with what was written, if every file was: the sorted manifest,
+    /// then the swap, then the old output deleted file by file.
+    pub fn commit(mut self) -> Result<(), WriteError> {
+        if let Some(e) = guard(&self.error).take() {
+            return Err(e);
+        }
+        // The sorted manifest replaces the appended one in one rename, through a file the
+        // appended one already lists.
+        let sorted = self.dir.join(SORTED_MANIFEST);
+        {
+            let mut manifest = guard(&self.manifest);
+            let line = &manifest_text(&[SORTED_MANIFEST])[MANIFEST_FORMAT.len() + 1..];
+            manifest
+                .write_all(line.as_bytes())
+                .map_err(io_at(&self.dir.join(MANIFEST)))?;
+        }
+        let paths = guard(&self.paths).clone();
+        let names: Vec<&str> = paths.iter().map(|(_, p)| p.as_str()).collect();
+        fs::write(&sorted, manifest_text(&names)).map_err(io_at(&sorted))?;
+        fs::rename(&sorted, self.dir.join(MANIFEST)).map_err(io_at(&sorted))?;
+
+        if let Some(lock) = &self.lock {
+            lock.still_held()?;
+        }
+        let output = &self.target.path;
+        if self.old.is_some() {
+            fs::rename(output, &self.retired).map_err(io_at(output))?;
+        }
+        if let Err(e) = fs::rename(&self.dir, output) {
+            // Put the old site back rather than leave nothing.
+            if self.old.is_some() {
+                let _ = fs::rename(&self.retired, output);
+            }
+            return Err(WriteError::Io(output.clone(), e));
+        }
+        self.committed = true;
+        if let Some(old) = self.old.take() {
+            remove_owned(&self.retired, &old)?;
+        }
+        drop(self.lock.take());
+        Ok(())
+    }
 }
+
+impl Drop for Staging {
+    /// A build that did not commit leaves no staging folder behind, and the output as it
+    /// was; the lock is released after the cleaning.
+    fn drop(&mut self) {
+        if !self.committed
+            && let Ok(ours) = owned(&self.dir)
+        {
+            let _ = remove_owned(&self.dir, &ours);
+        }
+        drop(self.lock.take());
+    }
+}
+
+/// The name the sorted manifest is written under before it replaces the appended one.
+const SORTED_MANIFEST: &str = ".scholia-manifest.sorted";
 
 /// The manifest: its format line, then one path a line (`/` between folders), sorted as
 /// paths so that it is the same on every build. A `\`, line feed or carriage return in

@@ -124,3 +124,32 @@ fn the_benchmark_site_is_the_one_the_baseline_was_measured_on() {
          'Scale') and put the new fingerprint here"
     );
 }
+
+#[test]
+fn a_build_streamed_into_its_folder_equals_the_site_rendered_in_memory() {
+    // Pages are made on several threads and written as they come: the folder must hold
+    // the same files, byte for byte, as the site rendered whole in memory, and its
+    // manifest exactly those files, sorted.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    corpus::write(&Params::new(12, 60), &root).unwrap();
+    let out = dir.path().join("out");
+    let built = common::scholia(&root, &["build", "--output", out.to_str().unwrap()]);
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let (files, _) = scholia::render_site(&root).unwrap_or_else(|f| panic!("{f:?}"));
+    let mut paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    for file in &files {
+        let written =
+            std::fs::read(out.join(&file.path)).unwrap_or_else(|e| panic!("{}: {e}", file.path));
+        assert!(written == file.contents, "{} differs", file.path);
+    }
+    let on_disk = common::files_under(&out);
+    assert_eq!(on_disk.len(), files.len() + 1, "the files and the manifest");
+    paths.sort_by(|a, b| std::path::Path::new(a).cmp(std::path::Path::new(b)));
+    let manifest = std::fs::read_to_string(out.join(".scholia-manifest")).unwrap();
+    assert_eq!(manifest.lines().skip(1).collect::<Vec<_>>(), paths);
+}

@@ -441,3 +441,51 @@ fn racing_builds_into_one_output_leave_one_complete_site() {
         assert_eq!(names(dir.path()), ["fresh", "public"], "round {round}");
     }
 }
+
+#[test]
+fn a_build_that_fails_after_its_pages_are_written_aside_leaves_the_output_as_it_was() {
+    // Pages go into the staging folder as they are made; these sites fail only after
+    // (a template, a link to no file, a file beside a reading named like the export).
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    assert_built(&build(&fixture("valid/minimal"), &out));
+    let before = files_under(&out);
+    for failing in [
+        "invalid/broken-template",
+        "invalid/missing-image-and-link",
+        "invalid/file-beside-reading-named-like-the-export",
+    ] {
+        let result = build(&fixture(failing), &out);
+        assert_eq!(
+            result.status.code(),
+            Some(1),
+            "{failing}: {}",
+            stderr(&result)
+        );
+        assert_eq!(files_under(&out), before, "{failing}");
+        assert_eq!(names(dir.path()), vec!["public"], "{failing}");
+    }
+}
+
+#[test]
+fn a_staging_folder_left_by_a_killed_build_with_its_manifest_unsorted_is_cleared() {
+    // A killed build's manifest lists its files in the order they were made.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let staging = dir.path().join(".public.scholia-new");
+    fs::create_dir_all(staging.join("b")).unwrap();
+    fs::write(staging.join("b/index.html"), "b").unwrap();
+    fs::write(staging.join("a.html"), "a").unwrap();
+    fs::write(
+        staging.join(".scholia-manifest"),
+        "scholia-manifest 1\nb/index.html\na.html\n.scholia-manifest.sorted\n",
+    )
+    .unwrap();
+    assert_built(&build(&fixture("valid/minimal"), &out));
+    assert_eq!(names(dir.path()), vec!["public"]);
+    let manifest = fs::read_to_string(out.join(".scholia-manifest")).unwrap();
+    let mut sorted: Vec<&str> = manifest.lines().skip(1).collect();
+    sorted.sort_by(|a, b| Path::new(a).cmp(Path::new(b)));
+    assert_eq!(manifest.lines().skip(1).collect::<Vec<_>>(), sorted);
+    assert!(!manifest.contains("sorted"), "{manifest}");
+}

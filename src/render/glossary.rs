@@ -13,13 +13,15 @@
 use std::collections::BTreeMap;
 
 use pulldown_cmark::{Event, Parser, TagEnd};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{
-    Link, Pages, ReadingMentions, by_reading, entry_folder, gloss_dates, gloss_href, sort_key,
-    source_href, source_name,
+    Link, Pages, ReadingMentions, by_reading, entry_folder, gloss_dates, gloss_href, part,
+    sort_key, source_href, source_name,
 };
 use crate::annotations::model::GlossKind;
+use crate::diagnostics::Diagnostic;
 use crate::markdown;
 use crate::site::{NoteRef, SiteIndex};
 
@@ -64,38 +66,45 @@ struct GlossView {
     readings: Vec<ReadingMentions>,
 }
 
-/// Adds the glossary's index and a page for each gloss.
-pub(super) fn pages(index: &SiteIndex, pages: &mut Pages) {
+/// Adds the glossary's index and a page for each gloss (in parallel), giving the
+/// problems.
+pub(super) fn pages(index: &SiteIndex, pages: &Pages) -> Vec<Diagnostic> {
     #[derive(Serialize)]
     struct GlossaryPage {
         groups: Vec<GlossGroup>,
     }
-    pages.add(
-        "glossary.html".into(),
-        "glossary.html",
-        "glossary",
-        GlossaryPage {
-            groups: groups(index),
-        },
-    );
+    let mut problems: Vec<Diagnostic> = pages
+        .add(
+            (part::GLOSSARY, 0),
+            "glossary.html".into(),
+            "glossary.html",
+            "glossary",
+            GlossaryPage {
+                groups: groups(index),
+            },
+        )
+        .into_iter()
+        .collect();
 
     #[derive(Serialize)]
     struct EntryPage {
         entry: GlossView,
     }
     let ids = Ids::of(index);
-    for g in 0..index.glosses.len() {
+    problems.par_extend((0..index.glosses.len()).into_par_iter().filter_map(|g| {
         let path = gloss_page(index.glosses[g].id);
         let root = "../".repeat(path.matches('/').count());
         pages.add(
+            (part::GLOSSES, g as u32),
             path,
             "gloss.html",
             "gloss",
             EntryPage {
-                entry: view(index, &ids, g, &root),
+                entry: view(index, &ids, g, &root, &pages.gloss_html[g]),
             },
-        );
-    }
+        )
+    }));
+    problems
 }
 
 /// The glosses of each kind, A–Z: by the sort key a gloss gives (a person's surname),
@@ -173,7 +182,7 @@ impl<'a> Ids<'a> {
     }
 }
 
-fn view(index: &SiteIndex, ids: &Ids, g: usize, root: &str) -> GlossView {
+fn view(index: &SiteIndex, ids: &Ids, g: usize, root: &str, html: &str) -> GlossView {
     let entry = &index.glosses[g];
     let gloss = entry.gloss;
     GlossView {
@@ -183,7 +192,7 @@ fn view(index: &SiteIndex, ids: &Ids, g: usize, root: &str) -> GlossView {
         kind_href: format!("{root}glossary.html#{}", gloss.kind.name()),
         kind_label: gloss.kind.plural_label(),
         dates: gloss_dates(gloss),
-        html: markdown::to_html(&gloss.text.value),
+        html: html.to_owned(),
         see: gloss
             .see
             .iter()

@@ -8,14 +8,21 @@
 //!    passage that cites it.
 //! 4. Each module builds small view structs; the theme's templates turn them into HTML.
 //!
-//! Entry point: [`render`], which returns every file of the site, or the problems.
+//! 5. The pages are rendered in parallel and each is handed to a [`Sink`] as soon as it is
+//!    made (the folder being built, or memory), with its [`Order`] so that the site is the
+//!    same whatever thread finished first.
+//!
+//! Entry points: [`render_into`], which hands every page to a sink, and [`render`], which
+//! returns them.
 
 mod glossary;
 mod reading;
 mod sources;
 
 use std::fmt::Write as _;
+use std::sync::Mutex;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::annotations::model::Source;
@@ -34,6 +41,70 @@ pub struct OutputFile {
     /// Path relative to the output folder, with `/` separators.
     pub path: String,
     pub contents: Vec<u8>,
+}
+
+/// Where a file comes in the site's order: (part, item). The parts are numbered by the
+/// constants below; the same site always gives each file the same order, so the files
+/// can be made on any thread and still be listed as one sequence.
+pub type Order = (u32, u32);
+
+/// The parts of the site, in their order.
+pub mod part {
+    pub const HOME: u32 = 0;
+    pub const READINGS: u32 = 1;
+    pub const GLOSSARY: u32 = 2;
+    pub const GLOSSES: u32 = 3;
+    pub const SOURCES: u32 = 4;
+    pub const SOURCE_PAGES: u32 = 5;
+    pub const ASSETS: u32 = 6;
+    pub const EXPORT: u32 = 7;
+    pub const SITEMAP: u32 = 8;
+    pub const BESIDE: u32 = 9;
+}
+
+/// Where the files of the site go as they are made: called from many threads at once.
+pub trait Sink: Sync {
+    fn put(&self, order: Order, file: OutputFile);
+    /// The paths of the files put so far, in the site's order.
+    fn paths(&self) -> Vec<String>;
+}
+
+/// A sink that keeps the files in memory (`check`, `serve`, the tests).
+#[derive(Default)]
+pub struct Memory {
+    files: Mutex<Vec<(Order, OutputFile)>>,
+}
+
+impl Sink for Memory {
+    fn put(&self, order: Order, file: OutputFile) {
+        self.files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((order, file));
+    }
+
+    fn paths(&self) -> Vec<String> {
+        let files = self
+            .files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut paths: Vec<(Order, String)> =
+            files.iter().map(|(o, f)| (*o, f.path.clone())).collect();
+        paths.sort();
+        paths.into_iter().map(|(_, p)| p).collect()
+    }
+}
+
+impl Memory {
+    /// The files, in the site's order.
+    pub fn into_files(self) -> Vec<OutputFile> {
+        let mut files = self
+            .files
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        files.sort_by_key(|(order, _)| *order);
+        files.into_iter().map(|(_, f)| f).collect()
+    }
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -75,13 +146,22 @@ struct Page<'a, T: Serialize> {
 struct Pages<'a> {
     site: SiteView<'a>,
     theme: &'a Theme,
-    files: Vec<OutputFile>,
-    problems: Vec<Diagnostic>,
+    sink: &'a dyn Sink,
+    /// Each gloss's text as HTML, made once for all the pages that show it.
+    gloss_html: &'a [String],
 }
 
 impl Pages<'_> {
-    /// Fills `template` for the page at `path`; its way to the root follows from the path.
-    fn add(&mut self, path: String, template: &str, section: &str, data: impl Serialize) {
+    /// Fills `template` for the page at `path` and hands it to the sink; its way to the
+    /// root follows from the path. A template that fails gives its problem instead.
+    fn add(
+        &self,
+        order: Order,
+        path: String,
+        template: &str,
+        section: &str,
+        data: impl Serialize,
+    ) -> Option<Diagnostic> {
         let root = "../".repeat(path.matches('/').count());
         let page = Page {
             site: &self.site,
@@ -90,11 +170,17 @@ impl Pages<'_> {
             data,
         };
         match self.theme.render(template, &page) {
-            Ok(html) => self.files.push(OutputFile {
-                path,
-                contents: html.into_bytes(),
-            }),
-            Err(d) => self.problems.push(d),
+            Ok(html) => {
+                self.sink.put(
+                    order,
+                    OutputFile {
+                        path,
+                        contents: html.into_bytes(),
+                    },
+                );
+                None
+            }
+            Err(d) => Some(d),
         }
     }
 }
@@ -132,9 +218,23 @@ struct Mention {
     quote: String,
 }
 
+/// Every file of the site, in its order, or the problems.
 pub fn render(index: &SiteIndex, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let memory = Memory::default();
+    render_into(index, theme, &memory, &gloss_html(index))?;
+    Ok(memory.into_files())
+}
+
+/// Renders every page and asset of the site into `sink`, in parallel. On problems, some
+/// pages may already be in the sink: the caller throws the sink's files away.
+pub fn render_into(
+    index: &SiteIndex,
+    theme: &Theme,
+    sink: &dyn Sink,
+    gloss_html: &[String],
+) -> Result<(), Vec<Diagnostic>> {
     let config = &index.site.config;
-    let mut pages = Pages {
+    let pages = Pages {
         site: SiteView {
             title: &config.title,
             description: &config.description,
@@ -142,53 +242,94 @@ pub fn render(index: &SiteIndex, theme: &Theme) -> Result<Vec<OutputFile>, Vec<D
             editor: &config.editor,
         },
         theme,
-        files: Vec::new(),
-        problems: Vec::new(),
+        sink,
+        gloss_html,
     };
 
     #[derive(Serialize)]
     struct Home {
         readings: Vec<reading::ReadingSummary>,
     }
-    let readings = (0..index.readings.len())
-        .map(|r| reading::summary(index, r))
+    let minutes: Vec<usize> = (0..index.readings.len())
+        .into_par_iter()
+        .map(|r| reading::minutes(index, r))
         .collect();
-    pages.add("index.html".into(), "index.html", "home", Home { readings });
-
-    for r in 0..index.readings.len() {
-        #[derive(Serialize)]
-        struct ReadingPage {
-            reading: reading::ReadingView,
-        }
+    let home = || {
+        let readings = (0..index.readings.len())
+            .into_par_iter()
+            .map(|r| reading::summary(index, r, minutes[r]))
+            .collect();
         pages.add(
-            format!("{}/index.html", index.site.readings[r].slug),
-            "reading.html",
-            "reading",
-            ReadingPage {
-                reading: reading::reading_view(index, r),
+            (part::HOME, 0),
+            "index.html".into(),
+            "index.html",
+            "home",
+            Home { readings },
+        )
+    };
+
+    #[derive(Serialize)]
+    struct ReadingPage {
+        reading: reading::ReadingView,
+    }
+    let readings = || -> Vec<Diagnostic> {
+        (0..index.readings.len())
+            .into_par_iter()
+            .filter_map(|r| {
+                pages.add(
+                    (part::READINGS, r as u32),
+                    format!("{}/index.html", index.site.readings[r].slug),
+                    "reading.html",
+                    "reading",
+                    ReadingPage {
+                        reading: reading::reading_view(index, r, minutes[r], gloss_html),
+                    },
+                )
+            })
+            .collect()
+    };
+
+    // The indexes (home, glossary, bibliography) are each made on one thread: made side
+    // by side with the many small pages, no thread waits for one of them. The problems
+    // are gathered in the site's order all the same.
+    let ((home, readings), (glossary, sources)) = rayon::join(
+        || rayon::join(home, readings),
+        || {
+            rayon::join(
+                || glossary::pages(index, &pages),
+                || sources::pages(index, &pages),
+            )
+        },
+    );
+    let mut problems: Vec<Diagnostic> = home.into_iter().collect();
+    problems.extend(readings);
+    problems.extend(glossary);
+    problems.extend(sources);
+
+    for (i, (name, contents)) in theme.assets.iter().enumerate() {
+        sink.put(
+            (part::ASSETS, i as u32),
+            OutputFile {
+                path: name.clone(),
+                contents: contents.clone().into_bytes(),
             },
         );
     }
-
-    glossary::pages(index, &mut pages);
-    sources::pages(index, &mut pages);
-
-    let Pages {
-        mut files,
-        problems,
-        ..
-    } = pages;
-    for (name, contents) in &theme.assets {
-        files.push(OutputFile {
-            path: name.clone(),
-            contents: contents.clone().into_bytes(),
-        });
-    }
     if problems.is_empty() {
-        Ok(files)
+        Ok(())
     } else {
         Err(problems)
     }
+}
+
+/// Each gloss's text as HTML, by gloss number: a gloss is shown in every reading that
+/// mentions it, on its page and in the export, and its HTML is made once for all of them.
+pub fn gloss_html(index: &SiteIndex) -> Vec<String> {
+    index
+        .glosses
+        .par_iter()
+        .map(|entry| markdown::to_html(&entry.gloss.text.value))
+        .collect()
 }
 
 /// A safe folder name for an entry's page, the same for the same id on every build.

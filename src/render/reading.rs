@@ -74,8 +74,8 @@ struct NoteView {
     backrefs: Vec<Link>,
 }
 
-/// The home page's line for reading `r`.
-pub(super) fn summary(index: &SiteIndex, r: usize) -> ReadingSummary {
+/// The home page's line for reading `r`, which takes `minutes` to read.
+pub(super) fn summary(index: &SiteIndex, r: usize, minutes: usize) -> ReadingSummary {
     let reading = &index.site.readings[r];
     let counts = counts(index, r);
     ReadingSummary {
@@ -83,7 +83,7 @@ pub(super) fn summary(index: &SiteIndex, r: usize) -> ReadingSummary {
         title: reading.meta.title.clone(),
         subtitle: reading.meta.subtitle.clone(),
         published: DateView::of(reading.meta.date.as_ref().and_then(|d| d.date())),
-        minutes: minutes(index, r),
+        minutes,
         glosses: counts.glosses,
         sources: counts.sources,
         crossrefs: counts.crossrefs,
@@ -101,12 +101,19 @@ fn counts(index: &SiteIndex, r: usize) -> Counts {
     }
 }
 
-fn minutes(index: &SiteIndex, r: usize) -> usize {
+/// How many minutes reading `r` takes: counted once a build, for its page and the home
+/// page.
+pub(super) fn minutes(index: &SiteIndex, r: usize) -> usize {
     let words = index.documents[r].text.split_whitespace().count();
     words.div_ceil(WORDS_PER_MINUTE).max(1)
 }
 
-pub(super) fn reading_view(index: &SiteIndex, r: usize) -> ReadingView {
+pub(super) fn reading_view(
+    index: &SiteIndex,
+    r: usize,
+    minutes: usize,
+    gloss_html: &[String],
+) -> ReadingView {
     let reading = &index.site.readings[r];
     let ri = &index.readings[r];
     let document = &index.documents[r];
@@ -182,7 +189,7 @@ pub(super) fn reading_view(index: &SiteIndex, r: usize) -> ReadingView {
             number: i + 1,
             kind: note.kind(),
             id: note_id(index, *note).to_owned(),
-            html: note_html(index, Some(r), *note),
+            html: note_html(index, Some(r), *note, gloss_html),
             backrefs: backrefs.remove(&(i + 1)).unwrap_or_default(),
         })
         .collect();
@@ -213,7 +220,7 @@ pub(super) fn reading_view(index: &SiteIndex, r: usize) -> ReadingView {
             .editor_note
             .as_ref()
             .map(|n| markdown::to_html(&n.value)),
-        minutes: minutes(index, r),
+        minutes,
         counts: counts(index, r),
         body,
         notes,
@@ -289,7 +296,7 @@ fn note_title(index: &SiteIndex, note: NoteRef) -> String {
 }
 
 /// The body of a note: its entry in the notes, which is also what its number opens.
-fn note_html(index: &SiteIndex, r: Option<usize>, note: NoteRef) -> String {
+fn note_html(index: &SiteIndex, r: Option<usize>, note: NoteRef, gloss_html: &[String]) -> String {
     let root = if r.is_some() { "../" } else { "" };
     let mut out = String::new();
     match note {
@@ -305,7 +312,7 @@ fn note_html(index: &SiteIndex, r: Option<usize>, note: NoteRef) -> String {
                     .map(|d| format!(" <span class=\"dates\">{}</span>", escape(&d)))
                     .unwrap_or_default()
             );
-            out.push_str(&markdown::to_html(&gloss.text.value));
+            out.push_str(&gloss_html[g]);
             // The page of the gloss, with every mention of it in every reading.
             let _ = write!(
                 out,

@@ -11,12 +11,14 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{
-    Link, Pages, ReadingMentions, by_reading, citation_html, entry_folder, gloss_href,
+    Link, Pages, ReadingMentions, by_reading, citation_html, entry_folder, gloss_href, part,
     plain_summary, sort_key, source_href, source_name,
 };
+use crate::diagnostics::Diagnostic;
 use crate::markdown;
 use crate::site::{NoteRef, SiteIndex};
 
@@ -50,20 +52,24 @@ struct SourceView {
     readings: Vec<ReadingMentions>,
 }
 
-/// Adds the bibliography and a page for each source.
-pub(super) fn pages(index: &SiteIndex, pages: &mut Pages) {
+/// Adds the bibliography and a page for each source (in parallel), giving the problems.
+pub(super) fn pages(index: &SiteIndex, pages: &Pages) -> Vec<Diagnostic> {
     #[derive(Serialize)]
     struct SourcesPage {
         sources: Vec<SourceLine>,
     }
-    pages.add(
-        "sources.html".into(),
-        "sources.html",
-        "sources",
-        SourcesPage {
-            sources: bibliography(index),
-        },
-    );
+    let mut problems: Vec<Diagnostic> = pages
+        .add(
+            (part::SOURCES, 0),
+            "sources.html".into(),
+            "sources.html",
+            "sources",
+            SourcesPage {
+                sources: bibliography(index),
+            },
+        )
+        .into_iter()
+        .collect();
 
     // Which glosses rest on each source, gathered once for all the pages.
     let ids: BTreeMap<&str, usize> = index
@@ -85,7 +91,7 @@ pub(super) fn pages(index: &SiteIndex, pages: &mut Pages) {
     struct SourcePage {
         source: SourceView,
     }
-    for (s, glosses) in glosses.iter().enumerate() {
+    problems.par_extend(glosses.par_iter().enumerate().filter_map(|(s, glosses)| {
         let entry = &index.sources[s];
         let path = source_page(entry.id);
         let root = "../".repeat(path.matches('/').count());
@@ -110,8 +116,15 @@ pub(super) fn pages(index: &SiteIndex, pages: &mut Pages) {
             passages: entry.citations.len(),
             readings: by_reading(index, &root, NoteRef::Source(s), &entry.citations),
         };
-        pages.add(path, "source.html", "source", SourcePage { source: view });
-    }
+        pages.add(
+            (part::SOURCE_PAGES, s as u32),
+            path,
+            "source.html",
+            "source",
+            SourcePage { source: view },
+        )
+    }));
+    problems
 }
 
 fn bibliography(index: &SiteIndex) -> Vec<SourceLine> {
