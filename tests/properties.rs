@@ -240,7 +240,15 @@ type Pick = (usize, usize, usize);
 
 /// The passage `pick` names in the reading text, if it is on word boundaries, found once,
 /// and holds words a mark can be written over.
-fn passage(document: &Document, (block, word, len): Pick) -> Option<String> {
+fn passage(document: &Document, pick: Pick) -> Option<String> {
+    passage_at(document, pick).map(|(quote, _)| quote)
+}
+
+/// [`passage`], with the range of the reading text it stands at.
+fn passage_at(
+    document: &Document,
+    (block, word, len): Pick,
+) -> Option<(String, std::ops::Range<usize>)> {
     let text = &document.text;
     let blocks: Vec<(usize, &str)> = text
         .split(BLOCK_SEPARATOR)
@@ -271,7 +279,7 @@ fn passage(document: &Document, (block, word, len): Pick) -> Option<String> {
         .char_indices()
         .filter(|(i, _)| text[*i..].starts_with(quote))
         .count();
-    (places == 1 && document.is_partly_markable(&range)).then(|| quote.to_owned())
+    (places == 1 && document.is_partly_markable(&range)).then(|| (quote.to_owned(), range))
 }
 
 fn yaml(s: &str) -> String {
@@ -318,7 +326,11 @@ fn annotations(
     section("notes", entries);
     let mut entries = String::new();
     for (c, (from, to)) in crossrefs.iter().enumerate() {
-        if let (Some(from), Some(to)) = (passage(document, *from), passage(document, *to)) {
+        // A cross-reference to its own words is an error (E0118), not a page to check.
+        if let (Some((from, a)), Some((to, b))) =
+            (passage_at(document, *from), passage_at(document, *to))
+            && (a.end <= b.start || b.end <= a.start)
+        {
             entries.push_str(&format!(
                 "  x{c}:\n    from: {}\n    to: {}\n    note: See there.\n",
                 yaml(&from),

@@ -11,7 +11,8 @@
 //!                             Registry; every passage listed with the reading it is in
 //!      ─ anchor ─▶ ranges     each reading's passages resolved in its text  ┐ per reading,
 //!      ─ mention ▶ mentions   gloss forms found: the shared glossary's      ┘ in parallel
-//!                             automaton is built once per build
+//!                             automaton is built once per build; then no
+//!                             cross-reference may lead to its own words
 //!      ─ gather ─▶ SiteIndex  registers: mentions per gloss, citations per source,
 //!                             cross-references, notes numbered, marks in text order
 //!      ─ lint ───▶ warnings   sources never cited, glosses never found
@@ -176,6 +177,7 @@ pub fn index(site: &Site) -> Result<SiteIndex<'_>, Vec<Diagnostic>> {
         warnings.append(&mut mentions.warnings);
         found.push(mentions);
     }
+    problems.extend(refer::to_itself(&plan, &resolved));
     if !problems.is_empty() {
         // The warnings found so far come too, first, so that the errors end the report:
         // an editor mending the errors sees the rest of the work at the same time.

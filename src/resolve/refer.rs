@@ -5,9 +5,12 @@
 //!    pull quote's words and place) is listed with the reading it is in, its `reading:`
 //!    checked against the slugs; cross-references, notes and pull quotes are defined
 //!    (each id once within its reading's file).
+//! 3. Once the passages are anchored, [`to_itself`] finds a cross-reference whose two
+//!    ends are the same words.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::ops::Range;
 
 use super::define::{Registry, define_id};
 use super::values::check_markdown;
@@ -286,4 +289,45 @@ fn no_reading(passage: &Passage, locator: &Locator, problems: &mut Vec<Diagnosti
             .help("remove `reading:`; this passage is in the file's own reading"),
         );
     }
+}
+
+/// Cross-references whose two ends resolved to overlapping words of one reading: a
+/// reader following one would land where they stand. Said once the passages are placed.
+pub fn to_itself(plan: &Plan, resolved: &[Option<Range<usize>>]) -> Vec<Diagnostic> {
+    // Per cross-reference: its `from` and its `to`, each as (pending index, range).
+    type End<'r> = Option<(usize, &'r Range<usize>)>;
+    let mut ends: Vec<[End; 2]> = vec![[None, None]; plan.crossrefs.len()];
+    for (i, pending) in plan.pending.iter().enumerate() {
+        let Some(range) = &resolved[i] else { continue };
+        match pending.purpose {
+            Purpose::CrossRefFrom(c) => ends[c][0] = Some((i, range)),
+            Purpose::CrossRefTo(c) => ends[c][1] = Some((i, range)),
+            _ => {}
+        }
+    }
+    let mut problems = Vec::new();
+    for (c, pair) in ends.iter().enumerate() {
+        let [Some((from, a)), Some((to, b))] = *pair else {
+            continue;
+        };
+        let (from, to) = (&plan.pending[from], &plan.pending[to]);
+        if from.reading == to.reading && a.start < b.end && b.start < a.end {
+            problems.push(
+                Diagnostic::error(
+                    "E0118",
+                    format!(
+                        "the cross-reference `{}` leads from a passage to itself",
+                        plan.crossrefs[c].0
+                    ),
+                )
+                .at(to.locator.locate(&to.passage.quote), "the same words as `from`")
+                .related(
+                    from.locator.locate(&from.passage.quote),
+                    "`from` is here",
+                )
+                .help("point `to` at the passage this one answers, elsewhere in the text or in another reading (`reading:`)"),
+            );
+        }
+    }
+    problems
 }
