@@ -86,15 +86,13 @@ fn render_into<S: render::Sink>(
     // Errors of every later stage come with the warnings found before them (the index's
     // own errors carry its warnings): an editor sees what to mend in one run.
     let mut warnings = site.warnings.clone();
-    let input = |problems| with_warnings(Failure::Input(problems), &warnings);
-    let index = resolve::index(&site).map_err(input)?;
+    let index = resolve::index(&site).map_err(|p| with_warnings(Failure::Input(p), &warnings))?;
     warnings.extend(index.warnings.iter().cloned());
-    let warned = |problems| with_warnings(classify(problems), &warnings);
-    let theme = templates::Theme::load(&site.templates).map_err(warned)?;
-    let mut warnings = warnings.clone();
+    let theme = templates::Theme::load(&site.templates)
+        .map_err(|p| with_warnings(classify(p), &warnings))?;
     warnings.extend(theme.warnings.iter().cloned());
-    let warned = |problems| with_warnings(classify(problems), &warnings);
     let input = |problems| with_warnings(Failure::Input(problems), &warnings);
+    let warned = |problems| with_warnings(classify(problems), &warnings);
     let sink = open()?;
     let gloss_html = render::gloss_html(&index);
     let (rendered, ()) = rayon::join(
