@@ -389,8 +389,8 @@ fn collect_beside(
 
 /// The files beside each reading, as files of the built site next to its page. One
 /// whose name is taken by a file scholia writes (`text.txt`, say) is an error.
-pub fn copy_beside(site: &Site, built: &[OutputFile]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let taken: HashSet<&str> = built.iter().map(|f| f.path.as_str()).collect();
+pub fn copy_beside(site: &Site, built: &[String]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let taken: HashSet<&str> = built.iter().map(String::as_str).collect();
     let mut copies = Vec::new();
     let mut problems = Vec::new();
     for reading in &site.readings {
@@ -410,7 +410,7 @@ pub fn copy_beside(site: &Site, built: &[OutputFile]) -> Result<Vec<OutputFile>,
                         "rename it; beside a reading, scholia writes {}",
                         built
                             .iter()
-                            .filter_map(|f| f.path.strip_prefix(&format!("{}/", reading.slug)))
+                            .filter_map(|p| p.strip_prefix(&format!("{}/", reading.slug)))
                             .collect::<Vec<_>>()
                             .join(", ")
                     )),

@@ -100,38 +100,24 @@ fn render_into<S: render::Sink>(
         || export::export_into(&index, &sink, &gloss_html),
     );
     rendered.map_err(warned)?;
-    // Only the paths: a placeholder of each file, so that the stages after rendering
-    // see the site's list of files without its contents being held.
-    let mut files: Vec<render::OutputFile> = sink
-        .paths()
-        .into_iter()
-        .map(|path| render::OutputFile {
-            path,
-            contents: Vec::new(),
-        })
-        .collect();
-    if let Some(sitemap) = sitemap::sitemap(site.config.base_url(), &files) {
-        files.push(render::OutputFile {
-            path: sitemap.path.clone(),
-            contents: Vec::new(),
-        });
+    // The stages after rendering need the site's paths only, not the pages themselves.
+    let mut paths = sink.paths();
+    if let Some(sitemap) = sitemap::sitemap(site.config.base_url(), &paths) {
+        paths.push(sitemap.path.clone());
         sink.put((render::part::SITEMAP, 0), sitemap);
     }
-    let beside = content::copy_beside(&site, &files).map_err(input)?;
+    let beside = content::copy_beside(&site, &paths).map_err(input)?;
     for (i, file) in beside.into_iter().enumerate() {
-        files.push(render::OutputFile {
-            path: file.path.clone(),
-            contents: Vec::new(),
-        });
+        paths.push(file.path.clone());
         sink.put((render::part::BESIDE, i as u32), file);
     }
-    let broken = links::check(&index, &files);
+    let broken = links::check(&index, &paths);
     if !broken.is_empty() {
         return Err(input(broken));
     }
     let report = Report {
         readings: site.readings.len(),
-        files: files.len(),
+        files: paths.len(),
         warnings,
     };
     Ok((sink, report))

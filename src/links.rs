@@ -15,12 +15,11 @@ use std::collections::HashSet;
 use percent_encoding::percent_decode_str;
 
 use crate::diagnostics::{Diagnostic, Location};
-use crate::render::OutputFile;
 use crate::site::SiteIndex;
 
 /// A diagnostic for each relative link or image in the readings that leads to no file.
-pub fn check(index: &SiteIndex, built: &[OutputFile]) -> Vec<Diagnostic> {
-    let files: HashSet<&str> = built.iter().map(|f| f.path.as_str()).collect();
+pub fn check(index: &SiteIndex, built: &[String]) -> Vec<Diagnostic> {
+    let files: HashSet<&str> = built.iter().map(String::as_str).collect();
     let mut problems = Vec::new();
     for (reading, document) in index.site.readings.iter().zip(&index.documents) {
         for (destination, range) in document.links() {

@@ -254,7 +254,6 @@ impl PullQuote {
             prefix: self.prefix.clone(),
             suffix: self.suffix.clone(),
             reading: None,
-            shorthand: false,
         }
     }
 }
@@ -270,8 +269,6 @@ pub struct Passage {
     pub suffix: Option<Spanned<String>>,
     /// Another reading's slug, where the passage is not in this file's reading.
     pub reading: Option<Spanned<String>>,
-    /// Written as a plain string rather than a mapping (`--fix` edits the two apart).
-    pub shorthand: bool,
 }
 
 /// A passage is written either as a plain string (the quote) or as a mapping.
@@ -284,7 +281,6 @@ impl<'de> Deserialize<'de> for Passage {
                 prefix: None,
                 suffix: None,
                 reading: None,
-                shorthand: true,
             },
             PassageRepr::Selector(passage) => *passage,
         })
@@ -358,7 +354,6 @@ impl<'de> Deserialize<'de> for PassageRepr {
                     prefix,
                     suffix,
                     reading,
-                    shorthand: false,
                 })))
             }
         }
