@@ -79,9 +79,9 @@ pub struct Reading {
 pub struct BesideFile {
     /// Path inside the reading's folder, with `/` separators: `map.png`, `img/a.png`.
     pub path: String,
-    /// Path from the site's root, for diagnostics.
+    /// Path from the site's root: where it is read from once the pages are made
+    /// ([`copy_beside`]), so images and PDFs are not held through the whole build.
     pub source: PathBuf,
-    pub contents: Vec<u8>,
 }
 
 impl Reading {
@@ -356,14 +356,10 @@ fn collect_beside(
             Ok(Kind::File) if top && looks_like_a_source(name) => {
                 problems.push(not_read_beside(&path, name));
             }
-            Ok(Kind::File) => match files.read_bytes(&path) {
-                Ok(contents) => beside.push(BesideFile {
-                    path: inner,
-                    source: path,
-                    contents,
-                }),
-                Err(d) => problems.push(d),
-            },
+            Ok(Kind::File) => beside.push(BesideFile {
+                path: inner,
+                source: path,
+            }),
             Ok(Kind::Folder) => {
                 // A link back to a folder already walked would be walked forever.
                 let first_visit = files.real_path(&path).is_some_and(|r| walked.insert(r));
@@ -391,6 +387,13 @@ fn collect_beside(
 /// whose name is taken by a file scholia writes (`text.txt`, say) is an error.
 pub fn copy_beside(site: &Site, built: &[String]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let taken: HashSet<&str> = built.iter().map(String::as_str).collect();
+    // Read through the symlink rule again: the file is read now, not when it was listed.
+    let files = SiteFiles::open(&site.root).map_err(|e| {
+        vec![Diagnostic::error(
+            "E0002",
+            format!("cannot open the site's folder {}: {e}", site.root.display()),
+        )]
+    })?;
     let mut copies = Vec::new();
     let mut problems = Vec::new();
     for reading in &site.readings {
@@ -416,10 +419,10 @@ pub fn copy_beside(site: &Site, built: &[String]) -> Result<Vec<OutputFile>, Vec
                     )),
                 );
             } else {
-                copies.push(OutputFile {
-                    path,
-                    contents: file.contents.clone(),
-                });
+                match files.read_bytes(&file.source) {
+                    Ok(contents) => copies.push(OutputFile { path, contents }),
+                    Err(d) => problems.push(d),
+                }
             }
         }
     }
