@@ -583,7 +583,9 @@ fn not_found() -> Response {
 /// Maps a request path to a file of the built site, or `None` for a path that could
 /// leave it: `..` or `.` segments, encoded or not, backslashes, NUL.
 fn site_path(uri_path: &str) -> Option<String> {
-    let decoded = percent_decode(uri_path)?;
+    let decoded = percent_encoding::percent_decode_str(uri_path)
+        .decode_utf8()
+        .ok()?;
     let mut parts = Vec::new();
     for segment in decoded.split('/') {
         match segment {
@@ -601,23 +603,6 @@ fn site_path(uri_path: &str) -> Option<String> {
         path.push_str("index.html");
     }
     Some(path)
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 fn content_type(path: &str) -> &'static str {
