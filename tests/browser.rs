@@ -89,6 +89,24 @@ fn build(root: &Path, out: &Path) -> Result<(), String> {
     }
 }
 
+/// Builds every site folder in `from` (one holding a site.yaml) into `into/NAME`.
+fn build_sites(from: &Path, into: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(into).map_err(|e| format!("{}: {e}", into.display()))?;
+    let Ok(entries) = std::fs::read_dir(from) else {
+        return Ok(());
+    };
+    let mut roots: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("site.yaml").is_file())
+        .collect();
+    roots.sort();
+    for root in roots {
+        let name = root.file_name().unwrap_or_default().to_owned();
+        build(&root, &into.join(name))?;
+    }
+    Ok(())
+}
+
 enum Outcome {
     Passed,
     Skipped(String),
@@ -117,6 +135,12 @@ fn the_reading_works_in_a_real_browser() -> Outcome {
     {
         return Outcome::Failed(e);
     }
+    // Each site in tests/browser/sites/NAME (a feature's own fixture, checked by its suite
+    // in tests/browser/suites/) is built into sites/NAME.
+    let sites = dir.path().join("sites");
+    if let Err(e) = build_sites(&repo().join("tests/browser/sites"), &sites) {
+        return Outcome::Failed(e);
+    }
     let screenshots = repo().join("target/screenshots");
     let status = Command::new("node")
         .arg(repo().join("tests/browser/run.mjs"))
@@ -124,6 +148,8 @@ fn the_reading_works_in_a_real_browser() -> Outcome {
         .arg(&example)
         .arg("--fixture")
         .arg(&fixture)
+        .arg("--sites")
+        .arg(&sites)
         .arg("--out")
         .arg(&screenshots)
         .current_dir(repo())

@@ -30,6 +30,15 @@ const args = Object.fromEntries(
 );
 const EXAMPLE = path.resolve(args.example ?? 'public');
 const FIXTURE = args.fixture ? path.resolve(args.fixture) : null;
+// More built sites, one folder each (tests/browser.rs builds every tests/browser/sites/NAME
+// into SITES/NAME): each is served under /sites/NAME/ and checked by the suites below.
+const SITES_DIR = args.sites ? path.resolve(args.sites) : null;
+const SITES = SITES_DIR && fs.existsSync(SITES_DIR)
+  ? Object.fromEntries(fs.readdirSync(SITES_DIR).sort().map((name) => [name, path.join(SITES_DIR, name)]))
+  : {};
+// SCHOLIA_BROWSER_SUITE=NAME runs only the suite tests/browser/suites/NAME.mjs (with the
+// page-wide CSP and vnu checks): the quick loop while working on one feature.
+const ONLY = process.env.SCHOLIA_BROWSER_SUITE ?? null;
 const OUT = path.resolve(args.out ?? 'target/screenshots');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const READING = 'khamenei-and-the-prospect-of-war/index.html';
@@ -65,7 +74,8 @@ function section(title) {
 }
 // Runs a group of checks; an exception (a timeout, say) fails the group, not the run.
 const contexts = new Set();
-async function step(name, body) {
+async function step(name, body, { suite = false } = {}) {
+  if (ONLY && !suite) return;
   try {
     await body();
   } catch (e) {
@@ -93,7 +103,7 @@ section('weight, Content-Security-Policy, no inline script or style');
   const js = bytes('scholia.js');
   const total = page + css + js;
   check('the reading with its CSS and JS weighs under 150 KB', total < BUDGET, `page ${page} B + CSS ${css} B + JS ${js} B = ${total} B of ${BUDGET}`);
-  const pages = [EXAMPLE, FIXTURE].filter(Boolean).flatMap(htmlFiles);
+  const pages = [EXAMPLE, FIXTURE, ...Object.values(SITES)].filter(Boolean).flatMap(htmlFiles);
   let inline = 0;
   let csp = 0;
   for (const file of pages) {
@@ -110,7 +120,7 @@ section('weight, Content-Security-Policy, no inline script or style');
 section('vnu (W3C Nu HTML Checker)');
 {
   const jar = require.resolve('vnu-jar/build/dist/vnu.jar');
-  const pages = [EXAMPLE, FIXTURE].filter(Boolean).flatMap(htmlFiles);
+  const pages = [EXAMPLE, FIXTURE, ...Object.values(SITES)].filter(Boolean).flatMap(htmlFiles);
   // vnu reads the pages from disk, where 'self' means nothing: its warnings that the CSP
   // blocks the site's own style.css and scholia.js are filtered out (the browser checks
   // below prove the files load, over HTTP and from disk, with no CSP violation).
@@ -149,7 +159,11 @@ section('vnu (W3C Nu HTML Checker)');
 }
 
 /* ---------- A loopback-only server, the sites under sub-paths ---------- */
-const MOUNTS = { '/sites/example/': EXAMPLE, ...(FIXTURE ? { '/sites/fixture/': FIXTURE } : {}) };
+const MOUNTS = {
+  '/sites/example/': EXAMPLE,
+  ...(FIXTURE ? { '/sites/fixture/': FIXTURE } : {}),
+  ...Object.fromEntries(Object.entries(SITES).map(([name, dir]) => [`/sites/${name}/`, dir])),
+};
 const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png' };
 const served = [];
 const server = http.createServer((req, res) => {
@@ -711,6 +725,25 @@ if (FIXTURE) await step('print of the fixture', async () => {
   const urls = (tight.match(/https:\/\/example\.org\/minutes/g) ?? []).length;
   check('the URLs of sources and of the author\'s links print', urls === 2 && tight.includes('<https://example.org/minutes>'), `${urls} printed: the source's, and the link's after its text`);
 });
+
+/* ---------- Suites: tests/browser/suites/*.mjs, each a feature's own checks ----------
+ * Each module's default export is `async (ctx) => {}`; it runs its checks inside
+ * `ctx.step(name, body, { suite: true })` so a failure fails the group, not the run. */
+const ctx = {
+  browser, open, check, section, step, settle, bounded, runAxe, axeCheck, shot, outside, htmlFiles,
+  ORIGIN, SITE, FIX, EXAMPLE, FIXTURE, OUT, READING, SIZES,
+  // name → { dir, url } for each site in tests/browser/sites/
+  sites: Object.fromEntries(Object.entries(SITES).map(([name, dir]) => [name, { dir, url: `${ORIGIN}/sites/${name}/` }])),
+};
+const SUITES = path.join(path.dirname(new URL(import.meta.url).pathname), 'suites');
+const suites = fs.existsSync(SUITES) ? fs.readdirSync(SUITES).filter((f) => f.endsWith('.mjs')).sort() : [];
+for (const file of suites) {
+  const name = file.replace(/\.mjs$/, '');
+  if (ONLY && ONLY !== name) continue;
+  section(`suite ${name}`);
+  const suite = await import(pathToFileURL(path.join(SUITES, file)).href);
+  await step(`suite ${name}`, () => suite.default(ctx), { suite: true });
+}
 
 await browser.close();
 server.close();
