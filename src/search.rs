@@ -249,13 +249,7 @@ fn prefix(s: &str, n: usize) -> &str {
 
 /// Cuts sorted `terms`, all starting with `key` (of `depth` characters), into shards
 /// under the budget.
-fn cut<'a>(
-    whole: &Whole,
-    key: &str,
-    depth: usize,
-    terms: Vec<&'a str>,
-    out: &mut Vec<(String, String)>,
-) {
+fn cut(whole: &Whole, key: &str, depth: usize, terms: Vec<&str>, out: &mut Vec<(String, String)>) {
     let file = js("shard", key, &whole.shard(&terms));
     let longer = terms.iter().any(|t| t.chars().count() > depth);
     if file.len() <= SHARD_BUDGET || !longer || key.chars().count() < depth {

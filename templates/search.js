@@ -282,10 +282,13 @@
     list.hidden = false;
     input.setAttribute('aria-expanded', 'true');
   }
+  // Closed, the list forgets its active option: opened again, the arrows start afresh.
   function close() {
     list.hidden = true;
     input.setAttribute('aria-expanded', 'false');
     input.removeAttribute('aria-activedescendant');
+    if (active >= 0) results[active]?.setAttribute('aria-selected', 'false');
+    active = -1;
   }
   function move(to) {
     if (!results.length) return;
