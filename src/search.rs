@@ -59,7 +59,12 @@ fn is_cjk(c: char) -> bool {
         | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
 }
 
-/// The folded words of `s`: runs of letters and digits, each CJK character alone.
+/// The characters of a word that are indexed: a longer "word" is a code or an address,
+/// found by its beginning.
+pub const MAX_WORD: usize = 40;
+
+/// The folded words of `s`: runs of letters and digits, each CJK character alone, each
+/// cut to [`MAX_WORD`] characters.
 pub fn tokens(s: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut word = String::new();
@@ -77,6 +82,11 @@ pub fn tokens(s: &str) -> Vec<String> {
     }
     if !word.is_empty() {
         words.push(word);
+    }
+    for word in &mut words {
+        if let Some((cut, _)) = word.char_indices().nth(MAX_WORD) {
+            word.truncate(cut);
+        }
     }
     words
 }
@@ -252,7 +262,7 @@ fn prefix(s: &str, n: usize) -> &str {
 fn cut(whole: &Whole, key: &str, depth: usize, terms: Vec<&str>, out: &mut Vec<(String, String)>) {
     let file = js("shard", key, &whole.shard(&terms));
     let longer = terms.iter().any(|t| t.chars().count() > depth);
-    if file.len() <= SHARD_BUDGET || !longer || key.chars().count() < depth {
+    if file.len() <= SHARD_BUDGET || !longer || terms.len() == 1 || key.chars().count() < depth {
         out.push((key.to_owned(), file));
         return;
     }
@@ -261,9 +271,20 @@ fn cut(whole: &Whole, key: &str, depth: usize, terms: Vec<&str>, out: &mut Vec<(
     if !here.is_empty() {
         out.push((key.to_owned(), js("shard", key, &whole.shard(&here))));
     }
-    for (sub, group) in groups(rest, depth + 1) {
-        cut(whole, &sub, depth + 1, group, out);
+    // Cut where the words part: words sharing a long beginning would otherwise cost a
+    // level each of their common characters.
+    let next = match (rest.first(), rest.last()) {
+        (Some(a), Some(b)) => (depth + 1).max(common(a, b) + 1),
+        _ => depth + 1,
+    };
+    for (sub, group) in groups(rest, next) {
+        cut(whole, &sub, next, group, out);
     }
+}
+
+/// How many characters two words begin with alike.
+fn common(a: &str, b: &str) -> usize {
+    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
 }
 
 /// Sorted terms grouped by their first `n` characters, in order.

@@ -102,7 +102,8 @@
     end();
     return out;
   }
-  const tokens = (text) => words(text).map((w) => w[2]);
+  // Cut as src/search.rs cuts a word (MAX_WORD).
+  const tokens = (text) => words(text).map((w) => Array.from(w[2]).slice(0, 40).join(''));
 
   /* ---------- A query ---------- */
   async function search(query) {
@@ -197,7 +198,8 @@
   /* ---------- Showing the results ---------- */
   let results = [];
   let active = -1;
-  function matches(result, word) {
+  function matches(result, long) {
+    const word = Array.from(long).slice(0, 40).join('');
     return result.terms.some((t) => word.startsWith(t)) || result.stems.has(result.stemOf.get(word));
   }
   // The paragraph's words around its first hit, every hit in <mark>.

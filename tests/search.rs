@@ -223,6 +223,39 @@ fn other_scripts_are_indexed_and_found() {
 #[test]
 fn every_word_is_in_the_shard_a_page_looks_for_it_in() {
     let search = Index::of(index_files(&common::repo()));
+    let words = each_word_in_its_shard(&search);
+    assert!(words > 500, "{words} words");
+}
+
+#[test]
+fn a_huge_word_and_thousands_of_words_alike_to_their_end_are_cut_without_trouble() {
+    let huge = "a".repeat(100_000);
+    let alike: String = (0..3000)
+        .map(|i| format!("{}{i:04} ", "b".repeat(30)))
+        .collect();
+    let dir = common::site(&format!("{huge}\n\n{alike}\n"), "");
+    let search = Index::of(index_files(dir.path()));
+    assert_eq!(
+        search.paragraphs(&"a".repeat(search::MAX_WORD)),
+        BTreeSet::from([(0, 1)]),
+        "a huge word is found by its beginning"
+    );
+    assert_eq!(
+        search.paragraphs(&format!("{}2999", "b".repeat(30))),
+        BTreeSet::from([(0, 2)])
+    );
+    each_word_in_its_shard(&search);
+    let largest = search.shards.values().map(|(_, b)| *b).max().unwrap();
+    assert!(largest <= SHARD_BUDGET, "{largest} B");
+    assert!(
+        search.shards.len() > 3,
+        "the words alike are cut into shards"
+    );
+}
+
+/// Checks that each word is in the shard a page would look in, and that the manifest
+/// lists every shard with its size; returns how many words there are.
+fn each_word_in_its_shard(search: &Index) -> usize {
     let keys: BTreeSet<&String> = search.shards.keys().collect();
     let listed: BTreeSet<&String> = search.manifest["s"].as_object().unwrap().keys().collect();
     assert_eq!(keys, listed, "the manifest lists every shard");
@@ -243,7 +276,7 @@ fn every_word_is_in_the_shard_a_page_looks_for_it_in() {
             assert_eq!(search.shard_for(word), Some(key.as_str()), "{word}");
         }
     }
-    assert!(words > 500, "{words} words");
+    words
 }
 
 /// The most a query of three words can load, following templates/search.js: the manifest,
