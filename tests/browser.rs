@@ -23,7 +23,6 @@ use std::time::Instant;
 
 // The benchmark's generated site, for the search suite's budget of bytes per query.
 #[path = "../benches/corpus/mod.rs"]
-#[allow(dead_code)]
 mod corpus;
 
 const NAME: &str = "the_reading_works_in_a_real_browser";
