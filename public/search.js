@@ -310,12 +310,22 @@
   /* ---------- Events ---------- */
   let asked = 0;
   let timer = 0;
+  let busy = false;
+  // Enter pressed before the results of what was typed are in: opens the first of them.
+  let enter = false;
   input.addEventListener('input', () => {
     clearTimeout(timer);
+    busy = true;
     timer = setTimeout(async () => {
       const n = ++asked;
       const result = await search(input.value);
-      if (n === asked) show(result);
+      if (n !== asked) return;
+      busy = false;
+      show(result);
+      if (enter) {
+        enter = false;
+        go(results[0]);
+      }
     }, 80);
   });
   input.addEventListener('keydown', (e) => {
@@ -325,7 +335,8 @@
       move(active < 0 && e.key === 'ArrowUp' ? -1 : active + (e.key === 'ArrowDown' ? 1 : -1));
     } else if (e.key === 'Enter') {
       e.preventDefault();
-      go(results[Math.max(active, 0)]);
+      if (busy && active < 0) enter = true;
+      else go(results[Math.max(active, 0)]);
     } else if (e.key === 'Escape') {
       if (!list.hidden) {
         e.preventDefault();

@@ -125,7 +125,9 @@ pub enum Field {
     Other = 1,
 }
 
-/// What search finds a gloss by. One place, so a new field is one line here.
+/// What search finds a gloss by. One place, so a new field is one line here (a gloss's
+/// `original`, say: `strings.extend(gloss.original.as_ref().map(|o| (o.text.value.as_str(),
+/// Field::Other)))`, and the same in [`gloss_detail`] to show it).
 pub fn gloss_strings(gloss: &Gloss) -> Vec<(&str, Field)> {
     let mut strings = vec![(gloss.term.value.as_str(), Field::Headword)];
     strings.extend(gloss.forms.iter().map(|f| (f.value.as_str(), Field::Other)));

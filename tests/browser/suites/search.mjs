@@ -113,6 +113,14 @@ export default async (ctx) => {
       const csp = await page.evaluate(() => window.__csp);
       check(`search ${width}px: no CSP violation, no console error`, csp.length === 0 && log.errors.length === 0, [...csp, ...log.errors].join(' | ') || '0');
     }
+    {
+      // Enter at once, before the results are in: the first of them opens when they come.
+      const { page } = await visit(SITE + READING, { width: 1440, height: 900 });
+      await page.locator('#search-input').fill('Rafsanjani');
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/glossary\/rafsanjani\/index\.html$/);
+      check('search: Enter pressed before the results are in opens the first of them', true);
+    }
     const { page } = await visit(SITE + READING, { width: 1440, height: 900, js: false });
     check('search: without JavaScript the box is not shown', !(await page.locator('#search-input').isVisible()));
   });
