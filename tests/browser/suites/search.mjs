@@ -63,6 +63,7 @@ export default async (ctx) => {
         const marked = r.options.filter((o) => o.kind === 'search-paragraph').every((o) => o.marks.some((m) => m.toLowerCase().startsWith('rafsanjani')));
         check(`search ${how} ${p}: the hit is highlighted in each paragraph`, marked && found.length > 0);
         check(`search ${how} ${p}: the list is open and its count said`, r.expanded === 'true' && /1 entry and \d+ paragraph/.test(r.status), r.status);
+        if (how === 'HTTP' && p === 'glossary.html') await shot(page, 'search-rafsanjani-1440');
         await page.keyboard.press('Enter');
         await page.waitForURL(/glossary\/rafsanjani\/index\.html$/);
         check(`search ${how} ${p}: Enter opens the first result`, true, page.url().slice(root.length));
