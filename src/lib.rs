@@ -41,6 +41,7 @@ pub mod render;
 pub mod resolve;
 pub mod sanitize;
 pub mod schema;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod sitemap;

@@ -25,6 +25,7 @@ const TEMPLATES: &[(&str, &str)] = &[
 const ASSETS: &[(&str, &str)] = &[
     ("style.css", include_str!("../templates/style.css")),
     ("scholia.js", include_str!("../templates/scholia.js")),
+    ("search.js", include_str!("../templates/search.js")),
     ("favicon.svg", include_str!("../templates/favicon.svg")),
 ];
 

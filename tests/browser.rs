@@ -21,6 +21,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+// The benchmark's generated site, for the search suite's budget of bytes per query.
+#[path = "../benches/corpus/mod.rs"]
+mod corpus;
+
 const NAME: &str = "the_reading_works_in_a_real_browser";
 
 /// The one line that installs everything the suite needs, on Debian or Ubuntu.
@@ -141,8 +145,23 @@ fn the_reading_works_in_a_real_browser() -> Outcome {
     if let Err(e) = build_sites(&repo().join("tests/browser/sites"), &sites) {
         return Outcome::Failed(e);
     }
+    // The search suite measures the index a query loads on the 1,000-reading benchmark site.
+    // It is built here, outside `sites/` (whose every page the run validates with vnu, far
+    // too slow for 8,000 pages), and only when that suite runs.
+    let search_bench = dir.path().join("search-bench");
+    let suite = std::env::var("SCHOLIA_BROWSER_SUITE").ok();
+    if suite.as_deref().is_none_or(|s| s == "search") {
+        let source = dir.path().join("search-bench-source");
+        if let Err(e) = corpus::write(&corpus::Params::new(1000, 2000), &source)
+            .map_err(|e| format!("the 1,000-reading site cannot be written: {e}"))
+            .and_then(|_| build(&source, &search_bench))
+        {
+            return Outcome::Failed(e);
+        }
+    }
     let screenshots = repo().join("target/screenshots");
     let status = Command::new("node")
+        .env("SCHOLIA_SEARCH_BENCH", &search_bench)
         .arg(repo().join("tests/browser/run.mjs"))
         .arg("--example")
         .arg(&example)

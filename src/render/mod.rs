@@ -60,6 +60,7 @@ pub mod part {
     pub const EXPORT: u32 = 7;
     pub const SITEMAP: u32 = 8;
     pub const BESIDE: u32 = 9;
+    pub const SEARCH: u32 = 10;
 }
 
 /// Where the files of the site go as they are made: called from many threads at once.
@@ -314,6 +315,9 @@ pub fn render_into(
                 contents: contents.clone().into_bytes(),
             },
         );
+    }
+    for (i, file) in crate::search::files(index).into_iter().enumerate() {
+        sink.put((part::SEARCH, i as u32), file);
     }
     if problems.is_empty() {
         Ok(())

@@ -1,0 +1,1 @@
+scholiaSearch.shard("20",{"w":{"2001":"2001","2026":"2026"},"p":{"2001":[0,1,171,0,12,135],"2026":[0,1,225]},"e":{"2026":[39,0]},"d":{"39":["The 2026 US–Iran talks in Geneva","glossary/geneva-talks-2026/index.html","event",""]}});

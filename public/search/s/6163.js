@@ -1,0 +1,1 @@
+scholiaSearch.shard("ac",{"w":{"accept":"accept","acceptable":"accept","according":"accord","achieve":"achiev","acting":"act"},"p":{"accept":[0,3,176,0,4,158],"accord":[0,8,178,0,12,135],"achiev":[0,11,235],"act":[0,8,233]},"e":{},"d":{}});

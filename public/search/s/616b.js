@@ -1,0 +1,1 @@
+scholiaSearch.shard("ak",{"w":{"akbar":"akbar"},"p":{"akbar":[0,8,233]},"e":{"akbar":[6,0]},"d":{"6":["Akbar Hashemi Rafsanjani","glossary/rafsanjani/index.html","person","25 August 1934 – 8 January 2017"]}});

@@ -1,0 +1,1 @@
+scholiaSearch.shard("an",{"w":{"an":"an","and":"and","answer":"answer","anti":"anti"},"p":{"an":[0,1,89,0,3,92,0,4,82,0,9,85,0,10,80],"and":[0,1,50,0,2,51,0,3,55,0,4,42,0,6,39,0,7,53,0,9,31,0,10,41,0,12,49],"answer":[0,5,263],"anti":[0,2,227]},"e":{"anti":[56,0]},"d":{"56":["Anti-Americanism","glossary/anti-americanism/index.html","concept",""]}});

@@ -1,0 +1,1 @@
+scholiaSearch.shard("bo",{"w":{"bombing":"bomb","both":"both"},"p":{"bomb":[0,11,235],"both":[0,10,202]},"e":{"bombing":[35,0]},"d":{"35":["1983 Beirut barracks bombing","glossary/beirut-bombing/index.html","event","from 23 October 1983"]}});

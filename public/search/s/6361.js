@@ -1,0 +1,1 @@
+scholiaSearch.shard("ca",{"w":{"calculation":"calcul","caliph":"caliph","can":"can","cancer":"cancer","capacity":"capac","capitulated":"capitul"},"p":{"calcul":[0,5,201,0,12,135],"caliph":[0,6,187],"can":[0,11,180,0,12,197],"cancer":[0,1,225],"capac":[0,4,207],"capitul":[0,5,263]},"e":{"caliph":[13,1]},"d":{"13":["Yazid I","glossary/yazid/index.html","person","died 683"]}});

@@ -1,0 +1,1 @@
+scholiaSearch.shard("cl",{"w":{"closer":"closer"},"p":{"closer":[0,1,225]},"e":{},"d":{}});

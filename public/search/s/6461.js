@@ -1,0 +1,1 @@
+scholiaSearch.shard("da",{"w":{"dangerous":"danger","dating":"date","day":"day"},"p":{"danger":[0,9,214],"date":[0,11,235],"day":[0,1,225]},"e":{"daily":[18,0]},"d":{"18":["The Daily Telegraph","glossary/telegraph/index.html","organisation","from 1855"]}});

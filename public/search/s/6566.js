@@ -1,0 +1,1 @@
+scholiaSearch.shard("ef",{"w":{"effort":"effort"},"p":{"effort":[0,10,283]},"e":{},"d":{}});

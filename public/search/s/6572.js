@@ -1,0 +1,1 @@
+scholiaSearch.shard("er",{"w":{"era":"era","eradication":"erad"},"p":{"era":[0,7,218],"erad":[0,2,227]},"e":{"era":[42,1]},"d":{"42":["Succession to the supreme leader","glossary/succession/index.html","concept",""]}});

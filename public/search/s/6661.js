@@ -1,0 +1,1 @@
+scholiaSearch.shard("fa",{"w":{"fact":"fact","factions":"faction","failed":"fail","fanciful":"fanci","fast":"fast"},"p":{"fact":[0,9,214],"faction":[0,9,214],"fail":[0,2,227],"fanci":[0,6,187],"fast":[0,1,225]},"e":{"faqih":[40,0]},"d":{"40":["Supreme leader (velayat-e faqih)","glossary/supreme-leader/index.html","concept",""]}});

@@ -1,0 +1,1 @@
+scholiaSearch.shard("fr",{"w":{"from":"from"},"p":{"from":[0,11,235]},"e":{"from":[36,0]},"d":{"36":["US withdrawal from Lebanon (1984)","glossary/us-withdrawal-lebanon/index.html","event","from February 1984"]}});

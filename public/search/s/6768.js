@@ -1,0 +1,1 @@
+scholiaSearch.shard("gh",{"w":{"ghalibaf":"ghalibaf"},"p":{"ghalibaf":[0,7,167,0,8,178]},"e":{"ghalibaf":[4,0]},"d":{"4":["Mohammad Bagher Ghalibaf","glossary/ghalibaf/index.html","person","born 1961"]}});

@@ -1,0 +1,1 @@
+scholiaSearch.shard("gr",{"w":{"grand":"grand"},"p":{"grand":[0,2,227]},"e":{},"d":{}});

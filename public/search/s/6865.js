@@ -1,0 +1,1 @@
+scholiaSearch.shard("he",{"w":{"he":"he","hezbollah":"hezbollah"},"p":{"he":[0,6,113,0,8,141,0,12,108],"hezbollah":[0,11,235]},"e":{"hezbollah":[19,0]},"d":{"19":["Hezbollah","glossary/hezbollah/index.html","organisation",""]}});

@@ -1,0 +1,1 @@
+scholiaSearch.shard("hi",{"w":{"highly":"high","him":"him","his":"his"},"p":{"high":[0,4,207],"him":[0,9,214],"his":[0,5,129,0,6,132,0,8,114,0,12,150]},"e":{"highly":[48,0]},"d":{"48":["Highly enriched uranium","glossary/heu/index.html","concept",""]}});

@@ -1,0 +1,1 @@
+scholiaSearch.shard("hu",{"w":{"hussein":"hussein"},"p":{"hussein":[0,6,142,0,10,154]},"e":{"husayn":[12,0],"hussein":[11,0,12,0]},"d":{"11":["Saddam Hussein","glossary/saddam-hussein/index.html","person","28 April 1937 – 30 December 2006"],"12":["Imam Hussein (Husayn ibn Ali)","glossary/imam-hussein/index.html","person","died 680"]}});

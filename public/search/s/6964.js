@@ -1,0 +1,1 @@
+scholiaSearch.shard("id",{"w":{"ideological":"ideolog","ideology":"ideolog"},"p":{"ideolog":[0,2,235,0,6,142]},"e":{},"d":{}});

@@ -1,0 +1,1 @@
+scholiaSearch.shard("im",{"w":{"imam":"imam","imperilled":"imperil","important":"import"},"p":{"imam":[0,6,187],"imperil":[0,3,231],"import":[0,4,207]},"e":{"imam":[12,0]},"d":{"12":["Imam Hussein (Husayn ibn Ali)","glossary/imam-hussein/index.html","person","died 680"]}});

@@ -1,0 +1,1 @@
+scholiaSearch.shard("jo",{"w":{"jockeying":"jockey","jose":"jose"},"p":{"jockey":[0,7,218],"jose":[0,1,225]},"e":{"jose":[1,0,57,1]},"d":{"1":["José María Aznar","glossary/aznar/index.html","person","born 1953"],"57":["José María Aznar","sources/aznar-account/index.html","account",""]}});

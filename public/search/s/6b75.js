@@ -1,0 +1,1 @@
+scholiaSearch.shard("ku",{"w":{"kuwait":"kuwait"},"p":{"kuwait":[0,10,202]},"e":{"kuwait":[29,0,37,0]},"d":{"29":["Kuwait","glossary/kuwait/index.html","place",""],"37":["Iraqi invasion of Kuwait","glossary/kuwait-invasion/index.html","event","2 August 1990 – February 1991"]}});

@@ -1,0 +1,1 @@
+scholiaSearch.shard("la",{"w":{"lack":"lack","larijani":"larijani","last":"last"},"p":{"lack":[0,3,140,0,11,143,0,12,108],"larijani":[0,7,218],"last":[0,10,283]},"e":{"larijani":[3,0]},"d":{"3":["Ali Larijani","glossary/larijani/index.html","person",""]}});

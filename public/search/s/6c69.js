@@ -1,0 +1,1 @@
+scholiaSearch.shard("li",{"w":{"lieutenants":"lieuten","like":"like","likely":"like","limits":"limit"},"p":{"lieuten":[0,7,218],"like":[0,5,160,0,6,190,0,9,130],"limit":[0,4,158,0,11,180]},"e":{},"d":{}});

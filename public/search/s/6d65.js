@@ -1,0 +1,1 @@
+scholiaSearch.shard("me",{"w":{"means":"mean","meet":"meet","merely":"mere","met":"met"},"p":{"mean":[0,12,177],"meet":[0,4,207],"mere":[0,12,177],"met":[0,1,171,0,10,154]},"e":{"meeting":[38,0]},"d":{"38":["Baker–Aziz meeting in Geneva, 1991","glossary/geneva-1991/index.html","event","from 9 January 1991"]}});

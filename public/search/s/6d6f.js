@@ -1,0 +1,1 @@
+scholiaSearch.shard("mo",{"w":{"mohammad":"mohammad","more":"more","most":"most"},"p":{"mohammad":[0,7,218],"more":[0,9,295],"most":[0,4,207]},"e":{"mohammad":[4,0]},"d":{"4":["Mohammad Bagher Ghalibaf","glossary/ghalibaf/index.html","person","born 1961"]}});

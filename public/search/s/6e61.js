@@ -1,0 +1,1 @@
+scholiaSearch.shard("na",{"w":{"named":"name","namely":"name","nation":"nation","national":"nation","nature":"natur"},"p":{"name":[0,4,126,0,8,141,0,9,130],"nation":[0,6,205,0,7,167],"natur":[0,2,227]},"e":{"national":[20,0]},"d":{"20":["Supreme National Security Council","glossary/snsc/index.html","organisation",""]}});

@@ -1,0 +1,1 @@
+scholiaSearch.shard("nu",{"w":{"nuclear":"nuclear"},"p":{"nuclear":[0,3,176,0,4,158]},"e":{"nuclear":[45,0]},"d":{"45":["Nuclear diplomacy with Iran","glossary/nuclear-diplomacy/index.html","concept",""]}});

@@ -1,0 +1,1 @@
+scholiaSearch.shard("pe",{"w":{"peace":"peac","peaceful":"peac","people":"peopl"},"p":{"peac":[0,10,283],"peopl":[0,9,214]},"e":{"peace":[38,1]},"d":{"38":["Baker–Aziz meeting in Geneva, 1991","glossary/geneva-1991/index.html","event","from 9 January 1991"]}});

@@ -1,0 +1,1 @@
+scholiaSearch.shard("pl",{"w":{"place":"place","planning":"plan","played":"play","playing":"play","pledge":"pledg","pledged":"pledg"},"p":{"place":[0,10,202],"plan":[0,7,218],"play":[0,8,312],"pledg":[0,6,268]},"e":{},"d":{}});

@@ -1,0 +1,1 @@
+scholiaSearch.shard("po",{"w":{"political":"polit","position":"posit","post":"post"},"p":{"polit":[0,9,163,0,12,135],"posit":[0,7,218],"post":[0,7,218]},"e":{"post":[42,1]},"d":{"42":["Succession to the supreme leader","glossary/succession/index.html","concept",""]}});

@@ -1,0 +1,1 @@
+scholiaSearch.shard("ro",{"w":{"role":"role","rouhani":"rouhani"},"p":{"role":[0,7,167,0,8,178],"rouhani":[0,9,338]},"e":{"rouhani":[7,0]},"d":{"7":["Hassan Rouhani","glossary/rouhani/index.html","person","born 12 November 1948"]}});

@@ -1,0 +1,1 @@
+scholiaSearch.shard("ru",{"w":{"rulers":"ruler"},"p":{"ruler":[0,6,187]},"e":{},"d":{}});

@@ -1,0 +1,1 @@
+scholiaSearch.shard("s",{"w":{"s":"s"},"p":{"s":[0,1,78,0,4,53,0,7,56,0,8,59,0,10,72,0,11,60,0,12,66]},"e":{"s":[49,0]},"d":{"49":["Iran's ballistic missile programme","glossary/missile-programme/index.html","concept",""]}});

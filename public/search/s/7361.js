@@ -1,0 +1,1 @@
+scholiaSearch.shard("sa",{"w":{"saddam":"saddam","said":"said","same":"same"},"p":{"saddam":[0,10,202],"said":[0,1,171,0,6,142],"same":[0,9,214]},"e":{"saddam":[11,0]},"d":{"11":["Saddam Hussein","glossary/saddam-hussein/index.html","person","28 April 1937 – 30 December 2006"]}});

@@ -1,0 +1,1 @@
+scholiaSearch.shard("se",{"w":{"secretary":"secretari","security":"secur","seeking":"seek","self":"self"},"p":{"secretari":[0,7,228,0,10,154],"secur":[0,7,218],"seek":[0,4,207],"self":[0,2,227]},"e":{"security":[20,0]},"d":{"20":["Supreme National Security Council","glossary/snsc/index.html","organisation",""]}});

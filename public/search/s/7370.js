@@ -1,0 +1,1 @@
+scholiaSearch.shard("sp",{"w":{"spain":"spain","speaker":"speaker","speech":"speech"},"p":{"spain":[0,1,225],"speaker":[0,7,167,0,8,178],"speech":[0,6,187]},"e":{"spain":[27,0]},"d":{"27":["Spain","glossary/spain/index.html","place",""]}});

@@ -1,0 +1,1 @@
+scholiaSearch.shard("ti",{"w":{"time":"time","times":"time"},"p":{"time":[0,2,173,0,8,178]},"e":{"times":[17,0,58,1]},"d":{"17":["The New York Times","glossary/nyt/index.html","organisation","from 1851"],"58":["The New York Times","sources/nyt-ghalibaf/index.html","report",""]}});

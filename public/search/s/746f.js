@@ -1,0 +1,1 @@
+scholiaSearch.shard("to",{"w":{"to":"to","told":"told","top":"top","touch":"touch"},"p":{"to":[0,1,30,0,2,22,0,3,23,0,4,37,0,6,31,0,8,31,0,9,29,0,10,35,0,11,35,0,12,26],"told":[0,12,177],"top":[0,12,177],"touch":[0,4,207]},"e":{"to":[42,0]},"d":{"42":["Succession to the supreme leader","glossary/succession/index.html","concept",""]}});

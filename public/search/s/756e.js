@@ -1,0 +1,1 @@
+scholiaSearch.shard("un",{"w":{"under":"under","united":"unit","unlikely":"unlik"},"p":{"under":[0,7,218],"unit":[0,1,110,0,3,114,0,6,92,0,12,87],"unlik":[0,9,214]},"e":{"united":[23,0,25,0]},"d":{"23":["United States Marine Corps","glossary/usmc/index.html","organisation","from 10 November 1775"],"25":["United States","glossary/united-states/index.html","place",""]}});

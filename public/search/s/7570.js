@@ -1,0 +1,1 @@
+scholiaSearch.shard("up",{"w":{"upcoming":"upcom"},"p":{"upcom":[0,10,202]},"e":{"upcoming":[39,1]},"d":{"39":["The 2026 US–Iran talks in Geneva","glossary/geneva-talks-2026/index.html","event",""]}});

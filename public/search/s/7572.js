@@ -1,0 +1,1 @@
+scholiaSearch.shard("ur",{"w":{"uranium":"uranium"},"p":{"uranium":[0,4,207]},"e":{"uranium":[46,0,48,0]},"d":{"46":["Uranium enrichment","glossary/uranium-enrichment/index.html","concept",""],"48":["Highly enriched uranium","glossary/heu/index.html","concept",""]}});

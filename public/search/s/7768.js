@@ -1,0 +1,1 @@
+scholiaSearch.shard("wh",{"w":{"what":"what","when":"when","whereas":"wherea","which":"which","who":"who","whose":"whose","why":"whi"},"p":{"what":[0,3,176,0,11,180],"when":[0,8,178,0,10,154],"wherea":[0,3,231],"whi":[0,5,201,0,6,142],"which":[0,6,142,0,12,135],"who":[0,9,295],"whose":[0,11,235]},"e":{},"d":{}});

@@ -1,0 +1,1 @@
+scholiaSearch.shard("xi",{"w":{"xiaoping":"xiaop"},"p":{"xiaop":[0,9,214]},"e":{"xiaoping":[8,0]},"d":{"8":["Deng Xiaoping","glossary/deng-xiaoping/index.html","person","22 August 1904 – 19 February 1997"]}});

@@ -1,0 +1,1 @@
+scholiaSearch.shard("yo",{"w":{"york":"york"},"p":{"york":[0,8,233]},"e":{"york":[17,0,58,1]},"d":{"17":["The New York Times","glossary/nyt/index.html","organisation","from 1851"],"58":["The New York Times","sources/nyt-ghalibaf/index.html","report",""]}});

@@ -1,0 +1,508 @@
+//! Search: the site's index, made at build time and cut into small script files that a
+//! page loads with `<script src>` only when a query needs them. A script file, unlike
+//! `fetch`, loads from file:// as well as over HTTP, and under the CSP's `script-src 'self'`.
+//!
+//! 1. [`fold`] and [`tokens`]: a text's words, lowercased, decomposed (NFD) and stripped of
+//!    combining marks; CJK ideographs and kana one character each (they are written without
+//!    spaces). `templates/search.js` folds a query with the same rules, so both sides meet.
+//! 2. Each reading's numbered paragraphs are read: every word is stemmed with the site
+//!    language's Snowball stemmer (rust-stemmers) where there is one, and each stem gets a
+//!    BM25 score per paragraph; a stem keeps only its best [`POSTINGS_PER_STEM`] paragraphs,
+//!    so a word found everywhere costs no more than a rare one.
+//! 3. Every glossary entry and source is read from [`gloss_strings`] and [`source_strings`]:
+//!    the words of its headword (field 0) and of its other names (field 1).
+//! 4. The words (as written, folded) are grouped into shards by their first two characters;
+//!    a shard over [`SHARD_BUDGET`] is split by one more character, and so on. A word lives
+//!    in the shard of the longest key it starts with. Each shard holds its words' stems and
+//!    the stems' paragraphs, its words' entries and those entries' labels: it needs no other.
+//! 5. The files: `search/index.js` (the shard keys and sizes, the text files' sizes),
+//!    `search/s/HEX.js` (a shard; HEX is the key's UTF-8 in hex, a safe file name on every
+//!    system) and `search/p/R-C.js` (the text of reading R's paragraphs C×32 to C×32+31, to
+//!    show a result's words around its hit).
+//!
+//! Entry point: [`files`].
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use rayon::prelude::*;
+use rust_stemmers::{Algorithm, Stemmer};
+use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+use crate::annotations::model::{Gloss, Source};
+use crate::render::{OutputFile, gloss_page, source_page};
+use crate::site::SiteIndex;
+
+/// The largest shard, in bytes, unless one word alone is larger.
+pub const SHARD_BUDGET: usize = 48_000;
+/// The paragraphs kept for a stem: its best by score.
+pub const POSTINGS_PER_STEM: usize = 100;
+/// The entries kept for a word: headwords first, then the shortest labels. A word in
+/// every source's title ("report") would otherwise carry them all.
+pub const ENTRIES_PER_WORD: usize = 50;
+/// Paragraphs per text file.
+pub const CHUNK: usize = 32;
+
+/// Lowercased, decomposed, without combining marks: `Rafsanjānī` → `rafsanjani`.
+pub fn fold(s: &str) -> String {
+    s.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// Ideographs and kana: a word of its own each, as no space separates their words.
+fn is_cjk(c: char) -> bool {
+    matches!(u32::from(c),
+        0x3040..=0x30FF | 0x31F0..=0x31FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
+}
+
+/// The characters of a word that are indexed: a longer "word" is a code or an address,
+/// found by its beginning.
+pub const MAX_WORD: usize = 40;
+
+/// The folded words of `s`: runs of letters and digits, each CJK character alone, each
+/// cut to [`MAX_WORD`] characters.
+pub fn tokens(s: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    for c in fold(s).chars() {
+        if is_cjk(c) {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            words.push(c.to_string());
+        } else if c.is_alphanumeric() {
+            word.push(c);
+        } else if !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    for word in &mut words {
+        if let Some((cut, _)) = word.char_indices().nth(MAX_WORD) {
+            word.truncate(cut);
+        }
+    }
+    words
+}
+
+/// The Snowball stemmer for a BCP 47 language tag, if there is one.
+fn stemmer(language: &str) -> Option<Stemmer> {
+    let primary = language.split(['-', '_']).next()?.to_ascii_lowercase();
+    let algorithm = match primary.as_str() {
+        "ar" => Algorithm::Arabic,
+        "da" => Algorithm::Danish,
+        "nl" => Algorithm::Dutch,
+        "en" => Algorithm::English,
+        "fi" => Algorithm::Finnish,
+        "fr" => Algorithm::French,
+        "de" => Algorithm::German,
+        "el" => Algorithm::Greek,
+        "hu" => Algorithm::Hungarian,
+        "it" => Algorithm::Italian,
+        "no" | "nb" | "nn" => Algorithm::Norwegian,
+        "pt" => Algorithm::Portuguese,
+        "ro" => Algorithm::Romanian,
+        "ru" => Algorithm::Russian,
+        "es" => Algorithm::Spanish,
+        "sv" => Algorithm::Swedish,
+        "ta" => Algorithm::Tamil,
+        "tr" => Algorithm::Turkish,
+        _ => return None,
+    };
+    Some(Stemmer::create(algorithm))
+}
+
+/// Which of an entry's strings a word came from: its headword ranks first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Field {
+    Headword = 0,
+    Other = 1,
+}
+
+/// What search finds a gloss by. One place, so a new field is one line here (a gloss's
+/// `original`, say: `strings.extend(gloss.original.as_ref().map(|o| (o.text.value.as_str(),
+/// Field::Other)))`, and the same in [`gloss_detail`] to show it).
+pub fn gloss_strings(gloss: &Gloss) -> Vec<(&str, Field)> {
+    let mut strings = vec![(gloss.term.value.as_str(), Field::Headword)];
+    strings.extend(gloss.forms.iter().map(|f| (f.value.as_str(), Field::Other)));
+    strings
+}
+
+/// What search finds a source by.
+pub fn source_strings(source: &Source) -> Vec<(&str, Field)> {
+    let mut strings = Vec::new();
+    strings.extend(source.title.as_deref().map(|t| (t, Field::Headword)));
+    strings.extend(source.author.as_deref().map(|a| (a, Field::Other)));
+    strings.extend(source.publisher.as_deref().map(|p| (p, Field::Other)));
+    strings
+}
+
+/// An entry as a result shows it: label, address from the root, kind, a line under it.
+#[derive(Serialize, Clone)]
+struct EntryView(String, String, String, String);
+
+/// One reading's share of the index.
+#[derive(Default)]
+struct ReadingWords {
+    /// stem → (paragraph, times)
+    stems: HashMap<String, Vec<(u32, u32)>>,
+    /// word → stem
+    words: HashMap<String, String>,
+    /// paragraph → length in words
+    lengths: Vec<(u32, u32)>,
+    /// (paragraph, text)
+    texts: Vec<(usize, String)>,
+}
+
+fn read_reading(index: &SiteIndex, r: usize, stemmer: Option<&Stemmer>) -> ReadingWords {
+    let document = &index.documents[r];
+    let mut out = ReadingWords::default();
+    for block in &document.blocks {
+        let Some(p) = block.paragraph else { continue };
+        let text = &document.text[block.text.clone()];
+        let words = tokens(text);
+        let mut counts: HashMap<String, u32> = HashMap::new();
+        for word in &words {
+            let stem = out
+                .words
+                .entry(word.clone())
+                .or_insert_with(|| match stemmer {
+                    Some(s) if !word.chars().any(is_cjk) => s.stem(word).into_owned(),
+                    _ => word.clone(),
+                });
+            *counts.entry(stem.clone()).or_default() += 1;
+        }
+        let mut counted: Vec<(String, u32)> = counts.into_iter().collect();
+        counted.sort();
+        for (stem, n) in counted {
+            out.stems.entry(stem).or_default().push((p as u32, n));
+        }
+        out.lengths.push((p as u32, words.len() as u32));
+        out.texts.push((p, text.to_owned()));
+    }
+    out
+}
+
+/// A posting: reading, paragraph, score.
+type Posting = (u32, u32, u32);
+
+/// A shard's contents, as its file holds them.
+#[derive(Serialize, Default)]
+struct Shard {
+    /// word → stem
+    w: BTreeMap<String, String>,
+    /// stem → [reading − previous reading, paragraph, score, …]
+    p: BTreeMap<String, Vec<u32>>,
+    /// word → [entry, field, …]
+    e: BTreeMap<String, Vec<u32>>,
+    /// entry → its view
+    d: BTreeMap<u32, EntryView>,
+}
+
+/// The whole index before it is cut into shards.
+struct Whole {
+    words: BTreeMap<String, String>,
+    postings: HashMap<String, Vec<Posting>>,
+    entry_words: BTreeMap<String, Vec<(u32, Field)>>,
+    entries: Vec<EntryView>,
+}
+
+impl Whole {
+    fn shard(&self, terms: &[&str]) -> Shard {
+        let mut shard = Shard::default();
+        for &term in terms {
+            if let Some(stem) = self.words.get(term) {
+                shard.w.insert(term.to_owned(), stem.clone());
+                if !shard.p.contains_key(stem) {
+                    let mut flat = Vec::new();
+                    let mut previous = 0;
+                    for &(r, p, s) in self.postings.get(stem).into_iter().flatten() {
+                        flat.extend([r - previous, p, s]);
+                        previous = r;
+                    }
+                    shard.p.insert(stem.clone(), flat);
+                }
+            }
+            if let Some(found) = self.entry_words.get(term) {
+                let mut flat = Vec::new();
+                for &(entry, field) in found {
+                    flat.extend([entry, field as u32]);
+                    shard.d.insert(entry, self.entries[entry as usize].clone());
+                }
+                shard.e.insert(term.to_owned(), flat);
+            }
+        }
+        shard
+    }
+}
+
+fn js(call: &str, key: &str, data: &impl Serialize) -> String {
+    let key = serde_json::to_string(key).unwrap_or_default();
+    let data = serde_json::to_string(data).unwrap_or_default();
+    format!("scholiaSearch.{call}({key},{data});\n")
+}
+
+/// The file name of a shard: its key's UTF-8 in hex.
+pub fn shard_file(key: &str) -> String {
+    let hex: String = key.bytes().map(|b| format!("{b:02x}")).collect();
+    format!("search/s/{hex}.js")
+}
+
+/// The first `n` characters of `s`.
+fn prefix(s: &str, n: usize) -> &str {
+    s.char_indices().nth(n).map_or(s, |(i, _)| &s[..i])
+}
+
+/// Cuts sorted `terms`, all starting with `key` (of `depth` characters), into shards
+/// under the budget.
+fn cut(whole: &Whole, key: &str, depth: usize, terms: Vec<&str>, out: &mut Vec<(String, String)>) {
+    let file = js("shard", key, &whole.shard(&terms));
+    let longer = terms.iter().any(|t| t.chars().count() > depth);
+    if file.len() <= SHARD_BUDGET || !longer || terms.len() == 1 || key.chars().count() < depth {
+        out.push((key.to_owned(), file));
+        return;
+    }
+    let (here, rest): (Vec<&str>, Vec<&str>) =
+        terms.into_iter().partition(|t| t.chars().count() <= depth);
+    if !here.is_empty() {
+        out.push((key.to_owned(), js("shard", key, &whole.shard(&here))));
+    }
+    // Cut where the words part: words sharing a long beginning would otherwise cost a
+    // level each of their common characters.
+    let next = match (rest.first(), rest.last()) {
+        (Some(a), Some(b)) => (depth + 1).max(common(a, b) + 1),
+        _ => depth + 1,
+    };
+    for (sub, group) in groups(rest, next) {
+        cut(whole, &sub, next, group, out);
+    }
+}
+
+/// How many characters two words begin with alike.
+fn common(a: &str, b: &str) -> usize {
+    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
+}
+
+/// Sorted terms grouped by their first `n` characters, in order.
+fn groups(terms: Vec<&str>, n: usize) -> Vec<(String, Vec<&str>)> {
+    let mut out: Vec<(String, Vec<&str>)> = Vec::new();
+    for term in terms {
+        let key = prefix(term, n);
+        match out.last_mut() {
+            Some((k, group)) if k == key => group.push(term),
+            _ => out.push((key.to_owned(), vec![term])),
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    lang: &'a str,
+    chunk: usize,
+    /// shard key → bytes
+    s: BTreeMap<String, usize>,
+    /// per reading, the bytes of each text file
+    c: Vec<Vec<usize>>,
+}
+
+#[derive(Serialize)]
+struct Texts<'a> {
+    t: &'a str,
+    u: String,
+    p: BTreeMap<usize, &'a str>,
+}
+
+/// Every file of the search index, in a fixed order.
+pub fn files(index: &SiteIndex) -> Vec<OutputFile> {
+    let config = &index.site.config;
+    let stemmer = stemmer(&config.language);
+    let readings: Vec<ReadingWords> = (0..index.documents.len())
+        .into_par_iter()
+        .map(|r| read_reading(index, r, stemmer.as_ref()))
+        .collect();
+
+    // BM25 over all paragraphs: k1 = 1.2, b = 0.75.
+    let total: u64 = readings
+        .iter()
+        .flat_map(|r| r.lengths.iter().map(|(_, n)| u64::from(*n)))
+        .sum();
+    let count = readings
+        .iter()
+        .map(|r| r.lengths.len())
+        .sum::<usize>()
+        .max(1);
+    let average = (total as f64 / count as f64).max(1.0);
+    let mut words = BTreeMap::new();
+    let mut raw: HashMap<String, Vec<(u32, u32, u32, u32)>> = HashMap::new();
+    for (r, reading) in readings.iter().enumerate() {
+        let lengths: HashMap<u32, u32> = reading.lengths.iter().copied().collect();
+        for (word, stem) in &reading.words {
+            words.insert(word.clone(), stem.clone());
+        }
+        for (stem, found) in &reading.stems {
+            let list = raw.entry(stem.clone()).or_default();
+            list.extend(
+                found
+                    .iter()
+                    .map(|&(p, n)| (r as u32, p, n, lengths.get(&p).copied().unwrap_or(1))),
+            );
+        }
+    }
+    let postings: HashMap<String, Vec<Posting>> = raw
+        .into_par_iter()
+        .map(|(stem, list)| {
+            let df = list.len() as f64;
+            let idf = (1.0 + (count as f64 - df + 0.5) / (df + 0.5)).ln();
+            let mut scored: Vec<Posting> = list
+                .into_iter()
+                .map(|(r, p, n, len)| {
+                    let tf = f64::from(n);
+                    let norm = 1.2 * (1.0 - 0.75 + 0.75 * f64::from(len) / average);
+                    let score = idf * tf * 2.2 / (tf + norm);
+                    (r, p, ((score * 100.0).round() as u32).max(1))
+                })
+                .collect();
+            scored.sort_by(|a, b| b.2.cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
+            scored.truncate(POSTINGS_PER_STEM);
+            scored.sort();
+            (stem, scored)
+        })
+        .collect();
+
+    let mut entries = Vec::new();
+    let mut entry_words: BTreeMap<String, Vec<(u32, Field)>> = BTreeMap::new();
+    let mut add = |view: EntryView, strings: Vec<(&str, Field)>| {
+        let n = entries.len() as u32;
+        entries.push(view);
+        let mut seen: BTreeMap<String, Field> = BTreeMap::new();
+        for (s, field) in strings {
+            for word in tokens(s) {
+                let f = seen.entry(word).or_insert(field);
+                *f = (*f).min(field);
+            }
+        }
+        for (word, field) in seen {
+            entry_words.entry(word).or_default().push((n, field));
+        }
+    };
+    let keep = |entries: &[EntryView], words: &mut BTreeMap<String, Vec<(u32, Field)>>| {
+        for found in words.values_mut() {
+            found.sort_by_key(|&(n, field)| (field, entries[n as usize].0.len(), n));
+            found.truncate(ENTRIES_PER_WORD);
+            found.sort();
+        }
+    };
+    for entry in &index.glosses {
+        let gloss = entry.gloss;
+        let view = EntryView(
+            gloss.term.value.clone(),
+            gloss_page(entry.id),
+            gloss.kind.name().to_owned(),
+            gloss_detail(gloss),
+        );
+        add(view, gloss_strings(gloss));
+    }
+    for entry in &index.sources {
+        let source = entry.source;
+        let label = source
+            .title
+            .clone()
+            .or_else(|| source.author.clone())
+            .or_else(|| source.publisher.clone())
+            .unwrap_or_else(|| format!("unnamed {}", source.kind.label()));
+        let detail = [source.author.as_deref(), source.publisher.as_deref()]
+            .into_iter()
+            .flatten()
+            .filter(|s| *s != label)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let view = EntryView(
+            label,
+            source_page(entry.id),
+            source.kind.label().to_owned(),
+            detail,
+        );
+        add(view, source_strings(source));
+    }
+
+    keep(&entries, &mut entry_words);
+    let whole = Whole {
+        words,
+        postings,
+        entry_words,
+        entries,
+    };
+    let terms: BTreeSet<&str> = whole
+        .words
+        .keys()
+        .chain(whole.entry_words.keys())
+        .map(String::as_str)
+        .collect();
+    let groups = groups(terms.into_iter().collect(), 2);
+    let shards: Vec<(String, String)> = groups
+        .into_par_iter()
+        .flat_map_iter(|(key, group)| {
+            let mut out = Vec::new();
+            cut(&whole, &key, 2, group, &mut out);
+            out
+        })
+        .collect();
+
+    let mut files = Vec::new();
+    let mut manifest = Manifest {
+        lang: &config.language,
+        chunk: CHUNK,
+        s: BTreeMap::new(),
+        c: Vec::new(),
+    };
+    for (key, contents) in shards {
+        manifest.s.insert(key.clone(), contents.len());
+        files.push(OutputFile {
+            path: shard_file(&key),
+            contents: contents.into_bytes(),
+        });
+    }
+    for (r, reading) in readings.iter().enumerate() {
+        let meta = &index.site.readings[r];
+        let mut chunks: BTreeMap<usize, BTreeMap<usize, &str>> = BTreeMap::new();
+        for (p, text) in &reading.texts {
+            chunks.entry(p / CHUNK).or_default().insert(*p, text);
+        }
+        let last = chunks.keys().next_back().map_or(0, |c| c + 1);
+        let mut sizes = vec![0; last];
+        for (c, paragraphs) in chunks {
+            let texts = Texts {
+                t: &meta.meta.title,
+                u: format!("{}/index.html", meta.slug),
+                p: paragraphs,
+            };
+            let contents = js("text", &format!("{r}-{c}"), &texts);
+            sizes[c] = contents.len();
+            files.push(OutputFile {
+                path: format!("search/p/{r}-{c}.js"),
+                contents: contents.into_bytes(),
+            });
+        }
+        manifest.c.push(sizes);
+    }
+    files.insert(
+        0,
+        OutputFile {
+            path: "search/index.js".into(),
+            contents: js("index", "", &manifest).into_bytes(),
+        },
+    );
+    files
+}
+
+/// The line under a gloss's headword in a result: its dates, if any.
+fn gloss_detail(gloss: &Gloss) -> String {
+    crate::render::gloss_dates(gloss).unwrap_or_default()
+}
