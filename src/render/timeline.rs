@@ -183,6 +183,9 @@ struct Stretch {
     /// The first and last year of an item in it, for the caption.
     first: f64,
     last: f64,
+    /// Where the last item's last date begins: `last` is where it ends (a span to 1979
+    /// ends with 1979), the caption names the year.
+    last_named: f64,
     x: f64,
     w: f64,
 }
@@ -194,16 +197,24 @@ impl Stretch {
 }
 
 fn stretches(items: &[Item]) -> Vec<Stretch> {
-    let mut spans: Vec<(f64, f64)> = items
+    // The end of a span is the end of its last year, month or day: a hair before it is
+    // still in the year the editor wrote.
+    let mut spans: Vec<(f64, f64, f64)> = items
         .iter()
-        .map(|i| (i.from, i.to.unwrap_or(i.from)))
+        .map(|i| match i.to {
+            Some(to) => (i.from, to, to - 1e-6),
+            None => (i.from, i.from, i.from),
+        })
         .collect();
     spans.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut out: Vec<Stretch> = Vec::new();
-    for (from, to) in spans {
+    for (from, to, named) in spans {
         match out.last_mut() {
             Some(s) if from - s.last <= BREAK_YEARS => {
-                s.last = s.last.max(to);
+                if to > s.last {
+                    s.last = to;
+                    s.last_named = named;
+                }
                 s.to = s.last + PAD_YEARS;
             }
             _ => out.push(Stretch {
@@ -211,6 +222,7 @@ fn stretches(items: &[Item]) -> Vec<Stretch> {
                 to: to + PAD_YEARS,
                 first: from,
                 last: to,
+                last_named: named,
                 x: 0.0,
                 w: 0.0,
             }),
@@ -307,8 +319,13 @@ fn view(items: Vec<Item>) -> TimelineView {
         .unwrap_or(10_000);
         let first = (s.from / step as f64).ceil() as i64 * step;
         let mut year = first;
-        let mut any = false;
-        while (year as f64) <= s.to {
+        // A stretch with room for one label is labelled with its first year, which the
+        // caption names too, rather than a round year that may be nobody's.
+        let mut any = fit <= 1.0;
+        if any {
+            candidates.push((s.place(s.first.floor()), s.first.floor() as i64, true));
+        }
+        while fit > 1.0 && (year as f64) <= s.to {
             candidates.push((s.place(year as f64), year, !any));
             any = true;
             year += step;
@@ -361,7 +378,7 @@ fn view(items: Vec<Item>) -> TimelineView {
         .map(|pair| {
             format!(
                 "from {} to {}",
-                year_label(pair[0].last.floor() as i64),
+                year_label(pair[0].last_named.floor() as i64),
                 year_label(pair[1].first.floor() as i64)
             )
         })
