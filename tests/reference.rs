@@ -534,3 +534,40 @@ fn robots_txt_allows_crawling_and_names_the_sitemap_under_a_base_url() {
     );
     assert!(has(&files, "sitemap.xml"));
 }
+
+#[test]
+fn a_reading_known_only_by_its_originals_date_is_on_the_timeline_by_that_date() {
+    let dir = common::site_with_front_matter(
+        "original:\n  publication: A paper\n  date: 1863-11-19\n",
+        "Four score and seven years ago.\n",
+        "",
+    );
+    let (files, report) = build(dir.path());
+    let doc = Html::parse_document(page(&files, "timeline.html"));
+    let rows: Vec<String> = select(&doc, ".tl-rows li .tl-what")
+        .iter()
+        .map(|r| {
+            r.text()
+                .collect::<Vec<_>>()
+                .join("")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    assert_eq!(rows, ["A reading original 19 November 1863 reading"]);
+    assert_eq!(
+        attr(&doc, ".tl-rows a", "href").as_deref(),
+        Some("reading/index.html")
+    );
+    // The date of the original is no date of publication here: no feed entry, no W0302.
+    assert!(report.warnings.iter().all(|w| w.code != "W0302"));
+    // One item: one stretch, no break, no note.
+    assert!(select(&doc, ".tl-note").is_empty());
+    assert!(select(&doc, ".tl-break").is_empty());
+    let labels: Vec<String> = select(&doc, ".tl-year")
+        .iter()
+        .map(|t| t.text().collect())
+        .collect();
+    assert!(labels.contains(&"1863".to_owned()), "{labels:?}");
+}
