@@ -235,15 +235,22 @@ fn together(index: &SiteIndex) -> Vec<Vec<(usize, usize)>> {
             }
         }
     }
+    // Keys made once: a gloss of a large site meets hundreds of others.
+    let keys: Vec<String> = index
+        .glosses
+        .iter()
+        .map(|g| sort_key(&g.gloss.term.value))
+        .collect();
     counts
-        .into_iter()
+        .into_par_iter()
         .map(|c| {
             let mut c: Vec<(usize, usize)> = c.into_iter().collect();
-            c.sort_by(|a, b| {
-                b.1.cmp(&a.1).then_with(|| {
-                    sort_key(&index.glosses[a.0].gloss.term.value)
-                        .cmp(&sort_key(&index.glosses[b.0].gloss.term.value))
-                })
+            // The same site must give the same page: ties are broken by the gloss's
+            // place, never by the hash map's order.
+            c.sort_unstable_by(|a, b| {
+                b.1.cmp(&a.1)
+                    .then_with(|| keys[a.0].cmp(&keys[b.0]))
+                    .then(a.0.cmp(&b.0))
             });
             c.truncate(RELATED);
             c
