@@ -23,7 +23,8 @@ pub struct SiteConfig {
     pub language: String,
     /// Who writes the annotations.
     pub editor: String,
-    /// Where the site will be hosted; only used for absolute URLs such as the sitemap.
+    /// Where the site will be hosted; only used for absolute URLs: the sitemap, the Atom
+    /// feed, canonical and Open Graph links, and the 404 page's links.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub base_url: Option<Spanned<String>>,

@@ -153,6 +153,15 @@ impl PartialDate {
         }
     }
 
+    /// Where the date falls on a line of years: its year, plus the part of the year
+    /// before its month and day (the start of the year when only the year is known).
+    /// Years BCE are negative, as written; a timeline is too coarse for the missing year 0.
+    pub fn position(&self) -> f64 {
+        let month = f64::from(self.month.unwrap_or(1) - 1);
+        let day = f64::from(self.day.unwrap_or(1) - 1);
+        f64::from(self.year) + month / 12.0 + day / 365.0
+    }
+
     /// The date as HTML's `<time datetime>` wants it; none for years BCE, which it cannot
     /// express.
     pub fn iso(&self) -> Option<String> {

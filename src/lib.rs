@@ -92,6 +92,7 @@ fn render_into<S: render::Sink>(
     let theme = templates::Theme::load(&site.templates)
         .map_err(|p| with_warnings(classify(p), &warnings))?;
     warnings.extend(theme.warnings.iter().cloned());
+    warnings.extend(render::feed::warning(&site));
     let input = |problems| with_warnings(Failure::Input(problems), &warnings);
     let warned = |problems| with_warnings(classify(problems), &warnings);
     let sink = open()?;

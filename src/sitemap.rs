@@ -14,7 +14,8 @@ pub fn sitemap(base_url: Option<&str>, paths: &[String]) -> Option<OutputFile> {
     let mut pages: Vec<&str> = paths
         .iter()
         .map(String::as_str)
-        .filter(|p| p.ends_with(".html"))
+        // The 404 page is served for missing addresses, never at its own.
+        .filter(|p| p.ends_with(".html") && *p != "404.html")
         .collect();
     pages.sort();
     let mut xml = String::from(
@@ -32,6 +33,24 @@ pub fn sitemap(base_url: Option<&str>, paths: &[String]) -> Option<OutputFile> {
         path: "sitemap.xml".into(),
         contents: xml.into_bytes(),
     })
+}
+
+/// `robots.txt`: every page may be crawled; the sitemap's address when there is one.
+///
+/// Crawlers read `robots.txt` only at the root of a host: under a `base_url` with a path
+/// (`https://example.org/readings/`) it is the host's own that counts (docs/hosting.md).
+pub fn robots(base_url: Option<&str>) -> OutputFile {
+    let mut text = String::from("User-agent: *\nAllow: /\n");
+    if let Some(base) = base_url {
+        text.push_str(&format!(
+            "Sitemap: {}\n",
+            crate::render::feed::absolute(base, "sitemap.xml")
+        ));
+    }
+    OutputFile {
+        path: "robots.txt".into(),
+        contents: text.into_bytes(),
+    }
 }
 
 #[cfg(test)]

@@ -20,6 +20,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("gloss.html", include_str!("../templates/gloss.html")),
     ("sources.html", include_str!("../templates/sources.html")),
     ("source.html", include_str!("../templates/source.html")),
+    ("timeline.html", include_str!("../templates/timeline.html")),
+    ("404.html", include_str!("../templates/404.html")),
 ];
 
 const ASSETS: &[(&str, &str)] = &[

@@ -9,16 +9,19 @@
 //! 3. A page per gloss (`glossary/<id>/index.html`, the folder made safe by
 //!    [`entry_folder`](super::entry_folder)): its text, dates, see-also and sources, and
 //!    every mention grouped by reading, each in context with a link to its place.
+//! 4. Its related entries: those it names in `see` and those that name it, and those
+//!    mentioned in the same paragraphs most often (counted once per paragraph, for the
+//!    whole site at once before the pages are made).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use pulldown_cmark::{Event, Parser, TagEnd};
 use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{
-    Link, Pages, ReadingMentions, by_reading, entry_folder, gloss_dates, gloss_href, part,
-    sort_key, source_href, source_name,
+    Link, Pages, ReadingMentions, by_reading, entry_folder, gloss_dates, gloss_href, paragraph_of,
+    part, sort_key, source_href, source_name,
 };
 use crate::annotations::model::GlossKind;
 use crate::diagnostics::Diagnostic;
@@ -60,11 +63,28 @@ struct GlossView {
     kind_label: &'static str,
     dates: Option<String>,
     html: String,
+    /// The first sentence, for `<meta name="description">`.
+    summary: String,
     see: Vec<Link>,
+    /// Entries whose `see` names this one, and this one's `see` does not name.
+    linked_from: Vec<Link>,
+    /// Entries mentioned in the same paragraphs, most often first.
+    related: Vec<Related>,
     sources: Vec<Link>,
     mentions: usize,
     readings: Vec<ReadingMentions>,
 }
+
+/// An entry met in the same paragraphs as another, and in how many.
+#[derive(Serialize)]
+struct Related {
+    href: String,
+    label: String,
+    paragraphs: usize,
+}
+
+/// How many entries a page lists as met in the same paragraphs.
+const RELATED: usize = 5;
 
 /// Adds the glossary's index and a page for each gloss (in parallel), giving the
 /// problems.
@@ -91,6 +111,8 @@ pub(super) fn pages(index: &SiteIndex, pages: &Pages) -> Vec<Diagnostic> {
         entry: GlossView,
     }
     let ids = Ids::of(index);
+    let together = together(index);
+    let linked_from = linked_from(index, &ids);
     problems.par_extend((0..index.glosses.len()).into_par_iter().filter_map(|g| {
         let path = gloss_page(index.glosses[g].id);
         let root = "../".repeat(path.matches('/').count());
@@ -100,7 +122,14 @@ pub(super) fn pages(index: &SiteIndex, pages: &Pages) -> Vec<Diagnostic> {
             "gloss.html",
             "gloss",
             EntryPage {
-                entry: view(index, &ids, g, &root, &pages.gloss_html[g]),
+                entry: view(
+                    index,
+                    &ids,
+                    g,
+                    &root,
+                    &pages.gloss_html[g],
+                    (&together[g], &linked_from[g]),
+                ),
             },
         )
     }));
@@ -182,10 +211,103 @@ impl<'a> Ids<'a> {
     }
 }
 
-fn view(index: &SiteIndex, ids: &Ids, g: usize, root: &str, html: &str) -> GlossView {
+/// For each gloss, the others mentioned in the same paragraphs and in how many: the
+/// [`RELATED`] most frequent, then A–Z by headword.
+fn together(index: &SiteIndex) -> Vec<Vec<(usize, usize)>> {
+    let mut paragraphs: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+    for (g, entry) in index.glosses.iter().enumerate() {
+        for place in &entry.mentions {
+            if let Some(p) = paragraph_of(index, place) {
+                let glosses = paragraphs.entry((place.reading, p)).or_default();
+                if glosses.last() != Some(&g) {
+                    glosses.push(g);
+                }
+            }
+        }
+    }
+    let mut counts: Vec<HashMap<usize, usize>> = vec![HashMap::new(); index.glosses.len()];
+    for glosses in paragraphs.values() {
+        for &a in glosses {
+            for &b in glosses {
+                if a != b {
+                    *counts[a].entry(b).or_default() += 1;
+                }
+            }
+        }
+    }
+    // Keys made once: a gloss of a large site meets hundreds of others.
+    let keys: Vec<String> = index
+        .glosses
+        .iter()
+        .map(|g| sort_key(&g.gloss.term.value))
+        .collect();
+    counts
+        .into_par_iter()
+        .map(|c| {
+            let mut c: Vec<(usize, usize)> = c.into_iter().collect();
+            // The same site must give the same page: ties are broken by the gloss's
+            // place, never by the hash map's order.
+            c.sort_unstable_by(|a, b| {
+                b.1.cmp(&a.1)
+                    .then_with(|| keys[a.0].cmp(&keys[b.0]))
+                    .then(a.0.cmp(&b.0))
+            });
+            c.truncate(RELATED);
+            c
+        })
+        .collect()
+}
+
+/// For each gloss, the glosses whose `see` names it, in the glossary's order.
+fn linked_from(index: &SiteIndex, ids: &Ids) -> Vec<Vec<usize>> {
+    let mut from = vec![Vec::new(); index.glosses.len()];
+    for (g, entry) in index.glosses.iter().enumerate() {
+        for s in &entry.gloss.see {
+            if let Some(&o) = ids.glosses.get(s.value.as_str())
+                && o != g
+                && from[o].last() != Some(&g)
+            {
+                from[o].push(g);
+            }
+        }
+    }
+    from
+}
+
+fn view(
+    index: &SiteIndex,
+    ids: &Ids,
+    g: usize,
+    root: &str,
+    html: &str,
+    (together, linked_from): (&[(usize, usize)], &[usize]),
+) -> GlossView {
     let entry = &index.glosses[g];
     let gloss = entry.gloss;
+    let link = |o: usize| Link {
+        href: gloss_href(root, index.glosses[o].id),
+        label: index.glosses[o].gloss.term.value.clone(),
+    };
     GlossView {
+        summary: plain_summary(&gloss.text.value),
+        linked_from: linked_from
+            .iter()
+            .filter(|&&o| {
+                !gloss
+                    .see
+                    .iter()
+                    .any(|s| s.value.as_str() == index.glosses[o].id)
+            })
+            .map(|&o| link(o))
+            .collect(),
+        related: together
+            .iter()
+            .map(|&(o, paragraphs)| Related {
+                href: gloss_href(root, index.glosses[o].id),
+                label: index.glosses[o].gloss.term.value.clone(),
+                paragraphs,
+            })
+            .collect(),
         id: entry.id.to_owned(),
         term: gloss.term.value.clone(),
         kind: gloss.kind.name(),

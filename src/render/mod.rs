@@ -15,9 +15,11 @@
 //! Entry points: [`render_into`], which hands every page to a sink, and [`render`], which
 //! returns them.
 
+pub mod feed;
 mod glossary;
 mod reading;
 mod sources;
+mod timeline;
 
 use std::fmt::Write as _;
 use std::sync::Mutex;
@@ -130,6 +132,8 @@ struct SiteView<'a> {
     description: &'a str,
     language: &'a str,
     editor: &'a str,
+    /// Whether the site has an Atom feed (it needs `base_url`), for the `<head>` link.
+    feed: bool,
 }
 
 #[derive(Serialize)]
@@ -139,6 +143,8 @@ struct Page<'a, T: Serialize> {
     root: &'a str,
     /// Which part of the navigation is current.
     section: &'a str,
+    /// The page's absolute address under `base_url`, for canonical and Open Graph links.
+    page_url: Option<String>,
     #[serde(flatten)]
     data: T,
 }
@@ -150,6 +156,7 @@ struct Pages<'a> {
     sink: &'a dyn Sink,
     /// Each gloss's text as HTML, made once for all the pages that show it.
     gloss_html: &'a [String],
+    base_url: Option<&'a str>,
 }
 
 impl Pages<'_> {
@@ -164,10 +171,29 @@ impl Pages<'_> {
         data: impl Serialize,
     ) -> Option<Diagnostic> {
         let root = "../".repeat(path.matches('/').count());
+        let page_url = self
+            .base_url
+            .map(|base| feed::absolute(base, path.strip_suffix("index.html").unwrap_or(&path)));
+        self.add_rooted(order, path, (&root, page_url), template, section, data)
+    }
+
+    /// As [`add`](Self::add), with the way to the root and the page's address given: the
+    /// 404 page is served at any depth, so its links cannot be relative, and it has no
+    /// address of its own.
+    fn add_rooted(
+        &self,
+        order: Order,
+        path: String,
+        (root, page_url): (&str, Option<String>),
+        template: &str,
+        section: &str,
+        data: impl Serialize,
+    ) -> Option<Diagnostic> {
         let page = Page {
             site: &self.site,
-            root: &root,
+            root,
             section,
+            page_url,
             data,
         };
         match self.theme.render(template, &page) {
@@ -241,10 +267,12 @@ pub fn render_into(
             description: &config.description,
             language: &config.language,
             editor: &config.editor,
+            feed: feed::has_feed(index),
         },
         theme,
         sink,
         gloss_html,
+        base_url: config.base_url(),
     };
 
     #[derive(Serialize)]
@@ -306,6 +334,8 @@ pub fn render_into(
     problems.extend(readings);
     problems.extend(glossary);
     problems.extend(sources);
+    problems.extend(timeline::page(index, &pages));
+    problems.extend(feed::pages(index, &pages));
 
     for (i, (name, contents)) in theme.assets.iter().enumerate() {
         sink.put(

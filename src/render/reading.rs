@@ -55,6 +55,8 @@ struct Fact {
 pub(super) struct ReadingView {
     title: String,
     subtitle: Option<String>,
+    /// A line for `<meta name="description">` and Open Graph.
+    description: String,
     /// When the reading was published on this site (front matter `date`).
     published: Option<DateView>,
     original: Vec<Fact>,
@@ -214,6 +216,7 @@ pub(super) fn reading_view(
     ReadingView {
         title: meta.title.clone(),
         subtitle: meta.subtitle.clone(),
+        description: super::feed::description(index, r),
         published: DateView::of(meta.date.as_ref().and_then(|d| d.date())),
         original,
         editor_note: meta

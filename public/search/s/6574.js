@@ -1,1 +1,1 @@
-scholiaSearch.shard("et",{"w":{"ethos":"etho"},"p":{"etho":[0,12,177]},"e":{"ethos":[54,1]},"d":{"54":["Shiite teachings of resistance (Ashura)","glossary/shiite-resistance/index.html","concept",""]}});
+scholiaSearch.shard("et",{"w":{"ethos":"etho"},"p":{"etho":[0,12,177]},"e":{},"d":{}});
