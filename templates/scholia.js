@@ -309,6 +309,9 @@
     // The numbers: remember which one opened the note; a click on a note opened by
     // hovering keeps it open instead of closing it.
     text.addEventListener('click', function (e) {
+      // A click is the reader's choice: a preview still waiting for the pointer to rest
+      // must not open after it (and after an Esc that closed what the click opened).
+      window.clearTimeout(timer);
       var button = e.target.closest('.ref button');
       if (button) {
         var note = document.getElementById(button.getAttribute('popovertarget'));
