@@ -31,7 +31,9 @@ pub const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
 /// What a block separator becomes in the plain text.
 pub const BLANK_LINE: &str = "\n\n";
 
-/// How many code points of context a `TextQuoteSelector` carries on each side, at most.
+/// How many code points of context a `TextQuoteSelector` carries on each side, at most,
+/// and how many UTF-16 code units: a character beyond the Basic Multilingual Plane
+/// counts two, as it does for the matchers written in JavaScript.
 pub const CONTEXT_LEN: usize = 32;
 
 /// Where the export of a reading is written, relative to the output folder.
@@ -259,17 +261,30 @@ impl PlainText {
         reading_range: &Range<usize>,
     ) -> (TextQuoteSelector, TextPositionSelector) {
         let Range { start, end } = self.range(reading_range);
-        let context = |range: Range<usize>| {
-            let words = self.slice(range);
-            (!words.is_empty()).then(|| words.to_owned())
-        };
         let (from, to) = self.context_bounds(reading_range);
+        // Within CONTEXT_LEN UTF-16 units too, so within as many code points: the bitap
+        // matcher Hypothesis's client uses (diff-match-patch) throws on a longer pattern.
+        let within = |words: &mut dyn Iterator<Item = char>| {
+            let mut units = 0;
+            words
+                .take_while(|c| {
+                    units += c.len_utf16();
+                    units <= CONTEXT_LEN
+                })
+                .count()
+        };
+        let before = self.slice(start.saturating_sub(CONTEXT_LEN).max(from).min(start)..start);
+        let skip = before.chars().count() - within(&mut before.chars().rev());
+        let before: String = before.chars().skip(skip).collect();
+        let after = self.slice(end..(end + CONTEXT_LEN).min(to).max(end));
+        let after: String = after.chars().take(within(&mut after.chars())).collect();
+        let context = |words: String| (!words.is_empty()).then_some(words);
         (
             TextQuoteSelector {
                 kind: "TextQuoteSelector",
                 exact: self.slice(start..end).to_owned(),
-                prefix: context(start.saturating_sub(CONTEXT_LEN).max(from).min(start)..start),
-                suffix: context(end..(end + CONTEXT_LEN).min(to).max(end)),
+                prefix: context(before),
+                suffix: context(after),
             },
             TextPositionSelector {
                 kind: "TextPositionSelector",
@@ -799,6 +814,21 @@ mod tests {
         let end = reading.find(" ends.").unwrap() + " ends.".len();
         let (quote, _) = plain.selectors(&(end - 5..end));
         assert_eq!((quote.exact.as_str(), quote.suffix), ("ends.", None));
+    }
+
+    #[test]
+    fn context_is_at_most_32_utf16_units_too() {
+        // "𝄞" is one code point, two UTF-16 units.
+        let reading = format!("{}𝄞 word 𝄞{}", "a".repeat(40), "b".repeat(40));
+        let plain = PlainText::new(&reading);
+        let start = reading.find("word").unwrap();
+        let (quote, _) = plain.selectors(&(start..start + 4));
+        let prefix = quote.prefix.unwrap();
+        let suffix = quote.suffix.unwrap();
+        assert_eq!(prefix, format!("{}𝄞 ", "a".repeat(29)));
+        assert_eq!(suffix, format!(" 𝄞{}", "b".repeat(29)));
+        assert_eq!(prefix.encode_utf16().count(), CONTEXT_LEN);
+        assert_eq!(suffix.encode_utf16().count(), CONTEXT_LEN);
     }
 
     #[test]

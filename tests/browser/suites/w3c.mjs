@@ -7,14 +7,15 @@
 //   suffix as they are) in the text container, and its TextPositionSelector;
 // - dom-anchor-text-quote, the fuzzy matcher Hypothesis's client uses, given the
 //   position as its hint as that client does (and, for the record, without one).
-// For the page from file:// and over HTTP (scholia.js running, as a reader has it), and
-// over HTTP without JavaScript, each passage of each annotation (targets, and the `to`
+// For the example's reading and the reading of tests/browser/sites/w3c (every kind of
+// block), from file:// and over HTTP (scholia.js running, as a reader has it), and over
+// HTTP without scholia.js, each passage of each annotation (targets, and the `to`
 // passage of cross-references on this page) must be found exactly once by the strict
 // matcher, at the code points its TextPositionSelector gives (text.txt's, which the
 // page's text container reads as), by the position matcher on the same words, and by the
 // fuzzy one on the same words too. A passage scholia marks must be anchored on its mark:
-// every word of the range inside the `.mark` of the annotation's kind and id; and every
-// mark on the page must be the anchor of an annotation.
+// every word of the range inside the `.mark` of the annotation's kind and id; and there
+// must be as many passages anchored on their marks as the page has marks.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -129,34 +130,42 @@ function passagesOf(collection, page) {
 }
 
 export default async (ctx) => {
-  const { check, step, open, EXAMPLE, SITE, READING } = ctx;
-  const slug = READING.split('/')[0];
+  const { check, step, open, EXAMPLE, SITE, READING, sites } = ctx;
   const source = await bundle();
-  const collection = JSON.parse(fs.readFileSync(path.join(EXAMPLE, slug, 'annotations.jsonld'), 'utf8'));
-  const textTxt = fs.readFileSync(path.join(EXAMPLE, slug, 'text.txt'), 'utf8');
-  const passages = passagesOf(collection, READING);
-  const total = collection.total;
-
-  const ways = [
-    ['file://', pathToFileURL(path.join(EXAMPLE, READING)).href, true],
-    ['HTTP', SITE + READING, true],
-    ['HTTP without scholia.js', SITE + READING, false],
-  ];
-  for (const [how, url, js] of ways) {
-    await step(`w3c: ${how}`, async () => {
-      // Without JavaScript: scholia.js is not served, so the HTML is as the server sent it
-      // (the page's own scripts off; the matcher still runs, as a reader's extension does).
-      const { context, page, log } = await open(url, { width: 1440, height: 900, withoutScholiaJs: !js });
-      if (js) await page.waitForFunction(() => document.querySelector('.sidenotes'));
-      await page.evaluate(source);
-      const got = await page.evaluate(anchorAll, passages);
-      report(how, got);
-      check(`w3c: ${how}: no console error`, log.errors.length === 0, log.errors.join(' | ') || '0');
-      await context.close();
-    }, { suite: true });
+  // The example, and a reading with every kind of block and inline element
+  // (tests/browser/sites/w3c: headings, lists, a table, code, a footnote, line breaks,
+  // text beyond the Basic Multilingual Plane, a pull quote, a cross-reference's target).
+  const readings = [['the example', EXAMPLE, SITE, READING]];
+  if (sites.w3c) readings.push(['every block', sites.w3c.dir, sites.w3c.url, 'blocks/index.html']);
+  check('w3c: the fixture site with every kind of block is built', !!sites.w3c);
+  for (const [name, dir, http, reading] of readings) {
+    const slug = reading.split('/')[0];
+    const collection = JSON.parse(fs.readFileSync(path.join(dir, slug, 'annotations.jsonld'), 'utf8'));
+    const textTxt = fs.readFileSync(path.join(dir, slug, 'text.txt'), 'utf8');
+    const passages = passagesOf(collection, reading);
+    const ways = [
+      ['file://', pathToFileURL(path.join(dir, reading)).href, true],
+      ['HTTP', http + reading, true],
+      ['HTTP without scholia.js', http + reading, false],
+    ];
+    for (const [way, url, js] of ways) {
+      const how = `${name}, ${way}`;
+      await step(`w3c: ${how}`, async () => {
+        // Without scholia.js the HTML is as the server sent it (the matcher still runs,
+        // as a reader's extension does).
+        const { context, page, log } = await open(url, { width: 1440, height: 900, withoutScholiaJs: !js });
+        if (js) await page.waitForFunction(() => document.querySelector('.sidenotes'));
+        // The matchers are evaluated in the page, as an extension's content script is.
+        await page.evaluate(source);
+        const got = await page.evaluate(anchorAll, passages);
+        report(how, got, textTxt, collection.total);
+        check(`w3c: ${how}: no console error`, log.errors.length === 0, log.errors.join(' | ') || '0');
+        await context.close();
+      }, { suite: true });
+    }
   }
 
-  function report(how, { results, marks, text }) {
+  function report(how, { results, marks, text }, textTxt, total) {
     const list = (rs) => rs.slice(0, 5).map((r) => `${r.id} ${JSON.stringify(r.exact)}${r.error ? ' ' + r.error : ''}${r.atText ? ' at ' + r.atText : ''}`).join('; ');
     check(`w3c: ${how}: the text container's text is text.txt`, text === textTxt, text === textTxt ? `${[...text].length} code points` : `first difference at ${[...text].findIndex((c, i) => c !== [...textTxt][i])}`);
     const once = results.filter((r) => r.strict === 1 && r.at);
