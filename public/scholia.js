@@ -148,7 +148,13 @@
       margin.appendChild(side);
       return side;
     });
-    text.appendChild(margin);
+    // The margin stands beside the text, in a frame of their own, not inside it: the
+    // text's nodes hold the author's words alone, which is what the export's selectors
+    // are read against (docs/export.md).
+    var frame = document.createElement('div');
+    frame.className = 'text-frame';
+    text.before(frame);
+    frame.append(text, margin);
 
     function wide() { return wideQuery.matches; }
     var GAP = 6;
@@ -157,7 +163,7 @@
     // half a window of its line.
     function layout() {
       if (!wide()) return;
-      var base = text.getBoundingClientRect().top;
+      var base = margin.getBoundingClientRect().top;
       var placed = [];
       sidenotes.forEach(function (side) {
         var note = document.getElementById(side.dataset.note);
@@ -303,6 +309,9 @@
     // The numbers: remember which one opened the note; a click on a note opened by
     // hovering keeps it open instead of closing it.
     text.addEventListener('click', function (e) {
+      // A click is the reader's choice: a preview still waiting for the pointer to rest
+      // must not open after it (and after an Esc that closed what the click opened).
+      window.clearTimeout(timer);
       var button = e.target.closest('.ref button');
       if (button) {
         var note = document.getElementById(button.getAttribute('popovertarget'));
@@ -357,7 +366,7 @@
       var note = noteOfMark(mark);
       return note ? { note: note, button: buttonOfMark(mark, note) } : null;
     }
-    text.addEventListener('mouseover', function (e) {
+    frame.addEventListener('mouseover', function (e) {
       var hit = markOrButton(e.target);
       var side = e.target.closest && e.target.closest('.sidenote');
       if (side) { highlight(document.getElementById(side.dataset.note), true); return; }
@@ -368,7 +377,7 @@
       window.clearTimeout(timer);
       timer = window.setTimeout(function () { open(hit.note, hit.button, true); }, 450);
     });
-    text.addEventListener('mouseout', function (e) {
+    frame.addEventListener('mouseout', function (e) {
       window.clearTimeout(timer);
       var hit = markOrButton(e.target);
       var side = e.target.closest && e.target.closest('.sidenote');
@@ -472,23 +481,23 @@
       button.type = 'button';
       button.className = 'copy';
       button.setAttribute('data-ui', '');
-      // Named by its words and, for screen readers, the paragraph's number.
-      var label = document.createElement('span');
-      label.textContent = 'copy link';
-      var where = document.createElement('span');
-      where.className = 'sr';
-      where.textContent = ' to paragraph ' + n;
-      button.append(label, where);
+      // Its words are drawn by the stylesheet (attr(data-label)), out of the paragraph's
+      // text; screen readers are given them with the paragraph's number.
+      function label(words) {
+        button.setAttribute('data-label', words);
+        button.setAttribute('aria-label', words + ' to paragraph ' + n);
+      }
+      label('copy link');
       // Keep the reader's selection: a mousedown on the button would not clear it, but
       // make sure of it.
       button.addEventListener('mousedown', function (e) { e.preventDefault(); });
       button.addEventListener('click', function () {
         var url = window.location.href.split('#')[0] + '#' + paragraph.id + textFragment(paragraph);
         copy(url).then(function () {
-          label.textContent = 'link copied';
+          label('link copied');
           status.textContent = 'Link to paragraph ' + n + ' copied.';
           button.dataset.copied = url;
-          window.setTimeout(function () { label.textContent = 'copy link'; }, 2000);
+          window.setTimeout(function () { label('copy link'); }, 2000);
         }, function () {
           status.textContent = 'The link could not be copied: ' + url;
         });

@@ -31,7 +31,9 @@ pub const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
 /// What a block separator becomes in the plain text.
 pub const BLANK_LINE: &str = "\n\n";
 
-/// How many code points of context a `TextQuoteSelector` carries on each side, at most.
+/// How many code points of context a `TextQuoteSelector` carries on each side, at most,
+/// and how many UTF-16 code units: a character beyond the Basic Multilingual Plane
+/// counts two, as it does for the matchers written in JavaScript.
 pub const CONTEXT_LEN: usize = 32;
 
 /// Where the export of a reading is written, relative to the output folder.
@@ -57,7 +59,7 @@ pub fn export_into(index: &SiteIndex, sink: &dyn Sink, gloss_html: &[String]) {
     let texts: Vec<PlainText> = index
         .documents
         .par_iter()
-        .map(|d| PlainText::new(&d.text))
+        .map(|d| PlainText::new(&d.text).cut(d.cuts()))
         .collect();
     let iris = Iris::new(index.site.config.base_url());
     let creator = Agent {
@@ -140,6 +142,8 @@ pub struct PlainText {
     marks: Vec<(usize, usize)>,
     /// The length in code points.
     len: usize,
+    /// Byte ranges of the reading text that no quote's context reaches into.
+    cuts: Vec<Range<usize>>,
 }
 
 /// Bytes of plain text between two of [`PlainText`]'s marks, about.
@@ -171,6 +175,7 @@ impl PlainText {
             kept,
             marks,
             len: count,
+            cuts: Vec::new(),
         }
     }
 
@@ -227,23 +232,59 @@ impl PlainText {
         &self.text[self.byte(range.start)..self.byte(range.end)]
     }
 
+    /// Where the context of a quote over `reading_range` may reach, in code points: the
+    /// whole text, short of any cut ([`PlainText::cut`]) on either side.
+    fn context_bounds(&self, reading_range: &Range<usize>) -> (usize, usize) {
+        let (mut from, mut to) = (0, self.kept);
+        for cut in &self.cuts {
+            if cut.end <= reading_range.start {
+                from = from.max(cut.end);
+            } else if cut.start >= reading_range.end {
+                to = to.min(cut.start);
+            }
+        }
+        (self.position(from), self.position(to))
+    }
+
+    /// Keeps the context of every quote out of `ranges` of the reading text: where the
+    /// page's text nodes differ from it ([`markdown::Document::cuts`]).
+    pub fn cut(mut self, ranges: impl IntoIterator<Item = Range<usize>>) -> PlainText {
+        self.cuts = ranges.into_iter().collect();
+        self
+    }
+
     /// The W3C selectors of a byte range of the reading text: the quote with up to
-    /// [`CONTEXT_LEN`] code points of context either side, and its code point positions.
+    /// [`CONTEXT_LEN`] code points of context either side (short of any cut), and its code
+    /// point positions.
     pub fn selectors(
         &self,
         reading_range: &Range<usize>,
     ) -> (TextQuoteSelector, TextPositionSelector) {
         let Range { start, end } = self.range(reading_range);
-        let context = |range: Range<usize>| {
-            let words = self.slice(range);
-            (!words.is_empty()).then(|| words.to_owned())
+        let (from, to) = self.context_bounds(reading_range);
+        // Within CONTEXT_LEN UTF-16 units too, so within as many code points: the bitap
+        // matcher Hypothesis's client uses (diff-match-patch) throws on a longer pattern.
+        let within = |words: &mut dyn Iterator<Item = char>| {
+            let mut units = 0;
+            words
+                .take_while(|c| {
+                    units += c.len_utf16();
+                    units <= CONTEXT_LEN
+                })
+                .count()
         };
+        let before = self.slice(start.saturating_sub(CONTEXT_LEN).max(from).min(start)..start);
+        let skip = before.chars().count() - within(&mut before.chars().rev());
+        let before: String = before.chars().skip(skip).collect();
+        let after = self.slice(end..(end + CONTEXT_LEN).min(to).max(end));
+        let after: String = after.chars().take(within(&mut after.chars())).collect();
+        let context = |words: String| (!words.is_empty()).then_some(words);
         (
             TextQuoteSelector {
                 kind: "TextQuoteSelector",
                 exact: self.slice(start..end).to_owned(),
-                prefix: context(start.saturating_sub(CONTEXT_LEN)..start),
-                suffix: context(end..(end + CONTEXT_LEN).min(self.len())),
+                prefix: context(before),
+                suffix: context(after),
             },
             TextPositionSelector {
                 kind: "TextPositionSelector",
@@ -773,6 +814,42 @@ mod tests {
         let end = reading.find(" ends.").unwrap() + " ends.".len();
         let (quote, _) = plain.selectors(&(end - 5..end));
         assert_eq!((quote.exact.as_str(), quote.suffix), ("ends.", None));
+    }
+
+    #[test]
+    fn context_is_at_most_32_utf16_units_too() {
+        // "𝄞" is one code point, two UTF-16 units.
+        let reading = format!("{}𝄞 word 𝄞{}", "a".repeat(40), "b".repeat(40));
+        let plain = PlainText::new(&reading);
+        let start = reading.find("word").unwrap();
+        let (quote, _) = plain.selectors(&(start..start + 4));
+        let prefix = quote.prefix.unwrap();
+        let suffix = quote.suffix.unwrap();
+        assert_eq!(prefix, format!("{}𝄞 ", "a".repeat(29)));
+        assert_eq!(suffix, format!(" 𝄞{}", "b".repeat(29)));
+        assert_eq!(prefix.encode_utf16().count(), CONTEXT_LEN);
+        assert_eq!(suffix.encode_utf16().count(), CONTEXT_LEN);
+    }
+
+    #[test]
+    fn context_stops_at_a_cut() {
+        let reading = "Before ALT TEXT after the word and on.";
+        let alt = reading.find("ALT TEXT").unwrap();
+        let plain = PlainText::new(reading).cut(Some(alt..alt + "ALT TEXT".len()));
+        let start = reading.find("word").unwrap();
+        let (quote, _) = plain.selectors(&(start..start + 4));
+        assert_eq!(quote.prefix.as_deref(), Some(" after the "));
+        assert_eq!(quote.suffix.as_deref(), Some(" and on."));
+        let (quote, _) = plain.selectors(&(0..6));
+        assert_eq!(quote.suffix.as_deref(), Some(" "));
+        // A raw HTML block is a cut of no width.
+        let reading = format!("One two.{SEP}Three four.");
+        let at = reading.find("Three").unwrap();
+        let plain = PlainText::new(&reading).cut(Some(at..at));
+        let (quote, _) = plain.selectors(&(at..at + 5));
+        assert_eq!(quote.prefix, None);
+        let (quote, _) = plain.selectors(&(4..7));
+        assert_eq!(quote.suffix.as_deref(), Some(".\n\n"));
     }
 
     #[test]

@@ -17,7 +17,7 @@
 
 pub mod rawhtml;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, TextMergeWithOffset, html};
@@ -57,6 +57,12 @@ pub struct Document {
     hidden: Vec<Range<usize>>,
     /// Raw HTML that is not balanced within its block.
     pub html_problems: Vec<rawhtml::Problem>,
+    /// The events at which a block separator of `text` was written, short of the ones at
+    /// its end: the page's HTML has `"\n\n"` there, before a start tag or after an end
+    /// tag, so that its text nodes read as the export's plain text.
+    breaks: BTreeSet<usize>,
+    /// Where a raw HTML block stands in `text`: its words are in the page, not the text.
+    html_blocks: Vec<usize>,
 }
 
 /// A piece of the reading text and the event it came from.
@@ -159,8 +165,12 @@ impl Document {
                 _ => hidden.push(range),
             }
         };
-        let separate = |text: &mut String| {
+        // (event, offset in `text`) of each separator written.
+        let mut breaks: Vec<(usize, usize)> = Vec::new();
+        let mut html_blocks = Vec::new();
+        let mut separate = |text: &mut String, event: usize| {
             if !text.is_empty() && !text.ends_with(BLOCK_SEPARATOR) {
+                breaks.push((event, text.len()));
                 text.push(BLOCK_SEPARATOR);
             }
         };
@@ -168,7 +178,10 @@ impl Document {
             match event {
                 Event::Start(tag) if !is_inline(&tag.to_end()) => {
                     contexts.clear();
-                    separate(&mut text);
+                    separate(&mut text, index);
+                    if matches!(tag, Tag::HtmlBlock) {
+                        html_blocks.push(text.len());
+                    }
                     if holds_text(tag) {
                         open.push((
                             index,
@@ -198,7 +211,7 @@ impl Document {
                             end_event: index,
                         });
                     }
-                    separate(&mut text);
+                    separate(&mut text, index);
                 }
                 Event::Text(t) | Event::Code(t) => {
                     let start = text.len();
@@ -228,6 +241,12 @@ impl Document {
         }
         blocks.sort_by_key(|b| b.start_event);
         let html_problems = rawhtml::check(&events);
+        let kept = text.trim_end_matches(BLOCK_SEPARATOR).len();
+        let breaks = breaks
+            .into_iter()
+            .filter(|&(_, at)| at < kept)
+            .map(|(event, _)| event)
+            .collect();
         Document {
             events,
             text,
@@ -235,6 +254,8 @@ impl Document {
             blocks,
             hidden,
             html_problems,
+            breaks,
+            html_blocks,
         }
     }
 
@@ -263,6 +284,16 @@ impl Document {
                 _ => None,
             })
             .collect()
+    }
+
+    /// Where the page's text nodes may differ from the reading text: where no mark can
+    /// be written (an image's alt text is in the reading text, not in the page's text
+    /// nodes; a raw `<textarea>`'s is in both), and where a raw HTML block stands (its
+    /// words are in the page, not in the reading text). A quote's context stops there.
+    pub fn cuts(&self) -> Vec<Range<usize>> {
+        let mut cuts = self.hidden.clone();
+        cuts.extend(self.html_blocks.iter().map(|&at| at..at));
+        cuts
     }
 
     /// Whether a mark can be written over every byte of `range`: none of it is alt text
@@ -329,6 +360,8 @@ impl Document {
         let starts: BTreeMap<usize, &Block> =
             self.blocks.iter().map(|b| (b.start_event, b)).collect();
 
+        let mut footnotes: BTreeMap<String, usize> = BTreeMap::new();
+        let mut tags = BlockTags::default();
         for (index, (event, _)) in self.events.iter().enumerate() {
             match event {
                 Event::Text(t) => weaver.text(&mut out, t, pieces[&index].text.start),
@@ -343,13 +376,18 @@ impl Document {
                     weaver.text(&mut out, t, pieces[&index].text.start);
                     weaver.boundary(&mut out, "</code>");
                 }
-                Event::SoftBreak => weaver.text(&mut out, "\n", pieces[&index].text.start),
+                // A line break is one space in the reading text, and so in the page's text
+                // nodes: a DOM client reads there what a quote holds.
+                Event::SoftBreak => weaver.text(&mut out, " ", pieces[&index].text.start),
                 Event::HardBreak => {
-                    weaver.text(&mut out, "", pieces[&index].text.start);
-                    out.push(Event::InlineHtml("<br />\n".into()));
+                    weaver.text(&mut out, " ", pieces[&index].text.start);
+                    out.push(Event::InlineHtml("<br />".into()));
                 }
                 Event::Start(Tag::Paragraph) => {
                     let anchor = starts.get(&index).and_then(|b| b.anchor());
+                    if self.breaks.contains(&index) {
+                        out.push(Event::Html(BREAK.into()));
+                    }
                     out.push(Event::Html(match anchor {
                         Some(id) => format!("<p id=\"{id}\">").into(),
                         None => "<p>".into(),
@@ -359,20 +397,15 @@ impl Document {
                     weaver.close_all(&mut out);
                     let block = ends.get(&index).map(|&i| &self.blocks[i]);
                     if let Some(n) = block.and_then(|b| b.paragraph) {
-                        out.push(Event::InlineHtml(
-                            format!(
-                                "<a class=\"pilcrow\" data-ui href=\"#p-{n}\" aria-label=\"Paragraph {n}: link here\">¶</a>"
-                            )
-                            .into(),
-                        ));
+                        out.push(Event::InlineHtml(pilcrow(n).into()));
                     }
-                    // What follows the paragraph goes before the newline the paragraph ends
-                    // with, so that it adds no whitespace text to the page.
                     out.push(Event::Html("</p>".into()));
                     if let Some(html) = ends.get(&index).and_then(|i| weave.after_block.get(i)) {
                         out.push(Event::Html(html.clone().into()));
                     }
-                    out.push(Event::Html("\n".into()));
+                    if self.breaks.contains(&index) {
+                        out.push(Event::Html(BREAK.into()));
+                    }
                 }
                 Event::Start(tag) if is_inline(&tag.to_end()) => {
                     weaver.boundary_event(&mut out, event.clone());
@@ -386,37 +419,69 @@ impl Document {
                     Effect::Nothing => out.push(event.clone()),
                     _ => weaver.boundary_event(&mut out, event.clone()),
                 },
+                Event::Start(Tag::FootnoteDefinition(label)) => {
+                    let id = footnote_id(label);
+                    let n = footnote_number(&mut footnotes, &id);
+                    if self.breaks.contains(&index) {
+                        out.push(Event::Html(BREAK.into()));
+                    }
+                    out.push(Event::Html(
+                        format!(
+                            "<div class=\"footnote-definition\" id=\"{id}\"><sup class=\"footnote-definition-label\" data-n=\"{n}\"></sup>"
+                        )
+                        .into(),
+                    ));
+                }
+                // Every other block's tags are written here, without the newlines
+                // pulldown-cmark puts around them: the page's whitespace between blocks is
+                // the `"\n\n"` of the plain text, and only that.
+                Event::Start(tag) => match tags.start(tag) {
+                    Some(html) => {
+                        if self.breaks.contains(&index) {
+                            out.push(Event::Html(BREAK.into()));
+                        }
+                        out.push(Event::Html(html.into()));
+                    }
+                    None => out.push(event.clone()),
+                },
                 Event::End(tag) => {
                     weaver.close_all(&mut out);
                     let extra = ends.get(&index).and_then(|i| weave.after_block.get(i));
                     // A heading or a code block cannot hold an <aside>: what follows it goes
-                    // after its end tag (and before the newline that ends it, so as to add no
-                    // whitespace text). Other blocks (list items, cells) take it inside.
-                    let end_tag = match tag {
-                        TagEnd::Heading(level) => Some(format!("</{level}>")),
-                        TagEnd::CodeBlock => Some("</code></pre>".to_owned()),
-                        _ => None,
-                    };
-                    match (extra, end_tag) {
-                        (Some(html), Some(end_tag)) => {
-                            out.push(Event::Html(end_tag.into()));
-                            out.push(Event::Html(html.clone().into()));
-                            out.push(Event::Html("\n".into()));
-                        }
-                        (Some(html), None) => {
-                            out.push(Event::Html(html.clone().into()));
-                            out.push(event.clone());
-                        }
-                        (None, _) => out.push(event.clone()),
+                    // after its end tag. Other blocks (list items, cells) take it inside.
+                    let inside = !matches!(tag, TagEnd::Heading(_) | TagEnd::CodeBlock);
+                    if let (Some(html), true) = (extra, inside) {
+                        out.push(Event::Html(html.clone().into()));
+                    }
+                    match tags.end(tag) {
+                        Some(html) => out.push(Event::Html(html.into())),
+                        None => out.push(event.clone()),
+                    }
+                    if let (Some(html), false) = (extra, inside) {
+                        out.push(Event::Html(html.clone().into()));
+                    }
+                    if self.breaks.contains(&index) {
+                        out.push(Event::Html(BREAK.into()));
                     }
                 }
+                Event::Rule => out.push(Event::Html("<hr />".into())),
                 // A footnote's id is its label: `[^notes]` or `[^p-1]` would give the page
                 // a second element with an id of scholia's own. Footnotes get ids of their own.
+                // Their numbers are drawn by the stylesheet, as note numbers are, numbered
+                // as pulldown-cmark numbers them: by first reference or definition.
                 Event::FootnoteReference(label) => {
-                    out.push(Event::FootnoteReference(footnote_id(label)));
-                }
-                Event::Start(Tag::FootnoteDefinition(label)) => {
-                    out.push(Event::Start(Tag::FootnoteDefinition(footnote_id(label))));
+                    let id = footnote_id(label);
+                    let n = footnote_number(&mut footnotes, &id);
+                    out.push(if weaver.contexts.hides() {
+                        Event::Text(format!("[{n}]").into())
+                    } else {
+                        Event::InlineHtml(
+                            format!(
+                                "<sup class=\"footnote-reference\"><a href=\"#{id}\" data-n=\"{n}\" aria-label=\"{FOOTNOTE} {n}\"></a></sup>"
+                            )
+                            .into(),
+                        )
+                    });
                 }
                 _ => out.push(event.clone()),
             }
@@ -425,6 +490,129 @@ impl Document {
         html::push_html(&mut html, out.into_iter());
         html
     }
+}
+
+/// What stands between two blocks in the page, as in the plain text of the export.
+const BREAK: &str = "\n\n";
+
+/// The tags of Markdown's blocks, as pulldown-cmark writes them but without the
+/// newlines it writes around them.
+#[derive(Default)]
+struct BlockTags {
+    alignments: Vec<pulldown_cmark::Alignment>,
+    cell: usize,
+    in_head: bool,
+}
+
+impl BlockTags {
+    /// The start tag of a block, or `None` for one that is left to pulldown-cmark.
+    fn start(&mut self, tag: &Tag) -> Option<String> {
+        use pulldown_cmark::{Alignment, BlockQuoteKind, CodeBlockKind};
+        Some(match tag {
+            Tag::HtmlBlock => String::new(),
+            Tag::Heading { level, .. } => format!("<{level}>"),
+            Tag::Table(alignments) => {
+                self.alignments = alignments.clone();
+                "<table>".to_owned()
+            }
+            Tag::TableHead => {
+                self.in_head = true;
+                self.cell = 0;
+                "<thead><tr>".to_owned()
+            }
+            Tag::TableRow => {
+                self.cell = 0;
+                "<tr>".to_owned()
+            }
+            Tag::TableCell => {
+                let name = if self.in_head { "th" } else { "td" };
+                let align = match self.alignments.get(self.cell) {
+                    Some(Alignment::Left) => " style=\"text-align: left\"",
+                    Some(Alignment::Center) => " style=\"text-align: center\"",
+                    Some(Alignment::Right) => " style=\"text-align: right\"",
+                    _ => "",
+                };
+                format!("<{name}{align}>")
+            }
+            Tag::BlockQuote(kind) => {
+                let class = match kind {
+                    None => "",
+                    Some(BlockQuoteKind::Note) => " class=\"markdown-alert-note\"",
+                    Some(BlockQuoteKind::Tip) => " class=\"markdown-alert-tip\"",
+                    Some(BlockQuoteKind::Important) => " class=\"markdown-alert-important\"",
+                    Some(BlockQuoteKind::Warning) => " class=\"markdown-alert-warning\"",
+                    Some(BlockQuoteKind::Caution) => " class=\"markdown-alert-caution\"",
+                };
+                format!("<blockquote{class}>")
+            }
+            Tag::CodeBlock(CodeBlockKind::Fenced(info)) => {
+                match info.split(' ').next().filter(|l| !l.is_empty()) {
+                    Some(lang) => format!(
+                        "<pre><code class=\"language-{}\">",
+                        crate::render::escape(lang)
+                    ),
+                    None => "<pre><code>".to_owned(),
+                }
+            }
+            Tag::CodeBlock(CodeBlockKind::Indented) => "<pre><code>".to_owned(),
+            Tag::List(Some(1)) => "<ol>".to_owned(),
+            Tag::List(Some(start)) => format!("<ol start=\"{start}\">"),
+            Tag::List(None) => "<ul>".to_owned(),
+            Tag::Item => "<li>".to_owned(),
+            Tag::DefinitionList => "<dl>".to_owned(),
+            Tag::DefinitionListTitle => "<dt>".to_owned(),
+            Tag::DefinitionListDefinition => "<dd>".to_owned(),
+            _ => return None,
+        })
+    }
+
+    /// The end tag of a block, or `None` for one that is left to pulldown-cmark.
+    fn end(&mut self, tag: &TagEnd) -> Option<String> {
+        Some(match tag {
+            TagEnd::HtmlBlock => String::new(),
+            TagEnd::Heading(level) => format!("</{level}>"),
+            TagEnd::Table => "</tbody></table>".to_owned(),
+            TagEnd::TableHead => {
+                self.in_head = false;
+                "</tr></thead><tbody>".to_owned()
+            }
+            TagEnd::TableRow => "</tr>".to_owned(),
+            TagEnd::TableCell => {
+                self.cell += 1;
+                if self.in_head { "</th>" } else { "</td>" }.to_owned()
+            }
+            TagEnd::BlockQuote(_) => "</blockquote>".to_owned(),
+            TagEnd::CodeBlock => "</code></pre>".to_owned(),
+            TagEnd::List(true) => "</ol>".to_owned(),
+            TagEnd::List(false) => "</ul>".to_owned(),
+            TagEnd::Item => "</li>".to_owned(),
+            TagEnd::DefinitionList => "</dl>".to_owned(),
+            TagEnd::DefinitionListTitle => "</dt>".to_owned(),
+            TagEnd::DefinitionListDefinition => "</dd>".to_owned(),
+            TagEnd::FootnoteDefinition => "</div>".to_owned(),
+            _ => return None,
+        })
+    }
+}
+
+/// The words that name what scholia adds to the text for screen readers: the glyphs
+/// themselves are drawn by the stylesheet, out of the page's text nodes.
+pub const PARAGRAPH: &str = "Paragraph";
+pub const LINK_HERE: &str = "link here";
+pub const FOOTNOTE: &str = "Footnote";
+
+/// The link to paragraph `n`, at its end. Its `¶` is the stylesheet's (`::before`), so
+/// that the paragraph's text nodes hold the author's words alone.
+fn pilcrow(n: usize) -> String {
+    format!(
+        "<a class=\"pilcrow\" data-ui href=\"#p-{n}\" aria-label=\"{PARAGRAPH} {n}: {LINK_HERE}\"></a>"
+    )
+}
+
+/// The number of footnote `id`: the next one when it is met first.
+fn footnote_number(numbers: &mut BTreeMap<String, usize>, id: &str) -> usize {
+    let next = numbers.len() + 1;
+    *numbers.entry(id.to_owned()).or_insert(next)
 }
 
 /// The id of the footnote labelled `label` (`[^label]`): no id scholia gives an element

@@ -51,10 +51,18 @@ fn missing() -> Vec<String> {
     if !runs("node", &["--version"]) {
         missing.push("node".into());
     }
-    let packages: Vec<&str> = ["playwright-core", "axe-core", "vnu-jar"]
-        .into_iter()
-        .filter(|p| !repo().join("node_modules").join(p).is_dir())
-        .collect();
+    let packages: Vec<&str> = [
+        "playwright-core",
+        "axe-core",
+        "vnu-jar",
+        // The W3C matchers of the suite `w3c`, and what bundles them.
+        "@apache-annotator/dom",
+        "dom-anchor-text-quote",
+        "esbuild",
+    ]
+    .into_iter()
+    .filter(|p| !repo().join("node_modules").join(p).is_dir())
+    .collect();
     if !packages.is_empty() {
         missing.push(format!(
             "the npm packages {} (`npm ci --ignore-scripts`)",

@@ -230,6 +230,8 @@ fn lenient_json(text: &str) -> Option<Value> {
 struct Export {
     /// By slug: the collection, and the plain text.
     readings: BTreeMap<String, (Value, String)>,
+    /// By slug: the reading's page.
+    pages: BTreeMap<String, String>,
 }
 
 impl Export {
@@ -248,7 +250,18 @@ impl Export {
                 readings.insert(slug.to_owned(), (collection, text));
             }
         }
-        Export { readings }
+        let pages = readings
+            .keys()
+            .map(|slug| {
+                let page = files
+                    .iter()
+                    .find(|f| f.path == format!("{slug}/index.html"))
+                    .unwrap_or_else(|| panic!("{slug}/index.html"));
+                let html = String::from_utf8(page.contents.clone()).expect("the page is UTF-8");
+                (slug.clone(), html)
+            })
+            .collect();
+        Export { readings, pages }
     }
 
     /// Every annotation, as it stands alone: with the `@context` its collection gives it.
@@ -741,8 +754,17 @@ fn check_selectors(export: &Export) -> usize {
             assert!(start < end && end <= chars.len(), "{what}: {start}..{end}");
             let slice = |r: std::ops::Range<usize>| chars[r].iter().collect::<String>();
             assert_eq!(quote["exact"], slice(start..end), "{what}");
-            let prefix = slice(start.saturating_sub(32)..start);
-            let suffix = slice(end..(end + 32).min(chars.len()));
+            // 32 code points either side, and no more than 32 UTF-16 units.
+            let mut from = start.saturating_sub(32);
+            while slice(from..start).encode_utf16().count() > 32 {
+                from += 1;
+            }
+            let mut to = (end + 32).min(chars.len());
+            while slice(end..to).encode_utf16().count() > 32 {
+                to -= 1;
+            }
+            let prefix = slice(from..start);
+            let suffix = slice(end..to);
             assert_eq!(quote["prefix"].as_str().unwrap_or(""), prefix, "{what}");
             assert_eq!(quote["suffix"].as_str().unwrap_or(""), suffix, "{what}");
             checked += 1;
@@ -756,7 +778,135 @@ fn every_position_selector_picks_out_its_quote_in_text_txt() {
     let example = check_selectors(&Export::of(&repo()));
     let dir = small_site();
     let small = check_selectors(&Export::of(dir.path()));
-    assert!(example > 100 && small >= 8, "{example} {small}");
+    let blocks = check_selectors(&Export::of(blocks_site().path()));
+    assert!(
+        example > 100 && small >= 8 && blocks >= 15,
+        "{example} {small} {blocks}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// The page's text, as a DOM client reads it: the selectors anchor there too.
+
+/// The text of a page's `<div class="text">` as a DOM client reads it: every text node
+/// in it, in document order (`textContent`; what a W3C matcher searches).
+fn dom_text(page: &str) -> String {
+    let page = scraper::Html::parse_document(page);
+    let selector = scraper::Selector::parse("div.text").unwrap();
+    let text = page.select(&selector).next().expect("the text container");
+    text.text().collect()
+}
+
+/// Where each block of text.txt is in the DOM text: (its start in text.txt, its start in
+/// the DOM text), in code points. The blocks must follow each other in the DOM text with
+/// only whitespace around them: the page's own whitespace between blocks, where text.txt
+/// has a blank line.
+fn align(plain: &str, dom: &str) -> Result<Vec<(usize, usize)>, String> {
+    let mut blocks = Vec::new();
+    let (mut at, mut at_cp, mut plain_cp) = (0, 0, 0);
+    for block in plain.split("\n\n") {
+        if !block.is_empty() {
+            let Some(found) = dom[at..].find(block) else {
+                return Err(format!("{block:?} is not next in {:?}", &dom[at..]));
+            };
+            let gap = &dom[at..at + found];
+            if !gap.chars().all(char::is_whitespace) {
+                return Err(format!("{gap:?} stands before {block:?}"));
+            }
+            at_cp += gap.chars().count();
+            blocks.push((plain_cp, at_cp));
+            at += found + block.len();
+            at_cp += block.chars().count();
+        }
+        plain_cp += block.chars().count() + 2;
+    }
+    let rest = &dom[at..];
+    if !rest.chars().all(char::is_whitespace) {
+        return Err(format!("{rest:?} after the last block"));
+    }
+    Ok(blocks)
+}
+
+/// Checks each passage of every annotation against the page's DOM text: its quote, with
+/// its prefix and suffix, occurs there exactly once, and at the place in that text of the
+/// words its position selector gives in text.txt. Returns how many were checked.
+fn check_in_page(export: &Export) -> usize {
+    let mut checked = 0;
+    for (slug, (collection, plain)) in &export.readings {
+        let dom = dom_text(&export.pages[slug]);
+        let blocks = align(plain, &dom).unwrap_or_else(|e| panic!("{slug}: {e}"));
+        let dom_chars: Vec<char> = dom.chars().collect();
+        let page = format!("{slug}/index.html");
+        for annotation in items(collection) {
+            for passage in passages(annotation) {
+                if !passage["source"].as_str().unwrap().ends_with(&page) {
+                    continue;
+                }
+                let selectors = passage["selector"].as_array().unwrap();
+                let quote = &selectors[0];
+                let part = |key: &str| quote[key].as_str().unwrap_or("").to_owned();
+                let (prefix, exact, suffix) = (part("prefix"), part("exact"), part("suffix"));
+                let whole: Vec<char> = format!("{prefix}{exact}{suffix}").chars().collect();
+                let found: Vec<usize> = (0..=dom_chars.len().saturating_sub(whole.len()))
+                    .filter(|&i| dom_chars[i..i + whole.len()] == whole[..])
+                    .collect();
+                let what = format!(
+                    "{} in {slug}: {prefix:?} {exact:?} {suffix:?}",
+                    annotation["id"]
+                );
+                assert_eq!(found.len(), 1, "{what} occurs {} times", found.len());
+                let start = selectors[1]["start"].as_u64().unwrap() as usize;
+                let (plain_at, dom_at) = blocks[blocks.partition_point(|b| b.0 <= start) - 1];
+                assert_eq!(
+                    found[0] + prefix.chars().count(),
+                    dom_at + start - plain_at,
+                    "{what} is found elsewhere than its words"
+                );
+                checked += 1;
+            }
+        }
+    }
+    checked
+}
+
+/// A reading with every kind of block and inline element, and a mark beside each.
+fn blocks_site() -> tempfile::TempDir {
+    common::site(
+        "# A heading about Rome\n\n\
+         Rome ruled the sea,\nline broken softly;  \nand hard. A footnote here.[^one]\n\n\
+         > A quoted Rome, *emphasised*, with `code` and <kbd>keys</kbd>.\n\n\
+         - An item on Rome\n  - nested Rome\n- [a link to Rome](https://example.org)\n\n\
+         | Rome | Carthage |\n| --- | --- |\n| ruled | fell |\n\n\
+         ```\nRome in code\n\nand a blank line\n```\n\n\
+         Greek: Ῥώμη, and 𝄞 music before Rome. Rome again; Rome.\n\n\
+         [^one]: The footnote, about Rome.\n",
+        "glosses:\n  rome:\n    term: Rome\n    kind: place\n    text: A city.\n    mark: all\n\
+         notes:\n  sea:\n    at: ruled the sea\n    text: By sea.\n  hard:\n    at: softly; and hard\n    text: Breaks.\n  greek:\n    at: Ῥώμη\n    text: Greek.\n  music:\n    at: music before Rome\n    text: Astral.\n\
+         crossrefs:\n  again:\n    from: Rome again\n    to: A quoted Rome\n    note: See.\n\
+         pullquotes:\n  pull:\n    quote: Rome ruled the sea\n    after: Rome ruled\n",
+    )
+}
+
+#[test]
+fn the_text_a_dom_client_reads_in_the_page_is_text_txt() {
+    for export in [Export::of(&repo()), Export::of(blocks_site().path())] {
+        for (slug, (_, plain)) in &export.readings {
+            let dom = dom_text(&export.pages[slug]);
+            assert!(
+                dom == *plain,
+                "{slug}: the page reads\n{dom:?}\ntext.txt\n{plain:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_exported_quote_occurs_once_in_the_pages_text_on_its_words() {
+    let example = check_in_page(&Export::of(&repo()));
+    assert!(example > 100, "{example}");
+    let blocks = check_in_page(&Export::of(blocks_site().path()));
+    let small = check_in_page(&Export::of(small_site().path()));
+    assert!(blocks >= 15 && small >= 8, "{blocks} {small}");
 }
 
 #[test]

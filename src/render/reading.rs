@@ -1,7 +1,8 @@
 //! The reading page and the home page that lists the readings.
 //!
 //! 1. Weave each reading's marks into its text ([`Document::render`]): a `<span>` per
-//!    mark, and after it a note number that opens the note in place (the note's entry in
+//!    mark, and after it a note number (drawn by the stylesheet, so that the text nodes
+//!    hold the author's words alone) that opens the note in place (the note's entry in
 //!    the notes at the end is also its `popover`: no script needed); pull quotes after
 //!    their paragraph.
 //! 2. Build the notes, each linking to its entry's own page.
@@ -153,10 +154,12 @@ pub(super) fn reading_view(
             label: paragraph.map_or_else(|| "text".to_owned(), |p| format!("¶{p}")),
         });
         let title = note_title(index, *note);
-        // The number opens the note's entry in the notes, which is also its popover. Word
-        // joiners (with `white-space: nowrap`) keep it on the line of the word it follows.
+        // The number opens the note's entry in the notes, which is also its popover. The
+        // stylesheet draws the number from `data-n`, and the word joiners that keep it on
+        // the line of the word it follows: the text nodes hold the author's words alone,
+        // as the export's selectors do. `aria-label` names it for screen readers.
         let after = format!(
-            "<sup class=\"ref\" data-ui data-kind=\"{kind}\">&#8288;<button type=\"button\" popovertarget=\"note-{number}\" aria-label=\"{label} {number}: {title}\" aria-describedby=\"nb-{number}\">{number}</button>&#8288;</sup>",
+            "<sup class=\"ref\" data-ui data-kind=\"{kind}\"><button type=\"button\" popovertarget=\"note-{number}\" data-n=\"{number}\" aria-label=\"{label} {number}: {title}\" aria-describedby=\"nb-{number}\"></button></sup>",
             kind = note.kind(),
             label = kind_label(*note),
             title = escape(&title),
@@ -175,10 +178,11 @@ pub(super) fn reading_view(
     for (range, block) in &ri.pullquotes {
         let text = escape(&document.text[range.clone()]);
         // No newline after it: a pull quote inside a code block or between blocks must not
-        // add even whitespace to the author's text.
+        // add even whitespace to the author's text. Its words are drawn by the stylesheet
+        // (`attr(data-quote)`): in a text node they would be the author's words twice.
         let _ = write!(
             weave.after_block.entry(*block).or_default(),
-            "<aside class=\"pullquote\" data-ui aria-hidden=\"true\"><p>{text}</p></aside>"
+            "<aside class=\"pullquote\" data-ui aria-hidden=\"true\" data-quote=\"{text}\"></aside>"
         );
     }
     let body = document.render(&weave);
@@ -249,7 +253,8 @@ fn target_mark(index: &SiteIndex, r: usize, c: usize, range: std::ops::Range<usi
         ),
         (None, _) => "elsewhere".to_owned(),
     };
-    let short = paragraph.map_or_else(|| "↩".to_owned(), |p| format!("↩¶{p}"));
+    // The stylesheet draws `↩¶3` from `data-p` (or `↩` alone without it).
+    let data_p = paragraph.map_or_else(String::new, |p| format!(" data-p=\"{p}\""));
     Mark {
         range,
         attributes: format!(
@@ -258,7 +263,7 @@ fn target_mark(index: &SiteIndex, r: usize, c: usize, range: std::ops::Range<usi
         ),
         id: Some(target_id(index, c)),
         after: format!(
-            "<a class=\"backref\" data-ui href=\"{href}\" aria-label=\"Referred to from {}\">{short}</a>",
+            "<a class=\"backref\" data-ui href=\"{href}\"{data_p} aria-label=\"{REFERRED_FROM} {}\"></a>",
             escape(&label)
         ),
     }
@@ -272,6 +277,9 @@ fn note_id<'a>(index: &'a SiteIndex, note: NoteRef) -> &'a str {
         NoteRef::Note(n) => index.notes[n].id,
     }
 }
+
+/// How a link back from a cross-reference's target is named for screen readers.
+const REFERRED_FROM: &str = "Referred to from";
 
 fn kind_label(note: NoteRef) -> &'static str {
     match note {

@@ -68,9 +68,10 @@ pub fn text_html(root: &Path) -> String {
     let start = html.find("<div class=\"text\">").expect("the text") + "<div class=\"text\">".len();
     let end = start
         + html[start..]
-            .find("\n</div>\n<section class=\"notes\"")
+            .find("</div>\n<section class=\"notes\"")
             .expect("the end of the text");
-    html[start..end].to_owned()
+    // The page's text container holds the text alone, without a newline around it.
+    html[start..end].trim_matches('\n').to_owned()
 }
 
 pub fn describe(failure: &scholia::Failure) -> String {
