@@ -1,8 +1,12 @@
 //! Anchoring: resolving quotes and terms to byte ranges of a reading's text.
 //!
-//! 1. [`TextIndex::new`] normalises the reading text once: typographic quotes and dashes
-//!    become their plain forms and runs of white space one space, keeping a map back to
-//!    the original bytes.
+//! 1. [`TextIndex::new`] normalises the reading text once: its NFC form, each character
+//!    folded to the form it is matched in ([`super::fold`]: typographic quotes and dashes
+//!    become their plain forms, an Arabic keyboard's letters the Persian ones, tatweel
+//!    and vowel signs drop out) and runs of white space one space, keeping a map back to
+//!    the original bytes. Quotes, prefixes, suffixes and forms go through the same
+//!    [`normalize`], so a quote in any normalisation or keyboard finds the text as
+//!    written.
 //!    It also marks where words begin and end ([`word_bounds`]: Unicode word
 //!    segmentation, UAX #29, with one tailoring), the one rule every match obeys.
 //! 2. [`TextIndex::resolve`] finds every quote of a batch in one pass of one
@@ -108,26 +112,19 @@ pub struct TextIndex<'d> {
     bounds: Vec<bool>,
 }
 
-/// Maps a character to the form it is matched in.
-fn fold(c: char) -> char {
-    match c {
-        '‘' | '’' | '‚' | '‛' | '′' | '`' => '\'',
-        '“' | '”' | '„' | '‟' | '″' => '"',
-        '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' => '-',
-        c if c != BLOCK_SEPARATOR && c.is_whitespace() => ' ',
-        c => c,
-    }
-}
-
-/// Normalises a quote, prefix or suffix as written by the editor.
+/// Normalises a quote, prefix or suffix as written by the editor: its NFC form folded
+/// ([`fold`](super::fold::fold)), each run of white space one space.
 pub fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars().map(fold) {
+    super::fold::nfc_chunks(s, |c, _| {
+        let Some(c) = super::fold::fold(c) else {
+            return;
+        };
         if c == ' ' && (out.is_empty() || out.ends_with(' ')) {
-            continue;
+            return;
         }
         out.push(c);
-    }
+    });
     out.truncate(out.trim_end().len());
     out
 }
@@ -159,21 +156,29 @@ impl<'d> TextIndex<'d> {
     pub fn new(document: &'d Document) -> Self {
         let text = &document.text;
         let mut normal = String::with_capacity(text.len());
-        let mut origin = Vec::with_capacity(text.len());
-        for (at, c) in text.char_indices() {
-            let folded = fold(c);
-            let span = at..at + c.len_utf8();
+        let mut origin: Vec<Range<usize>> = Vec::with_capacity(text.len());
+        super::fold::nfc_chunks(text, |c, span| {
+            let Some(folded) = super::fold::fold(c) else {
+                // A character matching leaves out (tatweel, a vowel sign) belongs to the
+                // one before it, so that a mark on that word covers it too.
+                if let Some(last) = normal.chars().next_back() {
+                    let from = origin.len() - last.len_utf8();
+                    for o in &mut origin[from..] {
+                        o.end = o.end.max(span.end);
+                    }
+                }
+                return;
+            };
             if folded == ' ' && (normal.is_empty() || normal.ends_with([' ', BLOCK_SEPARATOR])) {
                 // A run of white space is one space; the space it became covers it all.
                 if let Some(last) = origin.last_mut().filter(|_| normal.ends_with(' ')) {
-                    let last: &mut Range<usize> = last;
                     last.end = span.end;
                 }
-                continue;
+                return;
             }
             normal.push(folded);
             origin.extend(std::iter::repeat_n(span, folded.len_utf8()));
-        }
+        });
         let bounds = word_bounds(&normal);
         TextIndex {
             document,
@@ -984,6 +989,87 @@ mod tests {
             suffix: None,
         }])
         .remove(0)
+    }
+
+    /// The text a quote resolves to, if one place.
+    fn found_text(markdown: &str, quote: &str) -> Option<String> {
+        let (doc, text) = index(markdown);
+        match TextIndex::new(&doc)
+            .resolve(&[Selector {
+                quote,
+                prefix: None,
+                suffix: None,
+            }])
+            .remove(0)
+        {
+            Resolution::Found(r) => Some(text[r].to_owned()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_quote_in_one_normalisation_finds_text_in_the_other() {
+        // Text decomposed (NFD), quote composed (NFC), and the other way round: the mark
+        // covers the author's bytes as written.
+        assert_eq!(
+            found_text("Die Stra\u{df}e der Bu\u{308}rger.", "Straße der Bürger").as_deref(),
+            Some("Stra\u{df}e der Bu\u{308}rger")
+        );
+        assert_eq!(
+            found_text("Ein Café für alle.", "Cafe\u{301} fu\u{308}r").as_deref(),
+            Some("Café für")
+        );
+        // A decomposed letter is one letter: its base alone is inside the word.
+        assert_eq!(found_text("Cafe\u{301} noir", "Cafe"), None);
+    }
+
+    #[test]
+    fn a_quote_typed_on_an_arabic_keyboard_finds_persian_text() {
+        let text = "رهبر گفت که کتاب\u{200c}ها را می\u{200c}خواند.";
+        // Arabic yeh and kaf for the Persian ones.
+        assert_eq!(
+            found_text(text, "كتاب\u{200c}ها را مي\u{200c}خواند").as_deref(),
+            Some("کتاب\u{200c}ها را می\u{200c}خواند")
+        );
+        // Harakat and tatweel in the text, none in the quote, and the other way round.
+        assert_eq!(
+            found_text("سخنِ رهبـــر امروز", "سخن رهبر").as_deref(),
+            Some("سخنِ رهبـــر")
+        );
+        assert_eq!(
+            found_text("سخن رهبر امروز", "سخَن رهـبر").as_deref(),
+            Some("سخن رهبر")
+        );
+    }
+
+    #[test]
+    fn a_form_is_not_found_inside_a_word_joined_by_a_non_joiner() {
+        let (doc, text) = index("سخنان خامنه\u{200c}ای و خامنه امروز");
+        let idx = TextIndex::new(&doc);
+        let found = idx.find_terms(&["خامنه"]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let at = text.rfind("خامنه").unwrap();
+        assert_eq!(found[0].1, at..at + "خامنه".len());
+        let found = idx.find_terms(&["خامنه\u{200c}ای"]);
+        assert_eq!(text[found[0].1.clone()].to_owned(), "خامنه\u{200c}ای");
+    }
+
+    #[test]
+    fn chinese_and_japanese_terms_are_found_without_spaces() {
+        let (doc, text) = index("习近平在北京会见了来访的客人。東京タワーは東京都港区にある。");
+        let idx = TextIndex::new(&doc);
+        let forms = ["习近平", "北京", "東京", "港区", "タワー"];
+        let found: Vec<&str> = idx
+            .find_terms(&forms)
+            .iter()
+            .map(|(_, r)| &text[r.clone()])
+            .collect();
+        assert_eq!(
+            found,
+            vec!["习近平", "北京", "東京", "タワー", "東京", "港区"]
+        );
+        // A katakana run is one word (UAX #29): part of it is not a term.
+        assert!(idx.find_terms(&["タワ"]).is_empty());
     }
 
     #[test]
