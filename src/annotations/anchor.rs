@@ -398,21 +398,33 @@ impl<'d> TextIndex<'d> {
         self.on_bounds(&(start..end))
     }
 
-    /// Names in the text that nothing covers: runs of capitalised words, leaving out a
-    /// lone capitalised word that opens a sentence. Returns ranges of the reading text.
-    pub fn names_outside(&self, covered: &[Range<usize>]) -> Vec<Range<usize>> {
+    /// Names in the text that nothing covers, by the rule of the text's language
+    /// ([`name_rule`]): runs of capitalised words, leaving out a lone capitalised word
+    /// that opens a sentence; with [`NameRule::CapitalRuns`] only runs of two or more;
+    /// with [`NameRule::Off`] none. Returns ranges of the reading text.
+    pub fn names_outside(&self, covered: &[Range<usize>], rule: NameRule) -> Vec<Range<usize>> {
+        if rule == NameRule::Off {
+            return Vec::new();
+        }
         let mut names = Vec::new();
         let mut words: Vec<(usize, usize)> = Vec::new();
         let flush = |words: &mut Vec<(usize, usize)>, names: &mut Vec<Range<usize>>| {
             // A sentence's first word is capitalised anyway: a run that opens a sentence
             // loses a leading article or the like, and a lone word is no name at all.
+            let openers = if rule == NameRule::CapitalRuns {
+                NOUN_SENTENCE_OPENERS
+            } else {
+                SENTENCE_OPENERS
+            };
             if words.len() > 1
                 && self.opens_sentence(words[0].0)
-                && SENTENCE_OPENERS.contains(&&self.normal[words[0].0..words[0].1])
+                && openers.contains(&&self.normal[words[0].0..words[0].1])
             {
                 words.remove(0);
             }
+            let least = if rule == NameRule::CapitalRuns { 2 } else { 1 };
             if let (Some(first), Some(last)) = (words.first(), words.last())
+                && words.len() >= least
                 && (words.len() > 1 || !self.opens_sentence(first.0))
             {
                 names.push(self.to_text(first.0..last.1));
@@ -452,7 +464,13 @@ impl<'d> TextIndex<'d> {
                 && particle.is_none()
                 && !words.is_empty()
                 && follows(&words, None)
-                && NAME_PARTICLES.contains(&word)
+                && if rule == NameRule::CapitalRuns {
+                    // Articles join nouns all the time ("Bürger der Stadt"): only the
+                    // particles of names do.
+                    NOUN_NAME_PARTICLES.contains(&word)
+                } else {
+                    NAME_PARTICLES.contains(&word)
+                }
             {
                 particle = Some((start, end));
             } else {
@@ -810,7 +828,8 @@ impl<'d> TextIndex<'d> {
 
 /// A word diff of `from` to `to`, marking words taken out `[-so-]` and put in `{+so+}`
 /// (as `git diff --word-diff` does). Words are compared in their matching form, so a
-/// straight quote against a curly one is no difference.
+/// straight quote against a curly one, or a composed letter against a decomposed one, is
+/// no difference; an invisible character in a word that differs is written out by name.
 pub fn word_diff(from: &str, to: &str) -> String {
     let a: Vec<&str> = from.split_whitespace().collect();
     let b: Vec<&str> = to.split_whitespace().collect();
@@ -834,19 +853,97 @@ pub fn word_diff(from: &str, to: &str) -> String {
             i += 1;
             j += 1;
         } else if i < a.len() && (j == b.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
-            out.push(format!("[-{}-]", a[i]));
+            out.push(format!("[-{}-]", super::fold::show_invisible(a[i])));
             i += 1;
         } else {
-            out.push(format!("{{+{}+}}", b[j]));
+            out.push(format!("{{+{}+}}", super::fold::show_invisible(b[j])));
             j += 1;
         }
     }
     out.join(" ")
 }
 
+/// How the names of a language's texts can be told from other words, for the warning
+/// about names no gloss covers (W0204).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameRule {
+    /// Capital letters mark names (and the first word of a sentence): English, French,
+    /// Russian…
+    Capitals,
+    /// Every noun is capitalised (German): only a run of two or more capitalised words
+    /// is taken for a name ("Angela Merkel", "Deutscher Bundestag").
+    CapitalRuns,
+    /// The script has no capital letters (Arabic, Persian, Hebrew, Chinese, Japanese,
+    /// Korean, Thai, the scripts of India…): names cannot be told, and none is reported.
+    Off,
+}
+
+/// The [`NameRule`] of a language, from its BCP 47 tag (`en`, `de-AT`, `fa-IR`,
+/// `zh-Hans`, `az-Arab`): a script subtag wins over the language's usual script.
+/// A language not listed is taken to capitalise names, as English does.
+pub fn name_rule(lang: &str) -> NameRule {
+    let mut subtags = lang.split(['-', '_']);
+    let language = subtags.next().unwrap_or("").to_ascii_lowercase();
+    if NOUN_CAPITALISING.contains(&language.as_str()) {
+        return NameRule::CapitalRuns;
+    }
+    let script = subtags
+        .take_while(|s| s.len() != 1)
+        .find(|s| s.len() == 4 && s.chars().all(|c| c.is_ascii_alphabetic()));
+    let caseless = match script {
+        Some(script) => !CASED_SCRIPTS.iter().any(|c| c.eq_ignore_ascii_case(script)),
+        None => CASELESS_LANGUAGES.contains(&language.as_str()),
+    };
+    if caseless {
+        NameRule::Off
+    } else {
+        NameRule::Capitals
+    }
+}
+
+/// Whether capital letters alone mark a language's names (English yes; German, whose
+/// nouns are all capitalised, and caseless scripts such as Persian or Chinese, no).
+pub fn capitalises_names(lang: &str) -> bool {
+    name_rule(lang) == NameRule::Capitals
+}
+
+/// Languages that capitalise every noun.
+const NOUN_CAPITALISING: &[&str] = &["de", "gsw", "lb", "nds", "bar"];
+
+/// Scripts with capital letters (ISO 15924): Latin, Cyrillic, Greek, Armenian, Coptic,
+/// Glagolitic, Deseret, Adlam, Cherokee (Osage, Warang Citi: rare, left out).
+const CASED_SCRIPTS: &[&str] = &[
+    "Latn", "Cyrl", "Grek", "Armn", "Copt", "Glag", "Dsrt", "Adlm", "Cher",
+];
+
+/// Languages written by default in a script without case.
+const CASELESS_LANGUAGES: &[&str] = &[
+    // Arabic script.
+    "ar", "fa", "ur", "ps", "sd", "ug", "ckb", "prs", "pnb", "ks", // Hebrew script.
+    "he", "yi", "iw", "lad", // Han, kana, hangul.
+    "zh", "ja", "ko", "yue", "wuu", "hak", "nan", "cmn", "lzh",
+    // Scripts of South and South-East Asia, Ethiopia, Georgia, Tibet, the Maldives.
+    "hi", "bn", "pa", "gu", "or", "ta", "te", "kn", "ml", "si", "mr", "ne", "sa", "as", "th", "lo",
+    "km", "my", "bo", "dz", "am", "ti", "ka", "dv", "syr",
+];
+
 /// Lowercase words that may stand inside a name.
 const NAME_PARTICLES: &[&str] = &[
     "of", "the", "de", "del", "la", "le", "du", "da", "von", "van", "der", "al", "bin", "ibn",
+];
+
+/// Lowercase words that may stand inside a name where every noun is capitalised.
+const NOUN_NAME_PARTICLES: &[&str] = &["von", "vom", "zu", "van", "de"];
+
+/// Words that open a German sentence, capitalised there only: articles, pronouns,
+/// prepositions and conjunctions.
+const NOUN_SENTENCE_OPENERS: &[&str] = &[
+    "Der", "Die", "Das", "Ein", "Eine", "Einer", "Eines", "Einem", "Einen", "Dem", "Den", "Des",
+    "Im", "Am", "Zum", "Zur", "Vom", "Beim", "Ins", "Es", "Er", "Sie", "Wir", "Ich", "Ihr", "Man",
+    "Auch", "Nach", "Vor", "Mit", "Bei", "Um", "Auf", "Aus", "In", "An", "Für", "Von", "Zu",
+    "Seit", "Unter", "Über", "Durch", "Gegen", "Als", "Wenn", "Dass", "Doch", "Aber", "Und",
+    "Oder", "So", "Da", "Dann", "Diese", "Dieser", "Dieses", "Jede", "Jeder", "Jedes", "Kein",
+    "Keine", "Alle", "Viele", "Heute", "Gestern", "Morgen",
 ];
 
 /// Capitalised words that often open a sentence without being part of a name.
@@ -1130,6 +1227,14 @@ mod tests {
         );
         assert_eq!(word_diff("said 'never'", "said ‘never’"), "said ‘never’");
         assert_eq!(word_diff("a b", "a x b y"), "a {+x+} b {+y+}");
+        assert_eq!(
+            word_diff("Café noir", "Cafe\u{301} noir"),
+            "Cafe\u{301} noir"
+        );
+        assert_eq!(
+            word_diff("میخواهم", "می\u{200c}خواهم"),
+            "[-میخواهم-] {+می⟨U+200C ZERO WIDTH NON-JOINER⟩خواهم+}"
+        );
     }
 
     #[test]
@@ -1236,13 +1341,74 @@ mod tests {
     }
 
     #[test]
+    fn each_language_has_its_rule_for_names() {
+        for (lang, rule) in [
+            ("en", NameRule::Capitals),
+            ("en-GB", NameRule::Capitals),
+            ("fr", NameRule::Capitals),
+            ("ru", NameRule::Capitals),
+            ("xx", NameRule::Capitals),
+            ("de", NameRule::CapitalRuns),
+            ("de-AT", NameRule::CapitalRuns),
+            ("DE_ch", NameRule::CapitalRuns),
+            ("fa", NameRule::Off),
+            ("fa-IR", NameRule::Off),
+            ("ar", NameRule::Off),
+            ("he", NameRule::Off),
+            ("zh-Hans", NameRule::Off),
+            ("ja", NameRule::Off),
+            ("az-Arab", NameRule::Off),
+            ("az-Latn", NameRule::Capitals),
+            ("sr-Cyrl", NameRule::Capitals),
+            ("zh-Latn-pinyin", NameRule::Capitals),
+            ("", NameRule::Capitals),
+        ] {
+            assert_eq!(name_rule(lang), rule, "{lang:?}");
+        }
+        assert!(capitalises_names("en") && !capitalises_names("de") && !capitalises_names("fa"));
+    }
+
+    #[test]
+    fn a_german_text_reports_runs_of_capitalised_words_only() {
+        let (doc, text) = index(
+            "Die Bürger der Stadt sprachen mit Angela Merkel über das Grundgesetz. \
+             Der Deutsche Bundestag tagte im Reichstag. Berlin Mitte war ruhig. \
+             Otto von Bismarck schrieb.",
+        );
+        let idx = TextIndex::new(&doc);
+        let names: Vec<&str> = idx
+            .names_outside(&[], NameRule::CapitalRuns)
+            .iter()
+            .map(|r| &text[r.clone()])
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                "Angela Merkel",
+                "Deutsche Bundestag",
+                "Berlin Mitte",
+                "Otto von Bismarck"
+            ]
+        );
+        // The English rule would take every noun for a name.
+        assert!(idx.names_outside(&[], NameRule::Capitals).len() > 4);
+    }
+
+    #[test]
+    fn a_caseless_text_reports_no_names() {
+        let (doc, _) = index("Tehran. رهبر در تهران با Ali Khamenei سخن گفت.");
+        let idx = TextIndex::new(&doc);
+        assert!(idx.names_outside(&[], NameRule::Off).is_empty());
+    }
+
+    #[test]
     fn names_outside_glosses_leave_out_sentence_openers() {
         let (doc, text) = index(
             "The talks in Geneva began. Baker met Tariq Aziz on Thursday. The Battle of Zama ended it.",
         );
         let idx = TextIndex::new(&doc);
         let names: Vec<&str> = idx
-            .names_outside(&[])
+            .names_outside(&[], NameRule::Capitals)
             .iter()
             .map(|r| &text[r.clone()])
             .collect();
@@ -1253,7 +1419,7 @@ mod tests {
         let geneva = text.find("Geneva").unwrap();
         let covered = std::iter::once(geneva..geneva + 6).collect::<Vec<_>>();
         let names: Vec<&str> = idx
-            .names_outside(&covered)
+            .names_outside(&covered, NameRule::Capitals)
             .iter()
             .map(|r| &text[r.clone()])
             .collect();
@@ -1277,7 +1443,7 @@ mod tests {
             at("we"),
         ];
         let names: Vec<&str> = idx
-            .names_outside(&covered)
+            .names_outside(&covered, NameRule::Capitals)
             .iter()
             .map(|r| &text[r.clone()])
             .collect();

@@ -6,7 +6,8 @@
 //!    forms compiled into a small automaton; both searched, and one leftmost-longest
 //!    choice made over the two ([`TextIndex::find_sets`]), so that a shared form and an
 //!    overlapping own form are decided as if in one automaton. Then the glosses hidden
-//!    inside longer forms (W0203) and the names no gloss covers (W0204).
+//!    inside longer forms (W0203) and the names no gloss covers (W0204), told by the
+//!    rule of the site's language ([`name_rule`]).
 //!
 //! Nothing done for a reading depends on the size of the shared files: the shared
 //! automaton and names are built once, and a reading looks at its own glosses only.
@@ -18,7 +19,7 @@ use aho_corasick::AhoCorasickKind;
 
 use super::define::Registry;
 use super::explain::text_location;
-use crate::annotations::anchor::{FormId, Terms, TextIndex, normalize};
+use crate::annotations::anchor::{FormId, Terms, TextIndex, name_rule, normalize};
 use crate::annotations::model::Gloss;
 use crate::diagnostics::Diagnostic;
 use crate::yaml::Spanned;
@@ -152,7 +153,10 @@ impl Glossary {
         // Each name once, in the order it first occurs, with how often it occurs.
         let mut uncovered: Vec<(&str, Range<usize>, usize)> = Vec::new();
         let mut seen: HashMap<&str, usize> = HashMap::new();
-        for name in text.names_outside(&covered) {
+        // The rule of the site's language: a German text capitalises every noun, a
+        // Persian or Chinese one has no capitals at all.
+        let rule = name_rule(&registry.site.config.language);
+        for name in text.names_outside(&covered, rule) {
             let words = &document.text[name.clone()];
             if let Some(&u) = seen.get(words) {
                 uncovered[u].2 += 1;
