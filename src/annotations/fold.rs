@@ -29,7 +29,7 @@ pub fn fold(c: char) -> Option<char> {
         '‘' | '’' | '‚' | '‛' | '′' | '`' => '\'',
         '“' | '”' | '„' | '‟' | '″' => '"',
         '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' => '-',
-        c if c.is_ascii() => c,
+        c if c.is_ascii_graphic() => c,
         // Arabic yeh and alef maksura, as an Arabic keyboard types the Persian yeh.
         '\u{064A}' | '\u{0649}' => '\u{06CC}',
         // Arabic kaf, as an Arabic keyboard types the Persian keheh.
@@ -316,6 +316,18 @@ mod tests {
         assert_ne!(folded("ه"), folded("ة"));
         // ZWNJ is kept: it is part of how a Persian word is written.
         assert_eq!(folded("می\u{200c}خواهم"), "می\u{200c}خواهم");
+    }
+
+    #[test]
+    fn white_space_of_any_kind_is_a_space() {
+        for c in ['\n', '\t', '\r', ' ', '\u{A0}', '\u{2009}'] {
+            assert_eq!(fold(c), Some(' '), "{c:?}");
+        }
+        assert_eq!(
+            fold('\u{2029}'),
+            Some('\u{2029}'),
+            "the block separator stays"
+        );
     }
 
     #[test]

@@ -20,6 +20,7 @@ use aho_corasick::AhoCorasickKind;
 use super::define::Registry;
 use super::explain::text_location;
 use crate::annotations::anchor::{FormId, Terms, TextIndex, name_rule, normalize};
+use crate::annotations::fold::show_invisible;
 use crate::annotations::model::Gloss;
 use crate::diagnostics::Diagnostic;
 use crate::yaml::Spanned;
@@ -249,13 +250,27 @@ fn duplicate_form(registry: &Registry, g: usize, other: usize, form: &Spanned<&s
         let l = locator.locate(&Spanned::new((), form.referenced, form.defined));
         l.range
     });
-    Diagnostic::error(
+    let d = Diagnostic::error(
         "E0113",
         format!(
             "the form `{}` of gloss `{}` is also a form of gloss `{}`",
             form.value, glosses[g].id, glosses[other].id
         ),
     )
-    .at(location, "claimed twice")
-    .help("a form can point to one gloss only; remove it from one of the two, or use `see:` to link them")
+    .at(location, "claimed twice");
+    // Two spellings that match as one (NFC, an Arabic keyboard's letters): say so, or
+    // the two forms look different.
+    let normal = normalize(form.value);
+    let theirs = gloss_forms(glosses[other].gloss)
+        .into_iter()
+        .find(|f| normalize(f.value) == normal && f.value != form.value);
+    let d = match theirs {
+        Some(theirs) => d.help(format!(
+            "`{}` and `{}` are one form: text is compared in Unicode NFC, with Arabic and Persian yeh and kaf alike and vowel signs and tatweel left out (docs/annotations.md)",
+            show_invisible(form.value),
+            show_invisible(theirs.value)
+        )),
+        None => d,
+    };
+    d.help("a form can point to one gloss only; remove it from one of the two, or use `see:` to link them")
 }
