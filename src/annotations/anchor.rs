@@ -741,8 +741,8 @@ impl<'d> TextIndex<'d> {
             return (String::new(), String::new());
         };
         (
-            self.words_before(normal.start, before.max(1)),
-            self.words_after(normal.end, after.max(1)),
+            self.as_written(self.words_before(normal.start, before.max(1))),
+            self.as_written(self.words_after(normal.end, after.max(1))),
         )
     }
 
@@ -770,23 +770,25 @@ impl<'d> TextIndex<'d> {
             .take(listed)
             .map(|place| {
                 for words in 1..=8 {
-                    let prefix = self.words_before(place.start, words);
+                    let before = self.words_before(place.start, words);
+                    let prefix = &self.normal[before.clone()];
                     let unique_before = normal_places.iter().filter(|o| {
                         self.normal[..o.start]
                             .trim_end_matches(' ')
-                            .ends_with(&prefix)
+                            .ends_with(prefix)
                     });
                     if !prefix.is_empty() && unique_before.count() == 1 {
-                        return Some(Context::Prefix(prefix));
+                        return Some(Context::Prefix(self.as_written(before)));
                     }
-                    let suffix = self.words_after(place.end, words);
+                    let after = self.words_after(place.end, words);
+                    let suffix = &self.normal[after.clone()];
                     let unique_after = normal_places.iter().filter(|o| {
                         self.normal[o.end..]
                             .trim_start_matches(' ')
-                            .starts_with(&suffix)
+                            .starts_with(suffix)
                     });
                     if !suffix.is_empty() && unique_after.count() == 1 {
-                        return Some(Context::Suffix(suffix));
+                        return Some(Context::Suffix(self.as_written(after)));
                     }
                 }
                 None
@@ -801,28 +803,51 @@ impl<'d> TextIndex<'d> {
         (start < end).then_some(start..end)
     }
 
-    fn words_before(&self, at: usize, words: usize) -> String {
-        let before = self.normal[..at].trim_end_matches(' ');
+    /// The last `words` words of the block before `at`: a range of the normalised text.
+    fn words_before(&self, at: usize, words: usize) -> Range<usize> {
+        let end = self.normal[..at].trim_end_matches(' ').len();
+        let before = &self.normal[..end];
         let block = before
             .rfind(BLOCK_SEPARATOR)
             .map_or(0, |i| i + BLOCK_SEPARATOR.len_utf8());
-        let before = &before[block..];
-        let start = before
+        let start = before[block..]
             .rmatch_indices(' ')
             .nth(words - 1)
             .map_or(0, |(i, _)| i + 1);
-        before[start..].to_owned()
+        block + start..end
     }
 
-    fn words_after(&self, at: usize, words: usize) -> String {
-        let after = self.normal[at..].trim_start_matches(' ');
+    /// The first `words` words of the block after `at`: a range of the normalised text.
+    fn words_after(&self, at: usize, words: usize) -> Range<usize> {
+        let start = self.normal.len() - self.normal[at..].trim_start_matches(' ').len();
+        let after = &self.normal[start..];
         let block = after.find(BLOCK_SEPARATOR).unwrap_or(after.len());
-        let after = &after[..block];
-        let end = after
+        let end = after[..block]
             .match_indices(' ')
             .nth(words - 1)
-            .map_or(after.len(), |(i, _)| i);
-        after[..end].to_owned()
+            .map_or(block, |(i, _)| i);
+        start..start + end
+    }
+
+    /// Words of the normalised text as the author wrote them (an Arabic text's own yeh,
+    /// a decomposed letter as it is), each run of white space one space: words to show
+    /// an editor, which match where the normalised ones do.
+    fn as_written(&self, normal: Range<usize>) -> String {
+        if normal.is_empty() {
+            return String::new();
+        }
+        let text = &self.document.text[self.to_text(normal)];
+        let mut out = String::with_capacity(text.len());
+        for c in text.chars() {
+            if c.is_whitespace() {
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
     }
 }
 
@@ -1596,6 +1621,50 @@ mod tests {
         // Each ideograph is a word of its own in UAX #29: a CJK term can be found.
         let bounds = word_bounds("北京大学");
         assert!(bounds[6] && bounds[3]);
+    }
+
+    #[test]
+    fn the_context_suggested_is_as_the_author_wrote_it() {
+        // An Arabic text keeps its own yeh (matching folds it to the Persian one); a
+        // curly apostrophe stays curly.
+        let (doc, _) = index("قال علي كلمة. وقال عمر كلمة. It’s here. It’s there.");
+        let idx = TextIndex::new(&doc);
+        let Resolution::Ambiguous(places) = idx
+            .resolve(&[Selector {
+                quote: "كلمة",
+                prefix: None,
+                suffix: None,
+            }])
+            .remove(0)
+        else {
+            panic!()
+        };
+        assert_eq!(
+            idx.disambiguate(&places),
+            vec![
+                Some(Context::Prefix("علي".into())),
+                Some(Context::Prefix("عمر".into()))
+            ]
+        );
+        let Resolution::Ambiguous(places) = idx
+            .resolve(&[Selector {
+                quote: "It's",
+                prefix: None,
+                suffix: None,
+            }])
+            .remove(0)
+        else {
+            panic!()
+        };
+        // The Arabic kaf before the first, as written.
+        assert_eq!(
+            idx.disambiguate(&places)[0],
+            Some(Context::Prefix("كلمة.".into()))
+        );
+        assert_eq!(
+            idx.words_around(&places[1], 2, 1),
+            ("It’s here.".to_owned(), "there.".to_owned())
+        );
     }
 
     #[test]
