@@ -202,6 +202,22 @@ fn japanese_terms_in_kana_and_kanji_are_found_without_spaces() {
     );
 }
 
+#[test]
+fn two_forms_differing_only_in_normalisation_are_one_form_and_told_so() {
+    let annotations = "glosses:\n  a:\n    term: Bürger\n    kind: concept\n    text: A.\n  \
+                       b:\n    term: Bu\u{308}rger\n    kind: concept\n    text: B.\n";
+    let dir = common::site("Die Bürger kamen.\n", annotations);
+    let failure = match scholia::check(dir.path(), scholia::Options::default()) {
+        Ok(_) => panic!("two glosses claim one form"),
+        Err(f) => describe(&f),
+    };
+    assert!(failure.contains("E0113"), "{failure}");
+    assert!(
+        failure.contains("differ only in Unicode normalisation (NFC, NFD)"),
+        "{failure}"
+    );
+}
+
 mod anchoring {
     use proptest::prelude::*;
     use scholia::annotations::anchor::{Resolution, Selector, TextIndex};

@@ -20,7 +20,7 @@ use aho_corasick::AhoCorasickKind;
 use super::define::Registry;
 use super::explain::text_location;
 use crate::annotations::anchor::{FormId, Terms, TextIndex, name_rule, normalize};
-use crate::annotations::fold::show_invisible;
+use crate::annotations::fold::{Difference, differs_only_in, show_invisible};
 use crate::annotations::model::Gloss;
 use crate::diagnostics::Diagnostic;
 use crate::yaml::Spanned;
@@ -265,11 +265,21 @@ fn duplicate_form(registry: &Registry, g: usize, other: usize, form: &Spanned<&s
         .into_iter()
         .find(|f| normalize(f.value) == normal && f.value != form.value);
     let d = match theirs {
-        Some(theirs) => d.help(format!(
-            "`{}` and `{}` are one form: text is compared in Unicode NFC, with Arabic and Persian yeh and kaf alike and vowel signs and tatweel left out (docs/annotations.md)",
-            show_invisible(form.value),
-            show_invisible(theirs.value)
-        )),
+        Some(theirs) => {
+            let how = match differs_only_in(form.value, theirs.value) {
+                Some(Difference::Normalisation) => {
+                    "they differ only in Unicode normalisation (NFC, NFD), which matching ignores"
+                }
+                _ => {
+                    "text is compared in Unicode NFC, with Arabic and Persian yeh and kaf alike and vowel signs and tatweel left out (docs/annotations.md)"
+                }
+            };
+            d.help(format!(
+                "`{}` and `{}` are one form: {how}",
+                show_invisible(form.value),
+                show_invisible(theirs.value)
+            ))
+        }
         None => d,
     };
     d.help("a form can point to one gloss only; remove it from one of the two, or use `see:` to link them")
