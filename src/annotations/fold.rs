@@ -307,6 +307,47 @@ mod tests {
     }
 
     #[test]
+    fn pieces_normalised_alone_give_the_whole_text_normalised() {
+        for text in [
+            "\u{1112}\u{1161}\u{11AB}\u{1100}\u{1173}\u{11AF}", // Hangul jamo
+            "A\u{30A}\u{212B}\u{2126}",                         // Å three ways, Ω
+            "\u{0F71}\u{0F73}\u{0F72}x\u{0334}\u{0301}\u{0323}", // Tibetan, marks
+            "\u{0627}\u{0653}\u{0648}\u{0654}",                 // alef, waw + marks
+            "\u{F900}\u{2F800}",                                // CJK compatibility
+            "\u{0915}\u{093C}\u{0958}",                         // Devanagari nukta
+        ] {
+            let mut ours = String::new();
+            nfc_chunks(text, |c, _| ours.push(c));
+            assert_eq!(ours, text.nfc().collect::<String>(), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Any mix of letters, marks in any order, jamo and singletons: the pieces,
+        /// normalised alone, give the NFC form of the whole.
+        #[test]
+        fn pieces_always_give_the_nfc_form(picks in proptest::collection::vec(0usize..26, 0..40)) {
+            const POOL: [char; 26] = [
+                'a', 'e', 's', ' ', '\u{301}', '\u{308}', '\u{323}', '\u{334}', '\u{30A}',
+                '\u{1112}', '\u{1161}', '\u{11AB}', '\u{D55C}', '\u{212B}', '\u{0F71}',
+                '\u{0F72}', '\u{0F73}', '\u{0627}', '\u{0653}', '\u{0654}', '\u{064E}',
+                '\u{0915}', '\u{093C}', '\u{F900}', 'é', '\u{0345}',
+            ];
+            let text: String = picks.iter().map(|&i| POOL[i]).collect();
+            let mut ours = String::new();
+            let mut covered = 0;
+            nfc_chunks(&text, |c, r| {
+                ours.push(c);
+                // Pieces follow one another and cover the text.
+                assert!(r.start == covered || r.end == covered);
+                covered = r.end;
+            });
+            proptest::prop_assert_eq!(covered, text.len());
+            proptest::prop_assert_eq!(ours, text.nfc().collect::<String>());
+        }
+    }
+
+    #[test]
     fn arabic_keyboard_letters_fold_to_persian_ones() {
         assert_eq!(folded("علي"), folded("علی"));
         assert_eq!(folded("كتاب"), "کتاب");
