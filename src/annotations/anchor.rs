@@ -1612,8 +1612,9 @@ mod tests {
 
     #[test]
     fn word_bounds_keep_joiners_and_marks_inside_words_and_split_ideographs() {
-        // U+200C ZERO WIDTH NON-JOINER inside a Persian word; U+0301 after an e.
-        for word in ["می\u{200c}خواهم", "cafe\u{301}"] {
+        // U+200C ZERO WIDTH NON-JOINER inside a Persian word; U+0301 after an e; U+200D
+        // ZERO WIDTH JOINER between two Arabic letters.
+        for word in ["می\u{200c}خواهم", "cafe\u{301}", "ب\u{200d}ب"] {
             let bounds = word_bounds(word);
             let inside: Vec<usize> = (1..word.len()).filter(|&i| bounds[i]).collect();
             assert!(inside.is_empty(), "{word:?}: {inside:?}");

@@ -86,6 +86,14 @@ fn starts_chunk(c: char) -> bool {
 /// `text` it comes from: a character alone, or the few characters (a letter and its
 /// marks) that normalise together, which then all point to the whole of them.
 pub fn nfc_chunks(text: &str, mut each: impl FnMut(char, Range<usize>)) {
+    // Most texts are in NFC already: one quick check (a table look-up a character, none
+    // for ASCII), and each character is itself.
+    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        for (at, c) in text.char_indices() {
+            each(c, at..at + c.len_utf8());
+        }
+        return;
+    }
     let mut chars = text.char_indices().peekable();
     while let Some((at, c)) = chars.next() {
         let mut end = at + c.len_utf8();
