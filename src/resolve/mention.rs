@@ -154,9 +154,9 @@ impl Glossary {
         // Each name once, in the order it first occurs, with how often it occurs.
         let mut uncovered: Vec<(&str, Range<usize>, usize)> = Vec::new();
         let mut seen: HashMap<&str, usize> = HashMap::new();
-        // The rule of the site's language: a German text capitalises every noun, a
+        // The rule of the text's language: a German text capitalises every noun, a
         // Persian or Chinese one has no capitals at all.
-        let rule = name_rule(&registry.site.config.language);
+        let rule = name_rule(text_language(registry, r));
         for name in text.names_outside(&covered, rule) {
             let words = &document.text[name.clone()];
             if let Some(&u) = seen.get(words) {
@@ -199,6 +199,13 @@ impl Glossary {
             warnings,
         }
     }
+}
+
+/// The language a reading's text is written in, for telling its names (W0204): the
+/// site's `language:`. (A reading's own `language:`, where front matter gives one, is to
+/// win here.)
+fn text_language<'s>(registry: &Registry<'s>, _reading: usize) -> &'s str {
+    &registry.site.config.language
 }
 
 /// Claims the forms of gloss `g` in `claimed`, unless `claimed` or `before` (the forms
