@@ -218,6 +218,22 @@ fn two_forms_differing_only_in_normalisation_are_one_form_and_told_so() {
     );
 }
 
+#[test]
+fn fix_puts_the_missing_non_joiner_into_a_persian_quote() {
+    let dir = copy_site(&fixture("invalid/persian-quote-without-its-non-joiner"));
+    let out = common::scholia(dir.path(), &["check", "--fix"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let file = dir.path().join("content/speech/annotations.yaml");
+    let mended = std::fs::read_to_string(file).unwrap();
+    assert!(
+        mended.contains("مردم می\u{200c}خواهند در آرامش"),
+        "{mended}"
+    );
+    let out = common::scholia(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(0));
+}
+
 mod anchoring {
     use proptest::prelude::*;
     use scholia::annotations::anchor::{Resolution, Selector, TextIndex};
