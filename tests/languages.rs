@@ -93,11 +93,22 @@ fn build(lang: &str, slug: &str) -> BTreeMap<String, String> {
     )
     .unwrap();
     let (plain_html, _) = render(plain.path(), slug);
+    let text = author_text(&html);
     assert_eq!(
-        author_text(&html),
+        text,
         author_text(&plain_html),
         "{lang}: the marks changed the author's text"
     );
+    // The fixtures' paragraphs are plain text: each is in the page byte for byte, in its
+    // normalisation, with its joiners, vowel signs and tatweel.
+    let markdown = source(lang, slug);
+    let body = markdown.splitn(3, "---\n").nth(2).unwrap();
+    for paragraph in body.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+        assert!(
+            text.contains(paragraph),
+            "{lang}: {paragraph:?} not in {text:?}"
+        );
+    }
     marks(&html)
 }
 
