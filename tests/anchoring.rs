@@ -236,14 +236,16 @@ We dedicate this.\n";
 
 #[test]
 fn word_boundaries_follow_unicode_not_ascii() {
-    // A decomposed é (e + U+0301 COMBINING ACUTE) belongs to its word: `cafe` is not in
-    // "café"; a possessive's apostrophe ends a word: `Rome` is in "Rome’s".
+    // A decomposed é (e + U+0301 COMBINING ACUTE) is one letter, as its composed form
+    // is: `cafe` is not in "café" at all; a possessive's apostrophe ends a word: `Rome`
+    // is in "Rome’s".
     let dir = site(
         "The cafe\u{301} of Rome’s forum.\n",
         &note_at("      quote: cafe\n"),
     );
     let report = failed_check(&dir);
-    assert!(report.contains("E0160"), "{report}");
+    assert!(report.contains("E0110"), "{report}");
+    assert!(report.contains("[-cafe-] {+cafe\u{301}+}"), "{report}");
 
     let annotations = "\
 glosses:

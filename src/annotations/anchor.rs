@@ -1,8 +1,12 @@
 //! Anchoring: resolving quotes and terms to byte ranges of a reading's text.
 //!
-//! 1. [`TextIndex::new`] normalises the reading text once: typographic quotes and dashes
-//!    become their plain forms and runs of white space one space, keeping a map back to
-//!    the original bytes.
+//! 1. [`TextIndex::new`] normalises the reading text once: its NFC form, each character
+//!    folded to the form it is matched in ([`super::fold`]: typographic quotes and dashes
+//!    become their plain forms, an Arabic keyboard's letters the Persian ones, tatweel
+//!    and vowel signs drop out) and runs of white space one space, keeping a map back to
+//!    the original bytes. Quotes, prefixes, suffixes and forms go through the same
+//!    [`normalize`], so a quote in any normalisation or keyboard finds the text as
+//!    written.
 //!    It also marks where words begin and end ([`word_bounds`]: Unicode word
 //!    segmentation, UAX #29, with one tailoring), the one rule every match obeys.
 //! 2. [`TextIndex::resolve`] finds every quote of a batch in one pass of one
@@ -108,26 +112,19 @@ pub struct TextIndex<'d> {
     bounds: Vec<bool>,
 }
 
-/// Maps a character to the form it is matched in.
-fn fold(c: char) -> char {
-    match c {
-        '‘' | '’' | '‚' | '‛' | '′' | '`' => '\'',
-        '“' | '”' | '„' | '‟' | '″' => '"',
-        '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' => '-',
-        c if c != BLOCK_SEPARATOR && c.is_whitespace() => ' ',
-        c => c,
-    }
-}
-
-/// Normalises a quote, prefix or suffix as written by the editor.
+/// Normalises a quote, prefix or suffix as written by the editor: its NFC form folded
+/// ([`fold`](super::fold::fold)), each run of white space one space.
 pub fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars().map(fold) {
+    super::fold::nfc_chunks(s, |c, _| {
+        let Some(c) = super::fold::fold(c) else {
+            return;
+        };
         if c == ' ' && (out.is_empty() || out.ends_with(' ')) {
-            continue;
+            return;
         }
         out.push(c);
-    }
+    });
     out.truncate(out.trim_end().len());
     out
 }
@@ -159,21 +156,29 @@ impl<'d> TextIndex<'d> {
     pub fn new(document: &'d Document) -> Self {
         let text = &document.text;
         let mut normal = String::with_capacity(text.len());
-        let mut origin = Vec::with_capacity(text.len());
-        for (at, c) in text.char_indices() {
-            let folded = fold(c);
-            let span = at..at + c.len_utf8();
+        let mut origin: Vec<Range<usize>> = Vec::with_capacity(text.len());
+        super::fold::nfc_chunks(text, |c, span| {
+            let Some(folded) = super::fold::fold(c) else {
+                // A character matching leaves out (tatweel, a vowel sign) belongs to the
+                // one before it, so that a mark on that word covers it too.
+                if let Some(last) = normal.chars().next_back() {
+                    let from = origin.len() - last.len_utf8();
+                    for o in &mut origin[from..] {
+                        o.end = o.end.max(span.end);
+                    }
+                }
+                return;
+            };
             if folded == ' ' && (normal.is_empty() || normal.ends_with([' ', BLOCK_SEPARATOR])) {
                 // A run of white space is one space; the space it became covers it all.
                 if let Some(last) = origin.last_mut().filter(|_| normal.ends_with(' ')) {
-                    let last: &mut Range<usize> = last;
                     last.end = span.end;
                 }
-                continue;
+                return;
             }
             normal.push(folded);
             origin.extend(std::iter::repeat_n(span, folded.len_utf8()));
-        }
+        });
         let bounds = word_bounds(&normal);
         TextIndex {
             document,
@@ -393,21 +398,33 @@ impl<'d> TextIndex<'d> {
         self.on_bounds(&(start..end))
     }
 
-    /// Names in the text that nothing covers: runs of capitalised words, leaving out a
-    /// lone capitalised word that opens a sentence. Returns ranges of the reading text.
-    pub fn names_outside(&self, covered: &[Range<usize>]) -> Vec<Range<usize>> {
+    /// Names in the text that nothing covers, by the rule of the text's language
+    /// ([`name_rule`]): runs of capitalised words, leaving out a lone capitalised word
+    /// that opens a sentence; with [`NameRule::CapitalRuns`] only runs of two or more;
+    /// with [`NameRule::Off`] none. Returns ranges of the reading text.
+    pub fn names_outside(&self, covered: &[Range<usize>], rule: NameRule) -> Vec<Range<usize>> {
+        if rule == NameRule::Off {
+            return Vec::new();
+        }
         let mut names = Vec::new();
         let mut words: Vec<(usize, usize)> = Vec::new();
         let flush = |words: &mut Vec<(usize, usize)>, names: &mut Vec<Range<usize>>| {
             // A sentence's first word is capitalised anyway: a run that opens a sentence
             // loses a leading article or the like, and a lone word is no name at all.
+            let openers = if rule == NameRule::CapitalRuns {
+                NOUN_SENTENCE_OPENERS
+            } else {
+                SENTENCE_OPENERS
+            };
             if words.len() > 1
                 && self.opens_sentence(words[0].0)
-                && SENTENCE_OPENERS.contains(&&self.normal[words[0].0..words[0].1])
+                && openers.contains(&&self.normal[words[0].0..words[0].1])
             {
                 words.remove(0);
             }
+            let least = if rule == NameRule::CapitalRuns { 2 } else { 1 };
             if let (Some(first), Some(last)) = (words.first(), words.last())
+                && words.len() >= least
                 && (words.len() > 1 || !self.opens_sentence(first.0))
             {
                 names.push(self.to_text(first.0..last.1));
@@ -447,7 +464,13 @@ impl<'d> TextIndex<'d> {
                 && particle.is_none()
                 && !words.is_empty()
                 && follows(&words, None)
-                && NAME_PARTICLES.contains(&word)
+                && if rule == NameRule::CapitalRuns {
+                    // Articles join nouns all the time ("Bürger der Stadt"): only the
+                    // particles of names do.
+                    NOUN_NAME_PARTICLES.contains(&word)
+                } else {
+                    NAME_PARTICLES.contains(&word)
+                }
             {
                 particle = Some((start, end));
             } else {
@@ -718,8 +741,8 @@ impl<'d> TextIndex<'d> {
             return (String::new(), String::new());
         };
         (
-            self.words_before(normal.start, before.max(1)),
-            self.words_after(normal.end, after.max(1)),
+            self.as_written(self.words_before(normal.start, before.max(1))),
+            self.as_written(self.words_after(normal.end, after.max(1))),
         )
     }
 
@@ -747,23 +770,25 @@ impl<'d> TextIndex<'d> {
             .take(listed)
             .map(|place| {
                 for words in 1..=8 {
-                    let prefix = self.words_before(place.start, words);
+                    let before = self.words_before(place.start, words);
+                    let prefix = &self.normal[before.clone()];
                     let unique_before = normal_places.iter().filter(|o| {
                         self.normal[..o.start]
                             .trim_end_matches(' ')
-                            .ends_with(&prefix)
+                            .ends_with(prefix)
                     });
                     if !prefix.is_empty() && unique_before.count() == 1 {
-                        return Some(Context::Prefix(prefix));
+                        return Some(Context::Prefix(self.as_written(before)));
                     }
-                    let suffix = self.words_after(place.end, words);
+                    let after = self.words_after(place.end, words);
+                    let suffix = &self.normal[after.clone()];
                     let unique_after = normal_places.iter().filter(|o| {
                         self.normal[o.end..]
                             .trim_start_matches(' ')
-                            .starts_with(&suffix)
+                            .starts_with(suffix)
                     });
                     if !suffix.is_empty() && unique_after.count() == 1 {
-                        return Some(Context::Suffix(suffix));
+                        return Some(Context::Suffix(self.as_written(after)));
                     }
                 }
                 None
@@ -778,34 +803,58 @@ impl<'d> TextIndex<'d> {
         (start < end).then_some(start..end)
     }
 
-    fn words_before(&self, at: usize, words: usize) -> String {
-        let before = self.normal[..at].trim_end_matches(' ');
+    /// The last `words` words of the block before `at`: a range of the normalised text.
+    fn words_before(&self, at: usize, words: usize) -> Range<usize> {
+        let end = self.normal[..at].trim_end_matches(' ').len();
+        let before = &self.normal[..end];
         let block = before
             .rfind(BLOCK_SEPARATOR)
             .map_or(0, |i| i + BLOCK_SEPARATOR.len_utf8());
-        let before = &before[block..];
-        let start = before
+        let start = before[block..]
             .rmatch_indices(' ')
             .nth(words - 1)
             .map_or(0, |(i, _)| i + 1);
-        before[start..].to_owned()
+        block + start..end
     }
 
-    fn words_after(&self, at: usize, words: usize) -> String {
-        let after = self.normal[at..].trim_start_matches(' ');
+    /// The first `words` words of the block after `at`: a range of the normalised text.
+    fn words_after(&self, at: usize, words: usize) -> Range<usize> {
+        let start = self.normal.len() - self.normal[at..].trim_start_matches(' ').len();
+        let after = &self.normal[start..];
         let block = after.find(BLOCK_SEPARATOR).unwrap_or(after.len());
-        let after = &after[..block];
-        let end = after
+        let end = after[..block]
             .match_indices(' ')
             .nth(words - 1)
-            .map_or(after.len(), |(i, _)| i);
-        after[..end].to_owned()
+            .map_or(block, |(i, _)| i);
+        start..start + end
+    }
+
+    /// Words of the normalised text as the author wrote them (an Arabic text's own yeh,
+    /// a decomposed letter as it is), each run of white space one space: words to show
+    /// an editor, which match where the normalised ones do.
+    fn as_written(&self, normal: Range<usize>) -> String {
+        if normal.is_empty() {
+            return String::new();
+        }
+        let text = &self.document.text[self.to_text(normal)];
+        let mut out = String::with_capacity(text.len());
+        for c in text.chars() {
+            if c.is_whitespace() {
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
     }
 }
 
 /// A word diff of `from` to `to`, marking words taken out `[-so-]` and put in `{+so+}`
 /// (as `git diff --word-diff` does). Words are compared in their matching form, so a
-/// straight quote against a curly one is no difference.
+/// straight quote against a curly one, or a composed letter against a decomposed one, is
+/// no difference; an invisible character in a word that differs is written out by name.
 pub fn word_diff(from: &str, to: &str) -> String {
     let a: Vec<&str> = from.split_whitespace().collect();
     let b: Vec<&str> = to.split_whitespace().collect();
@@ -829,19 +878,97 @@ pub fn word_diff(from: &str, to: &str) -> String {
             i += 1;
             j += 1;
         } else if i < a.len() && (j == b.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
-            out.push(format!("[-{}-]", a[i]));
+            out.push(format!("[-{}-]", super::fold::show_invisible(a[i])));
             i += 1;
         } else {
-            out.push(format!("{{+{}+}}", b[j]));
+            out.push(format!("{{+{}+}}", super::fold::show_invisible(b[j])));
             j += 1;
         }
     }
     out.join(" ")
 }
 
+/// How the names of a language's texts can be told from other words, for the warning
+/// about names no gloss covers (W0204).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameRule {
+    /// Capital letters mark names (and the first word of a sentence): English, French,
+    /// Russian…
+    Capitals,
+    /// Every noun is capitalised (German): only a run of two or more capitalised words
+    /// is taken for a name ("Angela Merkel", "Deutscher Bundestag").
+    CapitalRuns,
+    /// The script has no capital letters (Arabic, Persian, Hebrew, Chinese, Japanese,
+    /// Korean, Thai, the scripts of India…): names cannot be told, and none is reported.
+    Off,
+}
+
+/// The [`NameRule`] of a language, from its BCP 47 tag (`en`, `de-AT`, `fa-IR`,
+/// `zh-Hans`, `az-Arab`): a script subtag wins over the language's usual script.
+/// A language not listed is taken to capitalise names, as English does.
+pub fn name_rule(lang: &str) -> NameRule {
+    let mut subtags = lang.split(['-', '_']);
+    let language = subtags.next().unwrap_or("").to_ascii_lowercase();
+    if NOUN_CAPITALISING.contains(&language.as_str()) {
+        return NameRule::CapitalRuns;
+    }
+    let script = subtags
+        .take_while(|s| s.len() != 1)
+        .find(|s| s.len() == 4 && s.chars().all(|c| c.is_ascii_alphabetic()));
+    let caseless = match script {
+        Some(script) => !CASED_SCRIPTS.iter().any(|c| c.eq_ignore_ascii_case(script)),
+        None => CASELESS_LANGUAGES.contains(&language.as_str()),
+    };
+    if caseless {
+        NameRule::Off
+    } else {
+        NameRule::Capitals
+    }
+}
+
+/// Whether capital letters alone mark a language's names (English yes; German, whose
+/// nouns are all capitalised, and caseless scripts such as Persian or Chinese, no).
+pub fn capitalises_names(lang: &str) -> bool {
+    name_rule(lang) == NameRule::Capitals
+}
+
+/// Languages that capitalise every noun.
+const NOUN_CAPITALISING: &[&str] = &["de", "gsw", "lb", "nds", "bar"];
+
+/// Scripts with capital letters (ISO 15924): Latin, Cyrillic, Greek, Armenian, Coptic,
+/// Glagolitic, Deseret, Adlam, Cherokee (Osage, Warang Citi: rare, left out).
+const CASED_SCRIPTS: &[&str] = &[
+    "Latn", "Cyrl", "Grek", "Armn", "Copt", "Glag", "Dsrt", "Adlm", "Cher",
+];
+
+/// Languages written by default in a script without case.
+const CASELESS_LANGUAGES: &[&str] = &[
+    // Arabic script.
+    "ar", "fa", "ur", "ps", "sd", "ug", "ckb", "prs", "pnb", "ks", // Hebrew script.
+    "he", "yi", "iw", "lad", // Han, kana, hangul.
+    "zh", "ja", "ko", "yue", "wuu", "hak", "nan", "cmn", "lzh",
+    // Scripts of South and South-East Asia, Ethiopia, Georgia, Tibet, the Maldives.
+    "hi", "bn", "pa", "gu", "or", "ta", "te", "kn", "ml", "si", "mr", "ne", "sa", "as", "th", "lo",
+    "km", "my", "bo", "dz", "am", "ti", "ka", "dv", "syr",
+];
+
 /// Lowercase words that may stand inside a name.
 const NAME_PARTICLES: &[&str] = &[
     "of", "the", "de", "del", "la", "le", "du", "da", "von", "van", "der", "al", "bin", "ibn",
+];
+
+/// Lowercase words that may stand inside a name where every noun is capitalised.
+const NOUN_NAME_PARTICLES: &[&str] = &["von", "vom", "zu", "van", "de"];
+
+/// Words that open a German sentence, capitalised there only: articles, pronouns,
+/// prepositions and conjunctions.
+const NOUN_SENTENCE_OPENERS: &[&str] = &[
+    "Der", "Die", "Das", "Ein", "Eine", "Einer", "Eines", "Einem", "Einen", "Dem", "Den", "Des",
+    "Im", "Am", "Zum", "Zur", "Vom", "Beim", "Ins", "Es", "Er", "Sie", "Wir", "Ich", "Ihr", "Man",
+    "Auch", "Nach", "Vor", "Mit", "Bei", "Um", "Auf", "Aus", "In", "An", "Für", "Von", "Zu",
+    "Seit", "Unter", "Über", "Durch", "Gegen", "Als", "Wenn", "Dass", "Doch", "Aber", "Und",
+    "Oder", "So", "Da", "Dann", "Diese", "Dieser", "Dieses", "Jede", "Jeder", "Jedes", "Kein",
+    "Keine", "Alle", "Viele", "Heute", "Gestern", "Morgen",
 ];
 
 /// Capitalised words that often open a sentence without being part of a name.
@@ -986,6 +1113,87 @@ mod tests {
         .remove(0)
     }
 
+    /// The text a quote resolves to, if one place.
+    fn found_text(markdown: &str, quote: &str) -> Option<String> {
+        let (doc, text) = index(markdown);
+        match TextIndex::new(&doc)
+            .resolve(&[Selector {
+                quote,
+                prefix: None,
+                suffix: None,
+            }])
+            .remove(0)
+        {
+            Resolution::Found(r) => Some(text[r].to_owned()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_quote_in_one_normalisation_finds_text_in_the_other() {
+        // Text decomposed (NFD), quote composed (NFC), and the other way round: the mark
+        // covers the author's bytes as written.
+        assert_eq!(
+            found_text("Die Stra\u{df}e der Bu\u{308}rger.", "Straße der Bürger").as_deref(),
+            Some("Stra\u{df}e der Bu\u{308}rger")
+        );
+        assert_eq!(
+            found_text("Ein Café für alle.", "Cafe\u{301} fu\u{308}r").as_deref(),
+            Some("Café für")
+        );
+        // A decomposed letter is one letter: its base alone is inside the word.
+        assert_eq!(found_text("Cafe\u{301} noir", "Cafe"), None);
+    }
+
+    #[test]
+    fn a_quote_typed_on_an_arabic_keyboard_finds_persian_text() {
+        let text = "رهبر گفت که کتاب\u{200c}ها را می\u{200c}خواند.";
+        // Arabic yeh and kaf for the Persian ones.
+        assert_eq!(
+            found_text(text, "كتاب\u{200c}ها را مي\u{200c}خواند").as_deref(),
+            Some("کتاب\u{200c}ها را می\u{200c}خواند")
+        );
+        // Harakat and tatweel in the text, none in the quote, and the other way round.
+        assert_eq!(
+            found_text("سخنِ رهبـــر امروز", "سخن رهبر").as_deref(),
+            Some("سخنِ رهبـــر")
+        );
+        assert_eq!(
+            found_text("سخن رهبر امروز", "سخَن رهـبر").as_deref(),
+            Some("سخن رهبر")
+        );
+    }
+
+    #[test]
+    fn a_form_is_not_found_inside_a_word_joined_by_a_non_joiner() {
+        let (doc, text) = index("سخنان خامنه\u{200c}ای و خامنه امروز");
+        let idx = TextIndex::new(&doc);
+        let found = idx.find_terms(&["خامنه"]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let at = text.rfind("خامنه").unwrap();
+        assert_eq!(found[0].1, at..at + "خامنه".len());
+        let found = idx.find_terms(&["خامنه\u{200c}ای"]);
+        assert_eq!(text[found[0].1.clone()].to_owned(), "خامنه\u{200c}ای");
+    }
+
+    #[test]
+    fn chinese_and_japanese_terms_are_found_without_spaces() {
+        let (doc, text) = index("习近平在北京会见了来访的客人。東京タワーは東京都港区にある。");
+        let idx = TextIndex::new(&doc);
+        let forms = ["习近平", "北京", "東京", "港区", "タワー"];
+        let found: Vec<&str> = idx
+            .find_terms(&forms)
+            .iter()
+            .map(|(_, r)| &text[r.clone()])
+            .collect();
+        assert_eq!(
+            found,
+            vec!["习近平", "北京", "東京", "タワー", "東京", "港区"]
+        );
+        // A katakana run is one word (UAX #29): part of it is not a term.
+        assert!(idx.find_terms(&["タワ"]).is_empty());
+    }
+
     #[test]
     fn straight_quotes_and_hyphens_match_typographic_ones() {
         let (doc, text) = index("Khamenei said, ‘similarly – the nation’ said.");
@@ -1044,6 +1252,14 @@ mod tests {
         );
         assert_eq!(word_diff("said 'never'", "said ‘never’"), "said ‘never’");
         assert_eq!(word_diff("a b", "a x b y"), "a {+x+} b {+y+}");
+        assert_eq!(
+            word_diff("Café noir", "Cafe\u{301} noir"),
+            "Cafe\u{301} noir"
+        );
+        assert_eq!(
+            word_diff("میخواهم", "می\u{200c}خواهم"),
+            "[-میخواهم-] {+می⟨U+200C ZERO WIDTH NON-JOINER⟩خواهم+}"
+        );
     }
 
     #[test]
@@ -1150,13 +1366,74 @@ mod tests {
     }
 
     #[test]
+    fn each_language_has_its_rule_for_names() {
+        for (lang, rule) in [
+            ("en", NameRule::Capitals),
+            ("en-GB", NameRule::Capitals),
+            ("fr", NameRule::Capitals),
+            ("ru", NameRule::Capitals),
+            ("xx", NameRule::Capitals),
+            ("de", NameRule::CapitalRuns),
+            ("de-AT", NameRule::CapitalRuns),
+            ("DE_ch", NameRule::CapitalRuns),
+            ("fa", NameRule::Off),
+            ("fa-IR", NameRule::Off),
+            ("ar", NameRule::Off),
+            ("he", NameRule::Off),
+            ("zh-Hans", NameRule::Off),
+            ("ja", NameRule::Off),
+            ("az-Arab", NameRule::Off),
+            ("az-Latn", NameRule::Capitals),
+            ("sr-Cyrl", NameRule::Capitals),
+            ("zh-Latn-pinyin", NameRule::Capitals),
+            ("", NameRule::Capitals),
+        ] {
+            assert_eq!(name_rule(lang), rule, "{lang:?}");
+        }
+        assert!(capitalises_names("en") && !capitalises_names("de") && !capitalises_names("fa"));
+    }
+
+    #[test]
+    fn a_german_text_reports_runs_of_capitalised_words_only() {
+        let (doc, text) = index(
+            "Die Bürger der Stadt sprachen mit Angela Merkel über das Grundgesetz. \
+             Der Deutsche Bundestag tagte im Reichstag. Berlin Mitte war ruhig. \
+             Otto von Bismarck schrieb.",
+        );
+        let idx = TextIndex::new(&doc);
+        let names: Vec<&str> = idx
+            .names_outside(&[], NameRule::CapitalRuns)
+            .iter()
+            .map(|r| &text[r.clone()])
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                "Angela Merkel",
+                "Deutsche Bundestag",
+                "Berlin Mitte",
+                "Otto von Bismarck"
+            ]
+        );
+        // The English rule would take every noun for a name.
+        assert!(idx.names_outside(&[], NameRule::Capitals).len() > 4);
+    }
+
+    #[test]
+    fn a_caseless_text_reports_no_names() {
+        let (doc, _) = index("Tehran. رهبر در تهران با Ali Khamenei سخن گفت.");
+        let idx = TextIndex::new(&doc);
+        assert!(idx.names_outside(&[], NameRule::Off).is_empty());
+    }
+
+    #[test]
     fn names_outside_glosses_leave_out_sentence_openers() {
         let (doc, text) = index(
             "The talks in Geneva began. Baker met Tariq Aziz on Thursday. The Battle of Zama ended it.",
         );
         let idx = TextIndex::new(&doc);
         let names: Vec<&str> = idx
-            .names_outside(&[])
+            .names_outside(&[], NameRule::Capitals)
             .iter()
             .map(|r| &text[r.clone()])
             .collect();
@@ -1167,7 +1444,7 @@ mod tests {
         let geneva = text.find("Geneva").unwrap();
         let covered = std::iter::once(geneva..geneva + 6).collect::<Vec<_>>();
         let names: Vec<&str> = idx
-            .names_outside(&covered)
+            .names_outside(&covered, NameRule::Capitals)
             .iter()
             .map(|r| &text[r.clone()])
             .collect();
@@ -1191,7 +1468,7 @@ mod tests {
             at("we"),
         ];
         let names: Vec<&str> = idx
-            .names_outside(&covered)
+            .names_outside(&covered, NameRule::Capitals)
             .iter()
             .map(|r| &text[r.clone()])
             .collect();
@@ -1335,8 +1612,9 @@ mod tests {
 
     #[test]
     fn word_bounds_keep_joiners_and_marks_inside_words_and_split_ideographs() {
-        // U+200C ZERO WIDTH NON-JOINER inside a Persian word; U+0301 after an e.
-        for word in ["می\u{200c}خواهم", "cafe\u{301}"] {
+        // U+200C ZERO WIDTH NON-JOINER inside a Persian word; U+0301 after an e; U+200D
+        // ZERO WIDTH JOINER between two Arabic letters.
+        for word in ["می\u{200c}خواهم", "cafe\u{301}", "ب\u{200d}ب"] {
             let bounds = word_bounds(word);
             let inside: Vec<usize> = (1..word.len()).filter(|&i| bounds[i]).collect();
             assert!(inside.is_empty(), "{word:?}: {inside:?}");
@@ -1344,6 +1622,50 @@ mod tests {
         // Each ideograph is a word of its own in UAX #29: a CJK term can be found.
         let bounds = word_bounds("北京大学");
         assert!(bounds[6] && bounds[3]);
+    }
+
+    #[test]
+    fn the_context_suggested_is_as_the_author_wrote_it() {
+        // An Arabic text keeps its own yeh (matching folds it to the Persian one); a
+        // curly apostrophe stays curly.
+        let (doc, _) = index("قال علي كلمة. وقال عمر كلمة. It’s here. It’s there.");
+        let idx = TextIndex::new(&doc);
+        let Resolution::Ambiguous(places) = idx
+            .resolve(&[Selector {
+                quote: "كلمة",
+                prefix: None,
+                suffix: None,
+            }])
+            .remove(0)
+        else {
+            panic!()
+        };
+        assert_eq!(
+            idx.disambiguate(&places),
+            vec![
+                Some(Context::Prefix("علي".into())),
+                Some(Context::Prefix("عمر".into()))
+            ]
+        );
+        let Resolution::Ambiguous(places) = idx
+            .resolve(&[Selector {
+                quote: "It's",
+                prefix: None,
+                suffix: None,
+            }])
+            .remove(0)
+        else {
+            panic!()
+        };
+        // The Arabic kaf before the first, as written.
+        assert_eq!(
+            idx.disambiguate(&places)[0],
+            Some(Context::Prefix("كلمة.".into()))
+        );
+        assert_eq!(
+            idx.words_around(&places[1], 2, 1),
+            ("It’s here.".to_owned(), "there.".to_owned())
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Annotations: the model editors write ([`model`]) and how its passages and terms find
-//! their place in a text ([`anchor`]).
+//! their place in a text ([`anchor`]), compared in one form ([`fold`]).
 
 pub mod anchor;
+pub mod fold;
 pub mod model;

@@ -2,7 +2,8 @@
 //! [`super::anchor`] and [`super::mention`].
 //!
 //! - [`not_found`]: a quote inside words, a quote that drifted (the closest passage, the
-//!   difference, a fix `check --fix` can apply), a wrong prefix or suffix;
+//!   difference, with any invisible character named, a fix `check --fix` can apply), a
+//!   wrong prefix or suffix;
 //! - [`ambiguous`]: each place, and the context that would choose it;
 //! - [`unmarkable`]: a quote only where no mark can go;
 //! - [`raw_html_problem`] and [`text_location`]: places of a reading's text in its file.
@@ -10,6 +11,7 @@
 use std::ops::Range;
 
 use crate::annotations::anchor::{Context, Resolution, Selector, TextIndex};
+use crate::annotations::fold::{differs_only_in, invisible_name, show_invisible};
 use crate::annotations::model::Passage;
 use crate::content::Reading;
 use crate::diagnostics::{Diagnostic, Fix, Location};
@@ -113,12 +115,24 @@ pub fn not_found(
         )
         .at(location, "starts or ends inside a word");
         for (place, words) in &cuts {
+            let word = &document.text[words.clone()];
             d = d.help(format!(
-                "on line {} of {path}, \"{}\" cuts the word \"{}\"",
+                "on line {} of {path}, \"{}\" cuts the word \"{word}\"",
                 line_of(place.start),
                 &document.text[place.clone()],
-                &document.text[words.clone()]
             ));
+            // A joiner or non-joiner keeps a word whole though it looks like two.
+            let joiners: Vec<String> = word
+                .chars()
+                .filter(|c| !quote.contains(*c))
+                .filter_map(invisible_name)
+                .collect();
+            if let Some(joiner) = joiners.first() {
+                d = d.help(format!(
+                    "\"{word}\" is one word: {joiner} joins it, invisibly ({})",
+                    show_invisible(word)
+                ));
+            }
         }
         return d
             .help("a quote begins and ends on whole words: quote each word it touches in full");
@@ -190,6 +204,10 @@ pub fn not_found(
                     block(closest.range.end - 1)
                 ));
             } else if closest.distance > 0 {
+                // Two strings that look the same: name what the reader cannot see.
+                if let Some(difference) = differs_only_in(quote, raw) {
+                    d = d.help(difference.explain());
+                }
                 d = d.help(format!(
                     "the difference, quote to text: {}",
                     crate::annotations::anchor::word_diff(quote, passage_text)

@@ -6,7 +6,8 @@
 //!    forms compiled into a small automaton; both searched, and one leftmost-longest
 //!    choice made over the two ([`TextIndex::find_sets`]), so that a shared form and an
 //!    overlapping own form are decided as if in one automaton. Then the glosses hidden
-//!    inside longer forms (W0203) and the names no gloss covers (W0204).
+//!    inside longer forms (W0203) and the names no gloss covers (W0204), told by the
+//!    rule of the site's language ([`name_rule`]).
 //!
 //! Nothing done for a reading depends on the size of the shared files: the shared
 //! automaton and names are built once, and a reading looks at its own glosses only.
@@ -18,7 +19,8 @@ use aho_corasick::AhoCorasickKind;
 
 use super::define::Registry;
 use super::explain::text_location;
-use crate::annotations::anchor::{FormId, Terms, TextIndex, normalize};
+use crate::annotations::anchor::{FormId, Terms, TextIndex, name_rule, normalize};
+use crate::annotations::fold::{Difference, differs_only_in, show_invisible};
 use crate::annotations::model::Gloss;
 use crate::diagnostics::Diagnostic;
 use crate::yaml::Spanned;
@@ -152,7 +154,10 @@ impl Glossary {
         // Each name once, in the order it first occurs, with how often it occurs.
         let mut uncovered: Vec<(&str, Range<usize>, usize)> = Vec::new();
         let mut seen: HashMap<&str, usize> = HashMap::new();
-        for name in text.names_outside(&covered) {
+        // The rule of the text's language: a German text capitalises every noun, a
+        // Persian or Chinese one has no capitals at all.
+        let rule = name_rule(text_language(registry, r));
+        for name in text.names_outside(&covered, rule) {
             let words = &document.text[name.clone()];
             if let Some(&u) = seen.get(words) {
                 uncovered[u].2 += 1;
@@ -194,6 +199,13 @@ impl Glossary {
             warnings,
         }
     }
+}
+
+/// The language a reading's text is written in, for telling its names (W0204): the
+/// site's `language:`. (A reading's own `language:`, where front matter gives one, is to
+/// win here.)
+fn text_language<'s>(registry: &Registry<'s>, _reading: usize) -> &'s str {
+    &registry.site.config.language
 }
 
 /// Claims the forms of gloss `g` in `claimed`, unless `claimed` or `before` (the forms
@@ -245,13 +257,37 @@ fn duplicate_form(registry: &Registry, g: usize, other: usize, form: &Spanned<&s
         let l = locator.locate(&Spanned::new((), form.referenced, form.defined));
         l.range
     });
-    Diagnostic::error(
+    let d = Diagnostic::error(
         "E0113",
         format!(
             "the form `{}` of gloss `{}` is also a form of gloss `{}`",
             form.value, glosses[g].id, glosses[other].id
         ),
     )
-    .at(location, "claimed twice")
-    .help("a form can point to one gloss only; remove it from one of the two, or use `see:` to link them")
+    .at(location, "claimed twice");
+    // Two spellings that match as one (NFC, an Arabic keyboard's letters): say so, or
+    // the two forms look different.
+    let normal = normalize(form.value);
+    let theirs = gloss_forms(glosses[other].gloss)
+        .into_iter()
+        .find(|f| normalize(f.value) == normal && f.value != form.value);
+    let d = match theirs {
+        Some(theirs) => {
+            let how = match differs_only_in(form.value, theirs.value) {
+                Some(Difference::Normalisation) => {
+                    "they differ only in Unicode normalisation (NFC, NFD), which matching ignores"
+                }
+                _ => {
+                    "text is compared in Unicode NFC, with Arabic and Persian yeh and kaf alike and vowel signs and tatweel left out (docs/annotations.md)"
+                }
+            };
+            d.help(format!(
+                "`{}` and `{}` are one form: {how}",
+                show_invisible(form.value),
+                show_invisible(theirs.value)
+            ))
+        }
+        None => d,
+    };
+    d.help("a form can point to one gloss only; remove it from one of the two, or use `see:` to link them")
 }
