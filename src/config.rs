@@ -2,12 +2,14 @@
 //!
 //! [`parse`] reads the text; [`load`](crate::content::load) finds the file.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, SourceFile};
+use crate::i18n::{self, Strings};
 use crate::names::WebUrl;
 use crate::yaml::{self, Spanned};
 
@@ -19,14 +21,30 @@ pub struct SiteConfig {
     pub title: String,
     /// One line on what the site is, for the home page and `<meta name="description">`.
     pub description: String,
-    /// The language of the readings, a BCP 47 tag such as `en`.
-    pub language: String,
+    /// The language of the site and its readings, a BCP 47 tag such as `en`, `de` or
+    /// `fa`: the pages' `lang`, their direction (`fa`, `ar`, `he` … read right to left),
+    /// the theme's words and the glossary's alphabetical order.
+    #[schemars(with = "String")]
+    pub language: Spanned<String>,
     /// Who writes the annotations.
     pub editor: String,
     /// Where the site will be hosted; only used for absolute URLs such as the sitemap.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub base_url: Option<Spanned<String>>,
+    /// The theme's words this site gives itself, by key (`glossary: Wörterbuch`): over
+    /// the language's own, or for a language scholia does not ship.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, String>")]
+    pub strings: BTreeMap<String, Spanned<String>>,
+    /// The theme's words for the site, built by [`parse`] from the language and `strings`.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub words: Strings,
+    /// What [`parse`] found to warn about (words missing or unknown).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub warnings: Vec<Diagnostic>,
     /// `base_url`, checked: set by [`parse`], which refuses a `base_url` that is not one.
     #[serde(skip)]
     #[schemars(skip)]
@@ -34,6 +52,11 @@ pub struct SiteConfig {
 }
 
 impl SiteConfig {
+    /// The site's language tag.
+    pub fn language(&self) -> &str {
+        &self.language.value
+    }
+
     /// The site's address, if it has one.
     pub fn base_url(&self) -> Option<&str> {
         self.web_url.as_ref().map(WebUrl::as_str)
@@ -54,5 +77,21 @@ pub fn parse(file: &Arc<SourceFile>, start: usize) -> Result<SiteConfig, Diagnos
         };
         parsed.value.web_url = Some(web_url);
     }
+    let language = &parsed.value.language;
+    if let Err(reason) = i18n::check_tag(&language.value) {
+        return Err(i18n::bad_tag(
+            &language.value,
+            &reason,
+            parsed.locate(language),
+        ));
+    }
+    let (words, warnings) = i18n::strings(
+        &language.value,
+        &parsed.value.strings,
+        |s| parsed.locate(s),
+        parsed.locate(language),
+    );
+    parsed.value.words = words;
+    parsed.value.warnings = warnings;
     Ok(parsed.value)
 }
