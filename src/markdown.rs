@@ -94,6 +94,9 @@ pub struct Weave {
     pub marks: Vec<Mark>,
     /// HTML placed after a block (by index in [`Document::blocks`]): popovers, asides.
     pub after_block: BTreeMap<usize, String>,
+    /// The label of a paragraph's link (`¶`) in the site's language, escaped, with `{n}`
+    /// for the paragraph's number; English when none is given.
+    pub pilcrow_label: Option<String>,
 }
 
 /// A range of the reading text to mark, and what the theme puts around it.
@@ -359,9 +362,13 @@ impl Document {
                     weaver.close_all(&mut out);
                     let block = ends.get(&index).map(|&i| &self.blocks[i]);
                     if let Some(n) = block.and_then(|b| b.paragraph) {
+                        let label = weave.pilcrow_label.as_deref().map_or_else(
+                            || format!("Paragraph {n}: link here"),
+                            |l| l.replace("{n}", &n.to_string()),
+                        );
                         out.push(Event::InlineHtml(
                             format!(
-                                "<a class=\"pilcrow\" data-ui href=\"#p-{n}\" aria-label=\"Paragraph {n}: link here\">¶</a>"
+                                "<a class=\"pilcrow\" data-ui href=\"#p-{n}\" aria-label=\"{label}\">¶</a>"
                             )
                             .into(),
                         ));

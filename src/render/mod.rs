@@ -401,9 +401,10 @@ fn source_name(source: &Source, t: &Strings) -> String {
         return title.clone();
     }
     let what = source_kind(source.kind, t);
+    let comma = t.get("comma");
     match (&source.author, &source.publisher) {
-        (Some(a), _) => format!("{a}, {what}"),
-        (None, Some(p)) => format!("{p}, {what}"),
+        (Some(a), _) => format!("{a}{comma}{what}"),
+        (None, Some(p)) => format!("{p}{comma}{what}"),
         (None, None) => t.fill("unnamed_source", &[("kind", what)]),
     }
 }
@@ -522,7 +523,7 @@ pub(crate) fn citation_html_in(source: &Source, t: &Strings) -> String {
     if parts.is_empty() {
         parts.push(escape(&source_name(source, t)));
     }
-    let mut html = parts.join(", ");
+    let mut html = parts.join(t.get("comma"));
     if let Some(url) = &source.url {
         let _ = write!(
             html,
@@ -585,6 +586,25 @@ fn block_len() -> usize {
     markdown::BLOCK_SEPARATOR.len_utf8()
 }
 
+/// The language of reading `r`'s text when its front matter names one other than the
+/// site's.
+fn reading_language<'a>(index: &'a SiteIndex, r: usize) -> Option<&'a str> {
+    let language = &index.site.readings[r].meta.language.as_ref()?.value;
+    (!language.eq_ignore_ascii_case(index.site.config.language())).then_some(language.as_str())
+}
+
+/// ` lang="…" dir="…"` for words of reading `r` shown among the site's own, when the
+/// reading is in another language; empty otherwise.
+fn lang_attributes(index: &SiteIndex, r: usize) -> String {
+    reading_language(index, r).map_or_else(String::new, |lang| {
+        format!(
+            " lang=\"{}\" dir=\"{}\"",
+            escape(lang),
+            i18n::direction(lang)
+        )
+    })
+}
+
 /// A link from an entry's page (`root` away from the site's root) to a place, the
 /// paragraph it is in, and a few words around it.
 fn mention(index: &SiteIndex, root: &str, place: &Place, fragment: Option<String>) -> Mention {
@@ -601,7 +621,10 @@ fn mention(index: &SiteIndex, root: &str, place: &Place, fragment: Option<String
             || t.get("the_text").to_owned(),
             |p| t.fill("paragraph_mark", &[("p", &p.to_string())]),
         ),
-        context: context_html(index, place),
+        context: match lang_attributes(index, place.reading) {
+            attributes if attributes.is_empty() => context_html(index, place),
+            attributes => format!("<span{attributes}>{}</span>", context_html(index, place)),
+        },
         quote: index.documents[place.reading].text[place.range.clone()].to_owned(),
     }
 }

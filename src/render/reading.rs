@@ -16,7 +16,8 @@ use serde::Serialize;
 
 use super::{
     DateView, Link, citation_html_in, escape, format_date_in, gloss_dates_in, gloss_href,
-    gloss_kind, mark_id, original_html, paragraph_of, source_href, source_kind, source_name,
+    gloss_kind, lang_attributes, mark_id, original_html, paragraph_of, reading_language,
+    source_href, source_kind, source_name,
 };
 use crate::i18n::{self, Strings};
 use crate::markdown::{self, Mark, Weave};
@@ -129,7 +130,10 @@ pub(super) fn reading_view(
 
     // Number each occurrence of each note's marks, in text order.
     let mut seen: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut weave = Weave::default();
+    let mut weave = Weave {
+        pilcrow_label: Some(escape(t.get("pilcrow"))),
+        ..Weave::default()
+    };
     let mut backrefs: BTreeMap<usize, Vec<Link>> = BTreeMap::new();
     for place in &ri.marks {
         let MarkPlace {
@@ -240,8 +244,8 @@ pub(super) fn reading_view(
             .map(|n| markdown::to_html(&n.value)),
         minutes,
         counts: counts(index, r),
-        lang: text_language(index, r).map(str::to_owned),
-        dir: text_language(index, r).map(i18n::direction),
+        lang: reading_language(index, r).map(str::to_owned),
+        dir: reading_language(index, r).map(i18n::direction),
         body,
         notes,
     }
@@ -310,13 +314,6 @@ fn isolated(term: &str, language: &str) -> String {
         Some(dir) if dir != i18n::direction(language) => format!("<bdi>{}</bdi>", escape(term)),
         _ => escape(term),
     }
-}
-
-/// The language of reading `r`'s text when its front matter names one other than the
-/// site's.
-fn text_language<'a>(index: &'a SiteIndex, r: usize) -> Option<&'a str> {
-    let language = &index.site.readings[r].meta.language.as_ref()?.value;
-    (!language.eq_ignore_ascii_case(index.site.config.language())).then_some(language.as_str())
 }
 
 /// A short name for a note: the gloss's term, the source's title, …
@@ -394,7 +391,8 @@ fn note_html(index: &SiteIndex, r: Option<usize>, note: NoteRef, gloss_html: &[S
             let words = &index.documents[to.reading].text[to.range.clone()];
             let _ = write!(
                 out,
-                "<blockquote class=\"preview\"><p>{}</p></blockquote>",
+                "<blockquote class=\"preview\"{}><p>{}</p></blockquote>",
+                lang_attributes(index, to.reading),
                 escape(words)
             );
             let where_ = escape(&match paragraph_of(index, to) {
