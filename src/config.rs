@@ -8,7 +8,7 @@ use std::sync::Arc;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::diagnostics::{Diagnostic, SourceFile};
+use crate::diagnostics::{Diagnostic, Location, SourceFile};
 use crate::i18n::{self, Strings};
 use crate::names::WebUrl;
 use crate::yaml::{self, Spanned};
@@ -45,6 +45,14 @@ pub struct SiteConfig {
     #[serde(skip)]
     #[schemars(skip)]
     pub warnings: Vec<Diagnostic>,
+    /// `strings:` with the place of each word, kept to be merged with `strings.yaml`.
+    #[serde(skip)]
+    #[schemars(skip)]
+    own_words: Vec<(String, String, Location)>,
+    /// Where `language:` is written.
+    #[serde(skip)]
+    #[schemars(skip)]
+    language_at: Option<Location>,
     /// `base_url`, checked: set by [`parse`], which refuses a `base_url` that is not one.
     #[serde(skip)]
     #[schemars(skip)]
@@ -85,13 +93,44 @@ pub fn parse(file: &Arc<SourceFile>, start: usize) -> Result<SiteConfig, Diagnos
             parsed.locate(language),
         ));
     }
-    let (words, warnings) = i18n::strings(
-        &language.value,
-        &parsed.value.strings,
-        |s| parsed.locate(s),
-        parsed.locate(language),
-    );
-    parsed.value.words = words;
-    parsed.value.warnings = warnings;
-    Ok(parsed.value)
+    parsed.value.language_at = Some(parsed.locate(language));
+    parsed.value.own_words = parsed
+        .value
+        .strings
+        .iter()
+        .map(|(k, v)| (k.clone(), v.value.clone(), parsed.locate(v)))
+        .collect();
+    let mut config = parsed.value;
+    config.find_words(Vec::new());
+    Ok(config)
+}
+
+impl SiteConfig {
+    /// Adds the words of a site's `strings.yaml` (a mapping of keys to words, as under
+    /// `strings:`); those of `site.yaml` win over them.
+    pub fn add_strings_file(&mut self, file: &Arc<SourceFile>) -> Result<(), Diagnostic> {
+        let start = crate::content::text::bom_len(&file.text);
+        let parsed =
+            yaml::parse::<BTreeMap<String, Spanned<String>>>(file, start..file.text.len())?;
+        let words = parsed
+            .value
+            .iter()
+            .map(|(k, v)| (k.clone(), v.value.clone(), parsed.locate(v)))
+            .collect();
+        self.find_words(words);
+        Ok(())
+    }
+
+    /// The theme's words for the site: the language's, then `words` (from a file), then
+    /// `strings:` of site.yaml; and what to warn about them.
+    fn find_words(&mut self, mut words: Vec<(String, String, Location)>) {
+        words.extend(self.own_words.iter().cloned());
+        let at = self
+            .language_at
+            .clone()
+            .expect("parse sets where the language is");
+        let (found, warnings) = i18n::strings(&self.language.value, &words, at);
+        self.words = found;
+        self.warnings = warnings;
+    }
 }

@@ -160,6 +160,14 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
         Ok(_) => files
             .read_text(Path::new("site.yaml"))
             .and_then(|file| config::parse(&file, text::bom_len(&file.text)))
+            .and_then(|mut config| {
+                // A site may keep its words in a file of their own beside site.yaml.
+                let strings = Path::new("strings.yaml");
+                if files.kind(strings)? != Kind::Missing {
+                    config.add_strings_file(&files.read_text(strings)?)?;
+                }
+                Ok(config)
+            })
             .map(|mut config| {
                 problems.append(&mut config.warnings);
                 config

@@ -25,7 +25,7 @@ use std::sync::OnceLock;
 use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, Location, SourceFile};
-use crate::yaml::{self, Spanned};
+use crate::yaml;
 
 /// The tables shipped with scholia, by primary language subtag.
 const SHIPPED: [(&str, &str); 3] = [
@@ -222,20 +222,19 @@ pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
     out
 }
 
-/// The theme's words for a site in `language`, with the site's own words (`strings:` in
-/// `site.yaml`, each with its place) over them, and the warnings: words the site gives
+/// The theme's words for a site in `language`, with the site's own words (`strings.yaml`,
+/// then `strings:` in `site.yaml`, each with its place; a later one wins) over them, and the warnings: words the site gives
 /// that the theme does not use (W0601), and words the language lacks (W0600).
 pub fn strings(
     language: &str,
-    own: &BTreeMap<String, Spanned<String>>,
-    locate: impl Fn(&Spanned<String>) -> Location,
+    own: &[(String, String, Location)],
     language_at: Location,
 ) -> (Strings, Vec<Diagnostic>) {
     let english = english();
     let mut warnings = Vec::new();
     let mut table: BTreeMap<String, String> =
         shipped(&primary(language)).cloned().unwrap_or_default();
-    for (key, value) in own {
+    for (key, value, at) in own {
         if !english.contains_key(key) {
             let wrong: Vec<char> = key.chars().collect();
             let near = english
@@ -250,13 +249,13 @@ pub fn strings(
                 "W0601",
                 format!("the theme has no string `{key}`: this word is not used"),
             )
-            .at(locate(value), "given for an unknown key");
+            .at(at.clone(), "given for an unknown key");
             if let Some((_, near)) = near {
                 d = d.help(format!("did you mean `{near}`?"));
             }
             warnings.push(d.help("docs/theming.md lists the theme's strings and their keys"));
         }
-        table.insert(key.clone(), value.value.clone());
+        table.insert(key.clone(), value.clone());
     }
     let missing: Vec<&str> = english
         .keys()

@@ -324,3 +324,29 @@ fn an_english_glossary_puts_accented_names_with_their_letter() {
         .collect();
     assert_eq!(letters, ["A", "E", "Z"]);
 }
+
+#[test]
+fn a_site_keeps_its_words_in_strings_yaml_and_site_yaml_wins_over_it() {
+    let dir = site(
+        "fr",
+        "strings:\n  glossary: Lexique\n",
+        "",
+        "Rome tomba.\n",
+        "unglossed: [Rome]\n",
+    );
+    fs::write(
+        dir.path().join("strings.yaml"),
+        "glossary: Glossaire\nsources: Références\nsourcse: Sources\n",
+    )
+    .unwrap();
+    let (files, warnings) = render(dir.path());
+    let home = page(&files, "index.html");
+    assert!(home.contains(">Lexique</a>"), "{home}");
+    assert!(home.contains(">Références</a>"), "{home}");
+    assert!(
+        warnings.contains("warning[W0601]: the theme has no string `sourcse`"),
+        "{warnings}"
+    );
+    assert!(warnings.contains("--> strings.yaml:3:10"), "{warnings}");
+    assert!(warnings.contains("did you mean `sources`?"), "{warnings}");
+}
