@@ -139,6 +139,8 @@ fn the_persian_fixture_reads_right_to_left_in_persian_words() {
         "{reading}"
     );
     assert!(reading.contains(">آلوده می‌شود</span>"), "{reading}");
+    // Back to the text is the other way round.
+    assert!(reading.contains("\">↪ ¶1</a>"), "{reading}");
     // Persian punctuation between the parts of a name.
     assert!(reading.contains("ویراستاران این متن، منبع"), "{reading}");
     // The script's words are the page's too.

@@ -274,7 +274,16 @@ fn target_mark(index: &SiteIndex, r: usize, c: usize, range: std::ops::Range<usi
         ),
         (None, _) => t.get("referred_from_elsewhere").to_owned(),
     };
-    let short = paragraph.map_or_else(|| "↩".to_owned(), |p| format!("↩¶{p}"));
+    let arrow = t.get("back_arrow");
+    let short = paragraph.map_or_else(
+        || escape(arrow),
+        |p| {
+            escape(&format!(
+                "{arrow}{}",
+                t.fill("paragraph_mark", &[("p", &p.to_string())])
+            ))
+        },
+    );
     Mark {
         range,
         attributes: format!(
