@@ -107,6 +107,12 @@ pub struct FrontMatter {
     /// What is known of the original; each field may be absent.
     #[serde(default)]
     pub original: Option<Original>,
+    /// The language of the text when it is not the site's (a German text annotated in
+    /// English): a BCP 47 tag, given to the text as `lang` (and `dir` if it runs the
+    /// other way).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub language: Option<Spanned<String>>,
 }
 
 /// What is known of the original publication.
@@ -154,6 +160,18 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
         Ok(_) => files
             .read_text(Path::new("site.yaml"))
             .and_then(|file| config::parse(&file, text::bom_len(&file.text)))
+            .and_then(|mut config| {
+                // A site may keep its words in a file of their own beside site.yaml.
+                let strings = Path::new("strings.yaml");
+                if files.kind(strings)? != Kind::Missing {
+                    config.add_strings_file(&files.read_text(strings)?)?;
+                }
+                Ok(config)
+            })
+            .map(|mut config| {
+                problems.append(&mut config.warnings);
+                config
+            })
             .map_err(|d| problems.push(d))
             .ok(),
         Err(d) => {
@@ -178,7 +196,10 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
                 match files.kind(&path) {
                     Ok(Kind::File) if SHARED.iter().any(|s| name == *s) => {
                         match files.read_text(&path).and_then(|f| parse_annotations(&f)) {
-                            Ok(annotations) => shared.push(annotations),
+                            Ok((annotations, mut found)) => {
+                                shared.push(annotations);
+                                problems.append(&mut found);
+                            }
                             Err(d) => problems.push(d),
                         }
                     }
@@ -273,7 +294,10 @@ fn load_reading(
             .read_text(&annotations_path)
             .and_then(|f| parse_annotations(&f))
         {
-            Ok(a) => Some(a),
+            Ok((a, mut found)) => {
+                problems.append(&mut found);
+                Some(a)
+            }
             Err(d) => {
                 problems.push(d);
                 None
@@ -605,6 +629,11 @@ fn parse_front_matter(
         if line.trim_end() == "---" {
             let front = yaml::parse::<FrontMatter>(source, yaml_start..offset)?;
             let locator = front.locator();
+            if let Some(language) = &front.value.language {
+                crate::i18n::check_tag(&language.value).map_err(|reason| {
+                    crate::i18n::bad_tag(&language.value, &reason, locator.locate(language))
+                })?;
+            }
             return Ok((front.value, offset + line.len()..text.len(), locator));
         }
         offset += line.len();
@@ -614,12 +643,30 @@ fn parse_front_matter(
         .help("end the front matter with a line `---` before the text"))
 }
 
-fn parse_annotations(file: &Arc<SourceFile>) -> Result<Annotations, Diagnostic> {
+/// Parses an annotation file, with the errors of its values that YAML's types cannot
+/// see (a gloss's original in a language tag that is not one).
+fn parse_annotations(file: &Arc<SourceFile>) -> Result<(Annotations, Vec<Diagnostic>), Diagnostic> {
     let parsed = yaml::parse::<AnnotationFile>(file, text::bom_len(&file.text)..file.text.len())?;
-    Ok(Annotations {
-        locator: parsed.locator(),
-        file: parsed.value,
-    })
+    let locator = parsed.locator();
+    let problems = parsed
+        .value
+        .glosses
+        .iter()
+        .filter_map(|(_, gloss)| gloss.original.as_ref())
+        .filter_map(|original| {
+            let lang = &original.lang;
+            crate::i18n::check_tag(&lang.value)
+                .err()
+                .map(|reason| crate::i18n::bad_tag(&lang.value, &reason, locator.locate(lang)))
+        })
+        .collect();
+    Ok((
+        Annotations {
+            locator,
+            file: parsed.value,
+        },
+        problems,
+    ))
 }
 
 /// The site's `templates/`: each file overrides the theme's file of the same name.

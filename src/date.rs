@@ -162,6 +162,27 @@ impl PartialDate {
         f64::from(self.year) + month / 12.0 + day / 365.0
     }
 
+    /// For a reader, in the words of `t` (its month names and order): `19. April 1939`.
+    pub fn words_in(&self, t: &crate::i18n::Strings) -> String {
+        let year = if self.year < 0 {
+            t.fill(
+                "year_bce",
+                &[("year", &(-i32::from(self.year)).to_string())],
+            )
+        } else {
+            self.year.to_string()
+        };
+        let day = self.day.map(|d| d.to_string());
+        match (self.month, day) {
+            (Some(m), Some(day)) => t.fill(
+                "date_day",
+                &[("day", &day), ("month", t.month(m)), ("year", &year)],
+            ),
+            (Some(m), None) => t.fill("date_month", &[("month", t.month(m)), ("year", &year)]),
+            _ => year,
+        }
+    }
+
     /// The date as HTML's `<time datetime>` wants it; none for years BCE, which it cannot
     /// express.
     pub fn iso(&self) -> Option<String> {

@@ -73,7 +73,7 @@ pub fn export_into(index: &SiteIndex, sink: &dyn Sink, gloss_html: &[String]) {
         sources_in: per_reading(index, index.sources.iter().map(|s| &s.citations[..])),
         iris: &iris,
         creator: &creator,
-        language: &index.site.config.language,
+        language: index.site.config.language(),
     };
     index
         .site

@@ -100,6 +100,9 @@ pub struct Weave {
     pub marks: Vec<Mark>,
     /// HTML placed after a block (by index in [`Document::blocks`]): popovers, asides.
     pub after_block: BTreeMap<usize, String>,
+    /// The label of a paragraph's link (`¶`) in the site's language, escaped, with `{n}`
+    /// for the paragraph's number; English when none is given.
+    pub pilcrow_label: Option<String>,
 }
 
 /// A range of the reading text to mark, and what the theme puts around it.
@@ -397,7 +400,9 @@ impl Document {
                     weaver.close_all(&mut out);
                     let block = ends.get(&index).map(|&i| &self.blocks[i]);
                     if let Some(n) = block.and_then(|b| b.paragraph) {
-                        out.push(Event::InlineHtml(pilcrow(n).into()));
+                        out.push(Event::InlineHtml(
+                            pilcrow(n, weave.pilcrow_label.as_deref()).into(),
+                        ));
                     }
                     out.push(Event::Html("</p>".into()));
                     if let Some(html) = ends.get(&index).and_then(|i| weave.after_block.get(i)) {
@@ -603,9 +608,16 @@ pub const FOOTNOTE: &str = "Footnote";
 
 /// The link to paragraph `n`, at its end. Its `¶` is the stylesheet's (`::before`), so
 /// that the paragraph's text nodes hold the author's words alone.
-fn pilcrow(n: usize) -> String {
+fn pilcrow(n: usize, label: Option<&str>) -> String {
+    // The label comes from the theme's words (`{n}` the paragraph); the glyph is drawn by
+    // the stylesheet, so that the text nodes hold the author's words alone.
+    let label = label.map_or_else(
+        || format!("{PARAGRAPH} {n}: {LINK_HERE}"),
+        |l| l.replace("{n}", &n.to_string()),
+    );
     format!(
-        "<a class=\"pilcrow\" data-ui href=\"#p-{n}\" aria-label=\"{PARAGRAPH} {n}: {LINK_HERE}\"></a>"
+        "<a class=\"pilcrow\" data-ui href=\"#p-{n}\" aria-label=\"{}\"></a>",
+        label
     )
 }
 

@@ -322,7 +322,7 @@ struct Texts<'a> {
 /// Every file of the search index, in a fixed order.
 pub fn files(index: &SiteIndex) -> Vec<OutputFile> {
     let config = &index.site.config;
-    let stemmer = stemmer(&config.language);
+    let stemmer = stemmer(config.language());
     let readings: Vec<ReadingWords> = (0..index.documents.len())
         .into_par_iter()
         .map(|r| read_reading(index, r, stemmer.as_ref()))
@@ -457,7 +457,7 @@ pub fn files(index: &SiteIndex) -> Vec<OutputFile> {
 
     let mut files = Vec::new();
     let mut manifest = Manifest {
-        lang: &config.language,
+        lang: config.language(),
         chunk: CHUNK,
         s: BTreeMap::new(),
         c: Vec::new(),

@@ -1,6 +1,9 @@
 //! The theme: templates and assets embedded in the binary, each overridable by a file
 //! of the same name in the site's `templates/` folder.
 //!
+//! Templates get the theme's words in the site's language as `t` (see [`crate::i18n`])
+//! and a filter `fill` that puts numbers and names into them.
+//!
 //! [`Theme::load`] starts from the embedded files, replaces those the site overrides,
 //! and compiles the templates with Tera; [`Theme::render`] fills one.
 
@@ -68,6 +71,7 @@ impl Theme {
         };
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html"]);
+        tera.register_filter("fill", fill);
         let mut sources = Vec::new();
         let mut texts = Vec::new();
         for (name, default) in TEMPLATES {
@@ -100,6 +104,19 @@ impl Theme {
             .render(template, &context)
             .map_err(|e| template_error(&e, &self.sources))
     }
+}
+
+/// The `fill` filter: a word of the theme (`t.min_read`, "{n} min read") with each
+/// `{name}` replaced by the argument of that name (`fill(n=reading.minutes)`). The result
+/// is escaped like any other text.
+fn fill(text: &str, kwargs: tera::Kwargs, _: &tera::State) -> String {
+    let mut out = text.to_owned();
+    for (name, value) in kwargs.iter() {
+        if let Some(name) = name.as_str() {
+            out = out.replace(&format!("{{{name}}}"), &value.to_string());
+        }
+    }
+    out
 }
 
 /// A template error: in a site's override, it is the user's to fix (file and message);

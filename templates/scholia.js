@@ -41,6 +41,20 @@
   document.addEventListener('DOMContentLoaded', function () {
     var text = document.querySelector('.text');
     if (!text) return;
+    // The theme's words in the site's language, which the template gives the article
+    // (data-t-*), with their {n} and {url} filled in; English where a template gives none.
+    var article = text.closest('article') || root;
+    var ENGLISH = {
+      more: 'more', copyLink: 'copy link', toParagraph: 'to paragraph {n}', linkCopied: 'link copied',
+      copied: 'Link to paragraph {n} copied.', copyFailed: 'The link could not be copied: {url}'
+    };
+    function say(key, values) {
+      var s = article.dataset['t' + key.charAt(0).toUpperCase() + key.slice(1)] || ENGLISH[key];
+      Object.keys(values || {}).forEach(function (k) { s = s.split('{' + k + '}').join(values[k]); });
+      return s;
+    }
+    // The page's direction: the margin is on the side where lines end.
+    var rtl = root.getAttribute('dir') === 'rtl';
     var canPopover = typeof HTMLElement.prototype.showPopover === 'function';
     var wideQuery = window.matchMedia('(min-width: 75rem)');
     var hoverQuery = window.matchMedia('(hover: hover) and (pointer: fine)');
@@ -120,6 +134,9 @@
     margin.className = 'sidenotes';
     margin.setAttribute('data-ui', '');
     margin.setAttribute('aria-hidden', 'true');
+    // The notes are the editor's, in the site's language, even beside a text in another.
+    if (root.lang) margin.lang = root.lang;
+    margin.dir = rtl ? 'rtl' : 'ltr';
     var sidenotes = notes.map(function (note) {
       var side = document.createElement('div');
       side.className = 'sidenote';
@@ -143,7 +160,7 @@
       });
       var more = document.createElement('span');
       more.className = 'sn-more';
-      more.textContent = 'more';
+      more.textContent = say('more');
       side.append(num, body, more);
       margin.appendChild(side);
       return side;
@@ -248,7 +265,8 @@
       var side = wide() && margin.querySelector('.sidenote[data-note="' + note.id + '"]:not([hidden])');
       var anchor = side ? side.getBoundingClientRect() : lineOf(invoker);
       var width = Math.min(vw - 2 * EDGE, side ? Math.max(anchor.width + 32, 320) : 512);
-      var left = side ? anchor.left - 12 : anchor.left + anchor.width / 2 - width / 2;
+      var left = !side ? anchor.left + anchor.width / 2 - width / 2
+        : rtl ? anchor.right + 12 - width : anchor.left - 12;
       left = Math.max(EDGE, Math.min(left, vw - EDGE - width));
       s.width = width + 'px';
       s.left = left + 'px';
@@ -485,21 +503,21 @@
       // text; screen readers are given them with the paragraph's number.
       function label(words) {
         button.setAttribute('data-label', words);
-        button.setAttribute('aria-label', words + ' to paragraph ' + n);
+        button.setAttribute('aria-label', words + ' ' + say('toParagraph', { n: n }));
       }
-      label('copy link');
+      label(say('copyLink'));
       // Keep the reader's selection: a mousedown on the button would not clear it, but
       // make sure of it.
       button.addEventListener('mousedown', function (e) { e.preventDefault(); });
       button.addEventListener('click', function () {
         var url = window.location.href.split('#')[0] + '#' + paragraph.id + textFragment(paragraph);
         copy(url).then(function () {
-          label('link copied');
-          status.textContent = 'Link to paragraph ' + n + ' copied.';
+          label(say('linkCopied'));
+          status.textContent = say('copied', { n: n });
           button.dataset.copied = url;
-          window.setTimeout(function () { label('copy link'); }, 2000);
+          window.setTimeout(function () { label(say('copyLink')); }, 2000);
         }, function () {
-          status.textContent = 'The link could not be copied: ' + url;
+          status.textContent = say('copyFailed', { url: url });
         });
       });
       pilcrow.after(button);

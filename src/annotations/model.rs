@@ -84,6 +84,26 @@ pub struct Gloss {
     /// the last word of it (so "Ali Khamenei" sorts under K).
     #[serde(default)]
     pub sort: Option<String>,
+    /// The headword in its own language and script (`{text: ولایت فقیه, lang: fa}`),
+    /// shown beside the term.
+    #[serde(default)]
+    pub original: Option<OriginalTerm>,
+}
+
+/// A headword as written in its own language: shown with the term, marked with its
+/// language (and direction, for a language written right to left).
+#[derive(Debug, JsonSchema, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OriginalTerm {
+    /// The headword in its own script: `ولایت فقیه`.
+    pub text: String,
+    /// Its language, a BCP 47 tag: `fa`, `ar`, `de`.
+    #[schemars(with = "String")]
+    pub lang: Spanned<String>,
+    /// How it is read in Latin letters, for readers who cannot read the script:
+    /// `velâyat-e faqih`.
+    #[serde(default)]
+    pub transliteration: Option<String>,
 }
 
 impl Gloss {

@@ -101,7 +101,7 @@ pub fn feed_xml(index: &SiteIndex) -> OutputFile {
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     xml.push_str(&format!(
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
-        escape(&config.language)
+        escape(config.language())
     ));
     xml.push_str(&format!("  <id>{}</id>\n", escape(&absolute(base, ""))));
     xml.push_str(&format!("  <title>{}</title>\n", escape(&config.title)));

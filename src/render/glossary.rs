@@ -1,7 +1,9 @@
 //! The glossary: an index that stays small however large the site grows, and a page per
 //! gloss that holds what grows with it.
 //!
-//! 1. Sort the glosses A–Z within their kind (people, organisations, places …).
+//! 1. Sort the glosses within their kind (people, organisations, places …) in the
+//!    alphabetical order of the site's language ([`i18n::collator`]), under a heading
+//!    for each letter ([`i18n::letter`]): a Persian glossary groups under Persian letters.
 //! 2. The index (`glossary.html`): for each gloss its headword, dates, the first sentence
 //!    of its text as plain words, and how many times and in how many readings it is
 //!    mentioned, with a link to its page. It keeps the `g-<id>` anchors that links and
@@ -20,11 +22,12 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{
-    Link, Pages, ReadingMentions, by_reading, entry_folder, gloss_dates, gloss_href, paragraph_of,
-    part, sort_key, source_href, source_name,
+    Link, Pages, ReadingMentions, by_reading, entry_folder, gloss_dates_in, gloss_href, gloss_kind,
+    original_html, paragraph_of, part, source_href, source_name,
 };
 use crate::annotations::model::GlossKind;
 use crate::diagnostics::Diagnostic;
+use crate::i18n::{self, Strings};
 use crate::markdown;
 use crate::site::{NoteRef, SiteIndex};
 
@@ -36,7 +39,17 @@ pub fn gloss_page(id: &str) -> String {
 #[derive(Serialize)]
 struct GlossGroup {
     anchor: &'static str,
-    label: &'static str,
+    label: String,
+    /// How many entries the kind has.
+    count: usize,
+    /// The entries under each letter, in the language's order.
+    letters: Vec<LetterGroup>,
+}
+
+/// The entries of a kind that begin with one letter.
+#[derive(Serialize)]
+struct LetterGroup {
+    letter: String,
     entries: Vec<GlossLine>,
 }
 
@@ -46,6 +59,8 @@ struct GlossLine {
     anchor: String,
     href: String,
     term: String,
+    /// The headword in its own script, as HTML (empty without one).
+    original: String,
     dates: Option<String>,
     summary: String,
     mentions: usize,
@@ -57,10 +72,13 @@ struct GlossLine {
 struct GlossView {
     id: String,
     term: String,
-    kind: &'static str,
+    /// The headword in its own script, as HTML (empty without one).
+    original: String,
+    /// The kind's name in the site's words.
+    kind: String,
     /// The kind's part of the index, from this page.
     kind_href: String,
-    kind_label: &'static str,
+    kind_label: String,
     dates: Option<String>,
     html: String,
     /// The first sentence, for `<meta name="description">`.
@@ -136,13 +154,16 @@ pub(super) fn pages(index: &SiteIndex, pages: &Pages) -> Vec<Diagnostic> {
     problems
 }
 
-/// The glosses of each kind, A–Z: by the sort key a gloss gives (a person's surname),
-/// then by the headword.
+/// The glosses of each kind in the language's order: by the sort key a gloss gives (a
+/// person's surname), then by the headword; under a heading for each first letter.
 fn groups(index: &SiteIndex) -> Vec<GlossGroup> {
+    let config = &index.site.config;
+    let t = &config.words;
+    let mut collator = i18n::collator(config.language());
     GlossKind::ALL
         .iter()
         .filter_map(|&kind| {
-            let mut entries: Vec<(String, GlossLine)> = index
+            let mut entries: Vec<(&str, &str, GlossLine)> = index
                 .glosses
                 .iter()
                 .filter(|g| g.gloss.kind == kind)
@@ -152,27 +173,40 @@ fn groups(index: &SiteIndex) -> Vec<GlossGroup> {
                         anchor: format!("g-{}", entry.id),
                         href: gloss_href("", entry.id),
                         term: gloss.term.value.clone(),
-                        dates: gloss_dates(gloss),
+                        original: original_html(gloss),
+                        dates: gloss_dates_in(gloss, t),
                         summary: plain_summary(&gloss.text.value),
                         mentions: entry.mentions.len(),
                         readings: reading_count(&entry.mentions),
                     };
-                    let key = format!(
-                        "{}\u{0}{}",
-                        sort_key(gloss.sort_key()),
-                        sort_key(&gloss.term.value)
-                    );
-                    (key, line)
+                    (gloss.sort_key(), gloss.term.value.as_str(), line)
                 })
                 .collect();
             if entries.is_empty() {
                 return None;
             }
-            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            entries.sort_by(|a, b| {
+                collator
+                    .collate(a.0, b.0)
+                    .then_with(|| collator.collate(a.1, b.1))
+            });
+            let count = entries.len();
+            let mut letters: Vec<LetterGroup> = Vec::new();
+            for (key, _, line) in entries {
+                let letter = i18n::letter(key);
+                match letters.last_mut() {
+                    Some(group) if group.letter == letter => group.entries.push(line),
+                    _ => letters.push(LetterGroup {
+                        letter,
+                        entries: vec![line],
+                    }),
+                }
+            }
             Some(GlossGroup {
                 anchor: kind.name(),
-                label: kind.plural_label(),
-                entries: entries.into_iter().map(|(_, v)| v).collect(),
+                label: gloss_kind(kind, t, true),
+                count,
+                letters,
             })
         })
         .collect()
@@ -235,12 +269,20 @@ fn together(index: &SiteIndex) -> Vec<Vec<(usize, usize)>> {
             }
         }
     }
-    // Keys made once: a gloss of a large site meets hundreds of others.
-    let keys: Vec<String> = index
-        .glosses
-        .iter()
-        .map(|g| sort_key(&g.gloss.term.value))
-        .collect();
+    // Each gloss's place in the site language's order by headword, found once: a gloss
+    // of a large site meets hundreds of others.
+    let mut collator = crate::i18n::collator(index.site.config.language());
+    let mut order: Vec<usize> = (0..index.glosses.len()).collect();
+    order.sort_by(|&a, &b| {
+        collator.collate(
+            &index.glosses[a].gloss.term.value,
+            &index.glosses[b].gloss.term.value,
+        )
+    });
+    let mut keys = vec![0; order.len()];
+    for (rank, &g) in order.iter().enumerate() {
+        keys[g] = rank;
+    }
     counts
         .into_par_iter()
         .map(|c| {
@@ -288,6 +330,7 @@ fn view(
         href: gloss_href(root, index.glosses[o].id),
         label: index.glosses[o].gloss.term.value.clone(),
     };
+    let t: &Strings = &index.site.config.words;
     GlossView {
         summary: plain_summary(&gloss.text.value),
         linked_from: linked_from
@@ -310,10 +353,11 @@ fn view(
             .collect(),
         id: entry.id.to_owned(),
         term: gloss.term.value.clone(),
-        kind: gloss.kind.name(),
+        original: original_html(gloss),
+        kind: gloss_kind(gloss.kind, t, false),
         kind_href: format!("{root}glossary.html#{}", gloss.kind.name()),
-        kind_label: gloss.kind.plural_label(),
-        dates: gloss_dates(gloss),
+        kind_label: gloss_kind(gloss.kind, t, true),
+        dates: gloss_dates_in(gloss, t),
         html: html.to_owned(),
         see: gloss
             .see
@@ -330,7 +374,7 @@ fn view(
             .filter_map(|s| ids.sources.get(s.value.as_str()))
             .map(|&s| Link {
                 href: source_href(root, index.sources[s].id),
-                label: source_name(index.sources[s].source),
+                label: source_name(index.sources[s].source, t),
             })
             .collect(),
         mentions: entry.mentions.len(),

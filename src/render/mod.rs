@@ -30,6 +30,7 @@ use serde::Serialize;
 use crate::annotations::model::Source;
 use crate::date::PartialDate;
 use crate::diagnostics::Diagnostic;
+use crate::i18n::{self, Strings};
 use crate::markdown;
 use crate::site::{NoteRef, Place, SiteIndex};
 use crate::templates::Theme;
@@ -131,6 +132,8 @@ struct SiteView<'a> {
     title: &'a str,
     description: &'a str,
     language: &'a str,
+    /// `rtl` for a language written right to left, else `ltr`.
+    dir: &'static str,
     editor: &'a str,
     /// Whether the site has an Atom feed (it needs `base_url`), for the `<head>` link.
     feed: bool,
@@ -145,6 +148,8 @@ struct Page<'a, T: Serialize> {
     section: &'a str,
     /// The page's absolute address under `base_url`, for canonical and Open Graph links.
     page_url: Option<String>,
+    /// The theme's words in the site's language, by key.
+    t: &'a Strings,
     #[serde(flatten)]
     data: T,
 }
@@ -153,6 +158,8 @@ struct Page<'a, T: Serialize> {
 struct Pages<'a> {
     site: SiteView<'a>,
     theme: &'a Theme,
+    /// The theme's words in the site's language.
+    words: &'a Strings,
     sink: &'a dyn Sink,
     /// Each gloss's text as HTML, made once for all the pages that show it.
     gloss_html: &'a [String],
@@ -194,6 +201,7 @@ impl Pages<'_> {
             root,
             section,
             page_url,
+            t: self.words,
             data,
         };
         match self.theme.render(template, &page) {
@@ -220,10 +228,10 @@ struct DateView {
 }
 
 impl DateView {
-    fn of(date: Option<PartialDate>) -> Option<DateView> {
+    fn of(date: Option<PartialDate>, t: &Strings) -> Option<DateView> {
         let date = date?;
         Some(DateView {
-            words: date.words(),
+            words: date.words_in(t),
             iso: date.iso(),
         })
     }
@@ -265,11 +273,13 @@ pub fn render_into(
         site: SiteView {
             title: &config.title,
             description: &config.description,
-            language: &config.language,
+            language: config.language(),
+            dir: i18n::direction(config.language()),
             editor: &config.editor,
             feed: feed::has_feed(index),
         },
         theme,
+        words: &config.words,
         sink,
         gloss_html,
         base_url: config.base_url(),
@@ -420,47 +430,117 @@ fn paragraph_of(index: &SiteIndex, place: &Place) -> Option<usize> {
         .and_then(|b| document.blocks[b].paragraph)
 }
 
-fn source_name(source: &Source) -> String {
+fn source_name(source: &Source, t: &Strings) -> String {
     if let Some(title) = &source.title {
         return title.clone();
     }
-    let what = source.kind.label();
+    let what = source_kind(source.kind, t);
+    let comma = t.get("comma");
     match (&source.author, &source.publisher) {
-        (Some(a), _) => format!("{a}, {what}"),
-        (None, Some(p)) => format!("{p}, {what}"),
-        (None, None) => format!("unnamed {what}"),
+        (Some(a), _) => format!("{a}{comma}{what}"),
+        (None, Some(p)) => format!("{p}{comma}{what}"),
+        (None, None) => t.fill("unnamed_source", &[("kind", what)]),
     }
 }
 
-/// A gloss's dates in words: `born 1939`, `1980 – 1988`.
+/// A source's kind in the site's words: `report`, `Bericht`, `گزارش`.
+fn source_kind(kind: crate::annotations::model::SourceKind, t: &Strings) -> &str {
+    use crate::annotations::model::SourceKind as K;
+    t.get(match kind {
+        K::Report => "source_report",
+        K::Speech => "source_speech",
+        K::Article => "source_article",
+        K::Book => "source_book",
+        K::Interview => "source_interview",
+        K::Account => "source_account",
+        K::Other => "source_other",
+    })
+}
+
+/// A gloss's kind in the site's words, one (`person`) or the heading of many (`People`).
+fn gloss_kind(kind: crate::annotations::model::GlossKind, t: &Strings, many: bool) -> String {
+    let key = if many { "kinds_" } else { "kind_" };
+    t.get(&format!("{key}{}", kind.name())).to_owned()
+}
+
+/// A gloss's headword in its own script, to follow the term: marked with its language
+/// and direction, and isolated (`<bdi>`) so that the page's words and punctuation
+/// around it keep their order; then its transliteration. Empty without one.
+pub(crate) fn original_html(gloss: &crate::annotations::model::Gloss) -> String {
+    let Some(original) = &gloss.original else {
+        return String::new();
+    };
+    let lang = &original.lang.value;
+    let mut html = format!(
+        " <bdi class=\"original\" lang=\"{}\" dir=\"{}\">{}</bdi>",
+        escape(lang),
+        i18n::direction(lang),
+        escape(&original.text)
+    );
+    if let Some(transliteration) = &original.transliteration {
+        let _ = write!(
+            html,
+            " <i class=\"translit\" lang=\"{}-Latn\">{}</i>",
+            escape(&i18n::primary(lang)),
+            escape(transliteration)
+        );
+    }
+    html
+}
+
+/// A gloss's dates in English words, for the export: `born 1939`, `1980 – 1988`.
 pub(crate) fn gloss_dates(gloss: &crate::annotations::model::Gloss) -> Option<String> {
-    let d =
-        |s: &Option<crate::date::WrittenDate>| s.as_ref().and_then(|v| v.date()).map(format_date);
+    gloss_dates_in(gloss, Strings::english())
+}
+
+/// A gloss's dates in the words of `t`: `born 1939`, `1980 – 1988`.
+pub(crate) fn gloss_dates_in(
+    gloss: &crate::annotations::model::Gloss,
+    t: &Strings,
+) -> Option<String> {
+    let d = |s: &Option<crate::date::WrittenDate>| {
+        s.as_ref()
+            .and_then(|v| v.date())
+            .map(|date| format_date_in(date, t))
+    };
+    let range = |start: &str, end: &str| t.fill("date_range", &[("start", start), ("end", end)]);
+    let one = |key: &str, date: &str| t.fill(key, &[("date", date)]);
     match (
         d(&gloss.born),
         d(&gloss.died),
         d(&gloss.start),
         d(&gloss.end),
     ) {
-        (Some(b), Some(d), _, _) => Some(format!("{b} – {d}")),
-        (Some(b), None, _, _) => Some(format!("born {b}")),
-        (None, Some(d), _, _) => Some(format!("died {d}")),
+        (Some(b), Some(d), _, _) => Some(range(&b, &d)),
+        (Some(b), None, _, _) => Some(one("born", &b)),
+        (None, Some(d), _, _) => Some(one("died", &d)),
         (_, _, Some(s), Some(e)) if s == e => Some(s),
-        (_, _, Some(s), Some(e)) => Some(format!("{s} – {e}")),
-        (_, _, Some(s), None) => Some(format!("from {s}")),
-        (_, _, None, Some(e)) => Some(format!("until {e}")),
+        (_, _, Some(s), Some(e)) => Some(range(&s, &e)),
+        (_, _, Some(s), None) => Some(one("from", &s)),
+        (_, _, None, Some(e)) => Some(one("until", &e)),
         _ => None,
     }
 }
 
-/// `1939-04-19` → `19 April 1939`; `1939-04` → `April 1939`; `-44` → `44 BCE`. Only a
-/// parsed date gets here: the index stage refuses a site with a date that is not real.
+/// `1939-04-19` → `19 April 1939`; `1939-04` → `April 1939`; `-44` → `44 BCE`, in the
+/// words of `t`. Only a parsed date gets here: the index stage refuses a site with a
+/// date that is not real.
+pub fn format_date_in(date: PartialDate, t: &Strings) -> String {
+    date.words_in(t)
+}
+
+/// A date in English words: `19 April 1939`.
 pub fn format_date(date: PartialDate) -> String {
     date.words()
 }
 
-/// A source as the bibliography cites it: author, title, publisher, date, address.
+/// A source as the bibliography cites it, in English words (for the export).
 pub(crate) fn citation_html(source: &Source) -> String {
+    citation_html_in(source, Strings::english())
+}
+
+/// A source as the bibliography cites it: author, title, publisher, date, address.
+pub(crate) fn citation_html_in(source: &Source, t: &Strings) -> String {
     let mut parts = Vec::new();
     if let Some(author) = &source.author {
         parts.push(escape(author));
@@ -472,12 +552,12 @@ pub(crate) fn citation_html(source: &Source) -> String {
         parts.push(escape(publisher));
     }
     if let Some(date) = source.date.as_ref().and_then(|d| d.date()) {
-        parts.push(escape(&format_date(date)));
+        parts.push(escape(&format_date_in(date, t)));
     }
     if parts.is_empty() {
-        parts.push(escape(&source_name(source)));
+        parts.push(escape(&source_name(source, t)));
     }
-    let mut html = parts.join(", ");
+    let mut html = parts.join(t.get("comma"));
     if let Some(url) = &source.url {
         let _ = write!(
             html,
@@ -540,19 +620,45 @@ fn block_len() -> usize {
     markdown::BLOCK_SEPARATOR.len_utf8()
 }
 
+/// The language of reading `r`'s text when its front matter names one other than the
+/// site's.
+fn reading_language<'a>(index: &'a SiteIndex, r: usize) -> Option<&'a str> {
+    let language = &index.site.readings[r].meta.language.as_ref()?.value;
+    (!language.eq_ignore_ascii_case(index.site.config.language())).then_some(language.as_str())
+}
+
+/// ` lang="…" dir="…"` for words of reading `r` shown among the site's own, when the
+/// reading is in another language; empty otherwise.
+fn lang_attributes(index: &SiteIndex, r: usize) -> String {
+    reading_language(index, r).map_or_else(String::new, |lang| {
+        format!(
+            " lang=\"{}\" dir=\"{}\"",
+            escape(lang),
+            i18n::direction(lang)
+        )
+    })
+}
+
 /// A link from an entry's page (`root` away from the site's root) to a place, the
 /// paragraph it is in, and a few words around it.
 fn mention(index: &SiteIndex, root: &str, place: &Place, fragment: Option<String>) -> Mention {
     let paragraph = paragraph_of(index, place);
     let fragment =
         fragment.unwrap_or_else(|| paragraph.map_or_else(|| "main".into(), |p| format!("p-{p}")));
+    let t = &index.site.config.words;
     Mention {
         href: format!(
             "{root}{}/index.html#{fragment}",
             index.site.readings[place.reading].slug
         ),
-        place: paragraph.map_or_else(|| "the text".to_owned(), |p| format!("¶{p}")),
-        context: context_html(index, place),
+        place: paragraph.map_or_else(
+            || t.get("the_text").to_owned(),
+            |p| t.fill("paragraph_mark", &[("p", &p.to_string())]),
+        ),
+        context: match lang_attributes(index, place.reading) {
+            attributes if attributes.is_empty() => context_html(index, place),
+            attributes => format!("<span{attributes}>{}</span>", context_html(index, place)),
+        },
         quote: index.documents[place.reading].text[place.range.clone()].to_owned(),
     }
 }
@@ -617,21 +723,4 @@ fn marked_id(index: &SiteIndex, note: NoteRef, place: &Place) -> Option<String> 
         .filter(|m| m.note == note && !m.is_target)
         .position(|m| m.range == place.range)
         .map(|k| mark_id(number, k))
-}
-
-fn sort_key(s: &str) -> String {
-    s.chars()
-        .filter_map(|c| {
-            let c = match c {
-                'á' | 'à' | 'â' | 'ä' | 'ā' => 'a',
-                'é' | 'è' | 'ê' | 'ë' | 'ē' => 'e',
-                'í' | 'ì' | 'î' | 'ï' | 'ī' => 'i',
-                'ó' | 'ò' | 'ô' | 'ö' | 'ō' => 'o',
-                'ú' | 'ù' | 'û' | 'ü' | 'ū' => 'u',
-                c => c,
-            };
-            c.is_alphanumeric()
-                .then(|| c.to_lowercase().next().unwrap_or(c))
-        })
-        .collect()
 }

@@ -16,9 +16,11 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::{
-    DateView, Link, citation_html, escape, format_date, gloss_dates, gloss_href, mark_id,
-    paragraph_of, source_href, source_name,
+    DateView, Link, citation_html_in, escape, format_date_in, gloss_dates_in, gloss_href,
+    gloss_kind, lang_attributes, mark_id, original_html, paragraph_of, reading_language,
+    source_href, source_kind, source_name,
 };
+use crate::i18n::{self, Strings};
 use crate::markdown::{self, Mark, Weave};
 use crate::site::{MarkPlace, NoteRef, Place, SiteIndex};
 
@@ -48,7 +50,7 @@ pub(super) struct ReadingSummary {
 
 #[derive(Serialize)]
 struct Fact {
-    label: &'static str,
+    label: String,
     value: String,
 }
 
@@ -64,6 +66,10 @@ pub(super) struct ReadingView {
     editor_note: Option<String>,
     minutes: usize,
     counts: Counts,
+    /// The text's language, when it is not the site's: `lang` for the text.
+    lang: Option<String>,
+    /// The text's direction, when it is not the site's.
+    dir: Option<&'static str>,
     body: String,
     notes: Vec<NoteView>,
 }
@@ -85,7 +91,10 @@ pub(super) fn summary(index: &SiteIndex, r: usize, minutes: usize) -> ReadingSum
         href: format!("{}/index.html", reading.slug),
         title: reading.meta.title.clone(),
         subtitle: reading.meta.subtitle.clone(),
-        published: DateView::of(reading.meta.date.as_ref().and_then(|d| d.date())),
+        published: DateView::of(
+            reading.meta.date.as_ref().and_then(|d| d.date()),
+            &index.site.config.words,
+        ),
         minutes,
         glosses: counts.glosses,
         sources: counts.sources,
@@ -120,10 +129,14 @@ pub(super) fn reading_view(
     let reading = &index.site.readings[r];
     let ri = &index.readings[r];
     let document = &index.documents[r];
+    let t = &index.site.config.words;
 
     // Number each occurrence of each note's marks, in text order.
     let mut seen: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut weave = Weave::default();
+    let mut weave = Weave {
+        pilcrow_label: Some(escape(t.get("pilcrow"))),
+        ..Weave::default()
+    };
     let mut backrefs: BTreeMap<usize, Vec<Link>> = BTreeMap::new();
     for place in &ri.marks {
         let MarkPlace {
@@ -151,7 +164,10 @@ pub(super) fn reading_view(
         );
         backrefs.entry(number).or_default().push(Link {
             href: format!("#{id}"),
-            label: paragraph.map_or_else(|| "text".to_owned(), |p| format!("¶{p}")),
+            label: paragraph.map_or_else(
+                || t.get("the_text").to_owned(),
+                |p| t.fill("paragraph_mark", &[("p", &p.to_string())]),
+            ),
         });
         let title = note_title(index, *note);
         // The number opens the note's entry in the notes, which is also its popover. The
@@ -161,7 +177,7 @@ pub(super) fn reading_view(
         let after = format!(
             "<sup class=\"ref\" data-ui data-kind=\"{kind}\"><button type=\"button\" popovertarget=\"note-{number}\" data-n=\"{number}\" aria-label=\"{label} {number}: {title}\" aria-describedby=\"nb-{number}\"></button></sup>",
             kind = note.kind(),
-            label = kind_label(*note),
+            label = escape(kind_label(*note, t)),
             title = escape(&title),
         );
         weave.marks.push(Mark {
@@ -204,16 +220,22 @@ pub(super) fn reading_view(
     let mut original = Vec::new();
     if let Some(o) = &meta.original {
         for (label, value) in [
-            ("Original headline", o.headline.clone()),
-            ("Author", o.author.clone()),
-            ("Publication", o.publication.clone()),
+            ("original_headline", o.headline.clone()),
+            ("original_author", o.author.clone()),
+            ("original_publication", o.publication.clone()),
             (
-                "Date",
-                o.date.as_ref().and_then(|d| d.date()).map(format_date),
+                "original_date",
+                o.date
+                    .as_ref()
+                    .and_then(|d| d.date())
+                    .map(|d| format_date_in(d, t)),
             ),
         ] {
             if let Some(value) = value {
-                original.push(Fact { label, value });
+                original.push(Fact {
+                    label: t.get(label).to_owned(),
+                    value,
+                });
             }
         }
     }
@@ -221,7 +243,7 @@ pub(super) fn reading_view(
         title: meta.title.clone(),
         subtitle: meta.subtitle.clone(),
         description: super::feed::description(index, r),
-        published: DateView::of(meta.date.as_ref().and_then(|d| d.date())),
+        published: DateView::of(meta.date.as_ref().and_then(|d| d.date()), t),
         original,
         editor_note: meta
             .editor_note
@@ -229,6 +251,8 @@ pub(super) fn reading_view(
             .map(|n| markdown::to_html(&n.value)),
         minutes,
         counts: counts(index, r),
+        lang: reading_language(index, r).map(str::to_owned),
+        dir: reading_language(index, r).map(i18n::direction),
         body,
         notes,
     }
@@ -245,16 +269,30 @@ fn target_mark(index: &SiteIndex, r: usize, c: usize, range: std::ops::Range<usi
         from.reading,
         &mark_id(number.unwrap_or(0), 0),
     );
+    let t = &index.site.config.words;
     let label = match (paragraph, from.reading == r) {
-        (Some(p), true) => format!("paragraph {p}"),
-        (Some(p), false) => format!(
-            "paragraph {p} of {}",
-            index.site.readings[from.reading].meta.title
+        (Some(p), true) => t.fill("referred_from", &[("p", &p.to_string())]),
+        (Some(p), false) => t.fill(
+            "referred_from_of",
+            &[
+                ("p", &p.to_string()),
+                ("title", &index.site.readings[from.reading].meta.title),
+            ],
         ),
-        (None, _) => "elsewhere".to_owned(),
+        (None, _) => t.get("referred_from_elsewhere").to_owned(),
     };
-    // The stylesheet draws `↩¶3` from `data-p` (or `↩` alone without it).
-    let data_p = paragraph.map_or_else(String::new, |p| format!(" data-p=\"{p}\""));
+    let arrow = t.get("back_arrow");
+    let short = paragraph.map_or_else(
+        || escape(arrow),
+        |p| {
+            escape(&format!(
+                "{arrow}{}",
+                t.fill("paragraph_mark", &[("p", &p.to_string())])
+            ))
+        },
+    );
+    // The stylesheet draws the arrow and paragraph from `data-short`: the text nodes hold
+    // the author's words alone, as the export's selectors do.
     Mark {
         range,
         attributes: format!(
@@ -263,7 +301,7 @@ fn target_mark(index: &SiteIndex, r: usize, c: usize, range: std::ops::Range<usi
         ),
         id: Some(target_id(index, c)),
         after: format!(
-            "<a class=\"backref\" data-ui href=\"{href}\"{data_p} aria-label=\"{REFERRED_FROM} {}\"></a>",
+            "<a class=\"backref\" data-ui href=\"{href}\" data-short=\"{short}\" aria-label=\"{}\"></a>",
             escape(&label)
         ),
     }
@@ -278,37 +316,45 @@ fn note_id<'a>(index: &'a SiteIndex, note: NoteRef) -> &'a str {
     }
 }
 
-/// How a link back from a cross-reference's target is named for screen readers.
-const REFERRED_FROM: &str = "Referred to from";
+fn kind_label(note: NoteRef, t: &Strings) -> &str {
+    t.get(match note {
+        NoteRef::Gloss(_) => "note_gloss",
+        NoteRef::Source(_) => "note_source",
+        NoteRef::CrossRef(_) => "note_crossref",
+        NoteRef::Note(_) => "note_note",
+    })
+}
 
-fn kind_label(note: NoteRef) -> &'static str {
-    match note {
-        NoteRef::Gloss(_) => "Gloss",
-        NoteRef::Source(_) => "Source",
-        NoteRef::CrossRef(_) => "Cross-reference",
-        NoteRef::Note(_) => "Editor’s note",
+/// A term as HTML, isolated (`<bdi>`) when it runs the other way from the site's
+/// language, so that the words and punctuation after it keep their order.
+fn isolated(term: &str, language: &str) -> String {
+    match i18n::text_direction(term) {
+        Some(dir) if dir != i18n::direction(language) => format!("<bdi>{}</bdi>", escape(term)),
+        _ => escape(term),
     }
 }
 
 /// A short name for a note: the gloss's term, the source's title, …
 fn note_title(index: &SiteIndex, note: NoteRef) -> String {
+    let t = &index.site.config.words;
     match note {
         NoteRef::Gloss(g) => index.glosses[g].gloss.term.value.clone(),
-        NoteRef::Source(s) => source_name(index.sources[s].source),
+        NoteRef::Source(s) => source_name(index.sources[s].source, t),
         NoteRef::CrossRef(c) => {
             let to = &index.crossrefs[c].to;
             match paragraph_of(index, to) {
-                Some(p) => format!("see paragraph {p}"),
-                None => "see another passage".to_owned(),
+                Some(p) => t.fill("see_paragraph", &[("p", &p.to_string())]),
+                None => t.get("see_another").to_owned(),
             }
         }
-        NoteRef::Note(_) => "note".to_owned(),
+        NoteRef::Note(_) => t.get("note_title_note").to_owned(),
     }
 }
 
 /// The body of a note: its entry in the notes, which is also what its number opens.
 fn note_html(index: &SiteIndex, r: Option<usize>, note: NoteRef, gloss_html: &[String]) -> String {
     let root = if r.is_some() { "../" } else { "" };
+    let t = &index.site.config.words;
     let mut out = String::new();
     match note {
         NoteRef::Gloss(g) => {
@@ -316,10 +362,11 @@ fn note_html(index: &SiteIndex, r: Option<usize>, note: NoteRef, gloss_html: &[S
             let gloss = entry.gloss;
             let _ = write!(
                 out,
-                "<p class=\"note-head\"><dfn>{}</dfn> <span class=\"note-kind\">{}</span>{}</p>",
-                escape(&gloss.term.value),
-                gloss.kind.name(),
-                gloss_dates(gloss)
+                "<p class=\"note-head\"><dfn>{}</dfn>{} <span class=\"note-kind\">{}</span>{}</p>",
+                isolated(&gloss.term.value, index.site.config.language()),
+                original_html(gloss),
+                escape(&gloss_kind(gloss.kind, t, false)),
+                gloss_dates_in(gloss, t)
                     .map(|d| format!(" <span class=\"dates\">{}</span>", escape(&d)))
                     .unwrap_or_default()
             );
@@ -327,9 +374,9 @@ fn note_html(index: &SiteIndex, r: Option<usize>, note: NoteRef, gloss_html: &[S
             // The page of the gloss, with every mention of it in every reading.
             let _ = write!(
                 out,
-                "<p class=\"more\"><a href=\"{}\">All mentions of {} →</a></p>",
+                "<p class=\"more\"><a href=\"{}\">{}</a></p>",
                 escape(&gloss_href(root, entry.id)),
-                escape(&gloss.term.value)
+                escape(&t.fill("all_mentions", &[("term", &gloss.term.value)]))
             );
         }
         NoteRef::Source(s) => {
@@ -337,39 +384,48 @@ fn note_html(index: &SiteIndex, r: Option<usize>, note: NoteRef, gloss_html: &[S
             let _ = write!(
                 out,
                 "<p class=\"note-head\"><span class=\"note-kind\">{}</span> {}</p>",
-                source.kind.label(),
-                citation_html(source)
+                escape(source_kind(source.kind, t)),
+                citation_html_in(source, t)
             );
             if let Some(note) = &source.note {
                 out.push_str(&markdown::to_html(&note.value));
             }
             let _ = write!(
                 out,
-                "<p class=\"more\"><a href=\"{}\">All passages citing it →</a></p>",
-                escape(&source_href(root, index.sources[s].id))
+                "<p class=\"more\"><a href=\"{}\">{}</a></p>",
+                escape(&source_href(root, index.sources[s].id)),
+                escape(t.get("all_passages"))
             );
         }
         NoteRef::CrossRef(c) => {
             let entry = &index.crossrefs[c];
-            out.push_str(
-                "<p class=\"note-head\"><span class=\"note-kind\">Cross-reference</span></p>",
+            let _ = write!(
+                out,
+                "<p class=\"note-head\"><span class=\"note-kind\">{}</span></p>",
+                escape(t.get("note_crossref"))
             );
             out.push_str(&markdown::to_html(&entry.crossref.note.value));
             let to = &entry.to;
             let words = &index.documents[to.reading].text[to.range.clone()];
             let _ = write!(
                 out,
-                "<blockquote class=\"preview\"><p>{}</p></blockquote>",
+                "<blockquote class=\"preview\"{}><p>{}</p></blockquote>",
+                lang_attributes(index, to.reading),
                 escape(words)
             );
-            let where_ = match paragraph_of(index, to) {
-                Some(p) if Some(to.reading) == r => format!("Go to the passage (paragraph {p})"),
-                Some(p) => format!(
-                    "Go to the passage ({}, paragraph {p})",
-                    escape(&index.site.readings[to.reading].meta.title)
+            let where_ = escape(&match paragraph_of(index, to) {
+                Some(p) if Some(to.reading) == r => {
+                    t.fill("go_to_paragraph", &[("p", &p.to_string())])
+                }
+                Some(p) => t.fill(
+                    "go_to_paragraph_of",
+                    &[
+                        ("p", &p.to_string()),
+                        ("title", &index.site.readings[to.reading].meta.title),
+                    ],
                 ),
-                None => "Go to the passage".to_owned(),
-            };
+                None => t.get("go_to_passage").to_owned(),
+            });
             let _ = write!(
                 out,
                 "<p class=\"more\"><a href=\"{}\">{where_}</a></p>",
@@ -377,8 +433,10 @@ fn note_html(index: &SiteIndex, r: Option<usize>, note: NoteRef, gloss_html: &[S
             );
         }
         NoteRef::Note(n) => {
-            out.push_str(
-                "<p class=\"note-head\"><span class=\"note-kind\">Editor’s note</span></p>",
+            let _ = write!(
+                out,
+                "<p class=\"note-head\"><span class=\"note-kind\">{}</span></p>",
+                escape(t.get("note_note"))
             );
             out.push_str(&markdown::to_html(&index.notes[n].note.text.value));
         }

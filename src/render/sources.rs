@@ -1,7 +1,8 @@
 //! The sources: a bibliography that stays small, and a page per source with every passage
 //! that cites it.
 //!
-//! 1. Sort the sources A–Z by the name they are cited by.
+//! 1. Sort the sources by the name they are cited by, in the alphabetical order of the
+//!    site's language ([`crate::i18n::collator`]).
 //! 2. The bibliography (`sources.html`): for each source its citation, the first sentence
 //!    of its note, how many passages cite it, and a link to its page. It keeps the
 //!    `s-<id>` anchors that links and the W3C export made before sources had pages.
@@ -15,8 +16,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{
-    Link, Pages, ReadingMentions, by_reading, citation_html, entry_folder, gloss_href, part,
-    plain_summary, sort_key, source_href, source_name,
+    Link, Pages, ReadingMentions, by_reading, citation_html_in, entry_folder, gloss_href, part,
+    plain_summary, source_href, source_kind, source_name,
 };
 use crate::diagnostics::Diagnostic;
 use crate::markdown;
@@ -32,7 +33,7 @@ pub fn source_page(id: &str) -> String {
 struct SourceLine {
     anchor: String,
     href: String,
-    kind: &'static str,
+    kind: String,
     citation: String,
     summary: String,
     passages: usize,
@@ -44,7 +45,7 @@ struct SourceLine {
 struct SourceView {
     id: String,
     name: String,
-    kind: &'static str,
+    kind: String,
     citation: String,
     html: String,
     glosses: Vec<Link>,
@@ -96,11 +97,12 @@ pub(super) fn pages(index: &SiteIndex, pages: &Pages) -> Vec<Diagnostic> {
         let path = source_page(entry.id);
         let root = "../".repeat(path.matches('/').count());
         let source = entry.source;
+        let t = &index.site.config.words;
         let view = SourceView {
             id: entry.id.to_owned(),
-            name: source_name(source),
-            kind: source.kind.label(),
-            citation: citation_html(source),
+            name: source_name(source, t),
+            kind: source_kind(source.kind, t).to_owned(),
+            citation: citation_html_in(source, t),
             html: source
                 .note
                 .as_ref()
@@ -128,6 +130,7 @@ pub(super) fn pages(index: &SiteIndex, pages: &Pages) -> Vec<Diagnostic> {
 }
 
 fn bibliography(index: &SiteIndex) -> Vec<SourceLine> {
+    let t = &index.site.config.words;
     let mut lines: Vec<(String, SourceLine)> = index
         .sources
         .iter()
@@ -136,8 +139,8 @@ fn bibliography(index: &SiteIndex) -> Vec<SourceLine> {
             let line = SourceLine {
                 anchor: format!("s-{}", entry.id),
                 href: source_href("", entry.id),
-                kind: source.kind.label(),
-                citation: citation_html(source),
+                kind: source_kind(source.kind, t).to_owned(),
+                citation: citation_html_in(source, t),
                 summary: source
                     .note
                     .as_ref()
@@ -146,9 +149,10 @@ fn bibliography(index: &SiteIndex) -> Vec<SourceLine> {
                 passages: entry.citations.len(),
                 readings: super::glossary::reading_count(&entry.citations),
             };
-            (sort_key(&source_name(source)), line)
+            (source_name(source, t), line)
         })
         .collect();
-    lines.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut collator = crate::i18n::collator(index.site.config.language());
+    lines.sort_by(|a, b| collator.collate(&a.0, &b.0));
     lines.into_iter().map(|(_, v)| v).collect()
 }

@@ -201,11 +201,15 @@ impl Glossary {
     }
 }
 
-/// The language a reading's text is written in, for telling its names (W0204): the
-/// site's `language:`. (A reading's own `language:`, where front matter gives one, is to
-/// win here.)
-fn text_language<'s>(registry: &Registry<'s>, _reading: usize) -> &'s str {
-    &registry.site.config.language
+/// The language a reading's text is written in, for telling its names (W0204): its own
+/// `language:` in front matter where it gives one, else the site's.
+fn text_language<'s>(registry: &Registry<'s>, reading: usize) -> &'s str {
+    let site = registry.site;
+    site.readings[reading]
+        .meta
+        .language
+        .as_ref()
+        .map_or_else(|| site.config.language(), |l| l.value.as_str())
 }
 
 /// Claims the forms of gloss `g` in `claimed`, unless `claimed` or `before` (the forms
