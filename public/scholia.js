@@ -41,8 +41,6 @@
   document.addEventListener('DOMContentLoaded', function () {
     var text = document.querySelector('.text');
     if (!text) return;
-    // The theme's words in the site's language, which the template gives the article
-    // (data-t-*), with their {n} and {url} filled in; English where a template gives none.
     var article = text.closest('article') || root;
     var ENGLISH = {
       more: 'more', copyLink: 'copy link', toParagraph: 'to paragraph {n}', linkCopied: 'link copied',
@@ -53,7 +51,6 @@
       Object.keys(values || {}).forEach(function (k) { s = s.split('{' + k + '}').join(values[k]); });
       return s;
     }
-    // The page's direction: the margin is on the side where lines end.
     var rtl = root.getAttribute('dir') === 'rtl';
     var canPopover = typeof HTMLElement.prototype.showPopover === 'function';
     var wideQuery = window.matchMedia('(min-width: 75rem)');
@@ -72,7 +69,6 @@
       return Array.prototype.slice.call(
         text.querySelectorAll('button[popovertarget="' + note.id + '"]'));
     }
-    // The number that belongs to a mark: the first one of its note after the mark.
     function buttonOfMark(mark, note) {
       var buttons = buttonsOf(note);
       for (var i = 0; i < buttons.length; i++) {
@@ -124,7 +120,6 @@
         applyLayers(hidden);
       });
     });
-    // Another page (tab) changed the layers.
     window.addEventListener('storage', function (e) {
       if (e.key === KEY) { var h = readHidden(); setHidden(h); syncBoxes(h); layout(); }
     });
@@ -134,7 +129,6 @@
     margin.className = 'sidenotes';
     margin.setAttribute('data-ui', '');
     margin.setAttribute('aria-hidden', 'true');
-    // The notes are the editor's, in the site's language, even beside a text in another.
     if (root.lang) margin.lang = root.lang;
     margin.dir = rtl ? 'rtl' : 'ltr';
     var sidenotes = notes.map(function (note) {
@@ -151,7 +145,6 @@
       Array.prototype.forEach.call((source || note).children, function (child) {
         body.appendChild(child.cloneNode(true));
       });
-      // A view for the eye: no ids, no links to tab to.
       Array.prototype.forEach.call(body.querySelectorAll('[id]'), function (el) { el.removeAttribute('id'); });
       Array.prototype.forEach.call(body.querySelectorAll('a'), function (a) {
         var span = document.createElement('span');
@@ -165,9 +158,6 @@
       margin.appendChild(side);
       return side;
     });
-    // The margin stands beside the text, in a frame of their own, not inside it: the
-    // text's nodes hold the author's words alone, which is what the export's selectors
-    // are read against (docs/export.md).
     var frame = document.createElement('div');
     frame.className = 'text-frame';
     text.before(frame);
@@ -175,9 +165,6 @@
 
     function wide() { return wideQuery.matches; }
     var GAP = 6;
-    // Places each shown note beside the first line of its mark, below the one before it.
-    // Notes are clamped to 3 lines, or 2, or 1: the most that keeps every note within
-    // half a window of its line.
     function layout() {
       if (!wide()) return;
       var base = margin.getBoundingClientRect().top;
@@ -188,7 +175,6 @@
         var marks = text.querySelectorAll(marksOf(note));
         for (var i = 0; i < marks.length && !first; i++) if (isShown(marks[i])) first = marks[i];
         side.hidden = !first;
-        // A note of a hidden layer is not drawn (the stylesheet hides it).
         if (!first || !isShown(side)) return;
         placed.push({ side: side, want: first.getClientRects()[0].top - base + 4 });
       });
@@ -230,8 +216,6 @@
     var hovered = null;   // a note opened by hovering, not yet taken by a click
     var EDGE = 8;
 
-    // The box of the line a number stands on: the number is raised, so its own box would
-    // let a note below it cover the words (and underlines) of that line.
     function lineOf(button) {
       var r = button.getBoundingClientRect();
       var box = { left: r.left, right: r.right, width: r.width, top: r.top, bottom: r.bottom };
@@ -317,18 +301,13 @@
           note.classList.remove('anchored');
         }
       });
-      // A link to a place on this page closes the note, so the place can be seen.
       note.addEventListener('click', function (e) {
         var a = e.target.closest('a[href^="#"]');
         if (a && isOpen(note)) note.hidePopover();
       });
     });
 
-    // The numbers: remember which one opened the note; a click on a note opened by
-    // hovering keeps it open instead of closing it.
     text.addEventListener('click', function (e) {
-      // A click is the reader's choice: a preview still waiting for the pointer to rest
-      // must not open after it (and after an Esc that closed what the click opened).
       window.clearTimeout(timer);
       var button = e.target.closest('.ref button');
       if (button) {
@@ -342,12 +321,9 @@
         }
         return;
       }
-      // A marked word opens its note, unless the reader is selecting text or the word
-      // is a link of the author's.
       if (e.target.closest('a, button')) return;
       var selection = window.getSelection();
       if (selection && !selection.isCollapsed) return;
-      // The innermost mark of a layer that is shown.
       var mark = e.target.closest('.mark');
       while (mark && (mark.dataset.role || getComputedStyle(mark).cursor !== 'pointer')) {
         mark = mark.parentElement.closest('.mark');
@@ -356,12 +332,10 @@
       if (!noteOf) return;
       var b = buttonOfMark(mark, noteOf);
       if (!b) return;
-      // Focus goes to the number, so Esc brings it back there.
       b.focus({ preventScroll: true });
       open(noteOf, b, false);
     });
 
-    // Margin notes open the whole note over themselves.
     margin.addEventListener('click', function (e) {
       var side = e.target.closest('.sidenote');
       if (!side) return;
@@ -372,8 +346,6 @@
       open(note, button, false);
     });
 
-    // Hover: on a wide window, a mark and its margin note light up together; on a
-    // narrower one, resting on a mark previews its note.
     var timer = 0;
     var closer = 0;
     function markOrButton(target) {
@@ -414,11 +386,9 @@
     notes.forEach(function (note) {
       note.addEventListener('mouseleave', scheduleClose);
       note.addEventListener('mouseenter', function () { window.clearTimeout(closer); });
-      // Any interaction with a previewed note keeps it.
       note.addEventListener('focusin', function () { if (hovered === note) hovered = null; });
     });
 
-    // An open note follows its mark when the page scrolls or the window changes.
     function follow() {
       notes.forEach(function (n) { if (isOpen(n)) place(n); });
     }
@@ -437,8 +407,6 @@
 
     function words(s) { return s.replace(/\s+/g, ' ').trim().split(' ').filter(Boolean); }
     function enc(s) { return encodeURIComponent(s).replace(/-/g, '%2D').replace(/,/g, '%2C').replace(/&/g, '%26'); }
-    // The author's words of a selection inside a paragraph, as runs of text that read
-    // on without anything of scholia's between them.
     function runsOf(range, paragraph) {
       var runs = [];
       var current = '';
@@ -458,7 +426,6 @@
       if (current) runs.push(current);
       return runs;
     }
-    // A text fragment (#:~:text=) for the selected words, or '' when there is none.
     function textFragment(paragraph) {
       var selection = window.getSelection();
       if (!selection || selection.isCollapsed || !selection.rangeCount) return '';
@@ -499,15 +466,11 @@
       button.type = 'button';
       button.className = 'copy';
       button.setAttribute('data-ui', '');
-      // Its words are drawn by the stylesheet (attr(data-label)), out of the paragraph's
-      // text; screen readers are given them with the paragraph's number.
       function label(words) {
         button.setAttribute('data-label', words);
         button.setAttribute('aria-label', words + ' ' + say('toParagraph', { n: n }));
       }
       label(say('copyLink'));
-      // Keep the reader's selection: a mousedown on the button would not clear it, but
-      // make sure of it.
       button.addEventListener('mousedown', function (e) { e.preventDefault(); });
       button.addEventListener('click', function () {
         var url = window.location.href.split('#')[0] + '#' + paragraph.id + textFragment(paragraph);

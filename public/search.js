@@ -22,8 +22,6 @@
   const status = box.querySelector('[role="status"]');
   box.hidden = false;
 
-  // Bytes of index a query may load, all files together, and the part of it for shards
-  // beyond each word's own (the completions of a short word).
   const BUDGET = 300000;
   const SHARDS = 200000;
   const MAX_WORDS = 3;
@@ -51,7 +49,6 @@
       waiting.set(id, resolve);
       const tag = document.createElement('script');
       tag.src = base + file;
-      // A file that ran without calling back, or did not load, gives nothing.
       tag.onload = tag.onerror = () => arrived(id, null);
       document.head.append(tag);
     });
@@ -75,7 +72,6 @@
   const fold = (s) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
   const CJK = /[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3ffff}]/u;
   const LETTER = /[\p{Alphabetic}\p{N}]/u;
-  // The words of a text with where each is: [start, end, folded].
   function words(text) {
     const out = [];
     let word = null;
@@ -102,7 +98,6 @@
     end();
     return out;
   }
-  // Cut as src/search.rs cuts a word (MAX_WORD).
   const tokens = (text) => words(text).map((w) => Array.from(w[2]).slice(0, 40).join(''));
 
   /* ---------- A query ---------- */
@@ -133,7 +128,6 @@
       await Promise.all(p.longer.map(async (k) => shards.set(k, await shard(m, k))));
     }
 
-    // Each term: the paragraphs and entries of the words it begins.
     const stemOf = new Map();
     const scores = new Map();
     const entries = new Map();
@@ -181,7 +175,6 @@
     paragraphs = paragraphs.filter((p) => p.terms === most).sort((a, b) => b.score - a.score || a.id.localeCompare(b.id, 'en', { numeric: true }));
     const total = paragraphs.length;
 
-    // The text of the best paragraphs, within the budget.
     const shown = [];
     for (const p of paragraphs.slice(0, MAX_PARAGRAPHS)) {
       const [r, n] = p.id.split(':').map(Number);
@@ -202,7 +195,6 @@
     const word = Array.from(long).slice(0, 40).join('');
     return result.terms.some((t) => word.startsWith(t)) || result.stems.has(result.stemOf.get(word));
   }
-  // The paragraph's words around its first hit, every hit in <mark>.
   function snippet(result, text) {
     const all = words(text);
     const hit = Math.max(0, all.findIndex((w) => matches(result, w[2])));
@@ -284,7 +276,6 @@
     list.hidden = false;
     input.setAttribute('aria-expanded', 'true');
   }
-  // Closed, the list forgets its active option: opened again, the arrows start afresh.
   function close() {
     list.hidden = true;
     input.setAttribute('aria-expanded', 'false');
@@ -311,7 +302,6 @@
   let asked = 0;
   let timer = 0;
   let busy = false;
-  // Enter pressed before the results of what was typed are in: opens the first of them.
   let enter = false;
   input.addEventListener('input', () => {
     clearTimeout(timer);
@@ -351,7 +341,6 @@
   input.addEventListener('focus', () => {
     if (results.length) open();
   });
-  // The options are not focusable: a press on one must not take focus from the input.
   list.addEventListener('mousedown', (e) => e.preventDefault());
   list.addEventListener('click', (e) => go(e.target.closest('[role="option"]')));
   box.addEventListener('focusout', (e) => {

@@ -9,6 +9,8 @@
 
 use std::sync::Arc;
 
+mod lighten;
+
 use serde::Serialize;
 use tera::{Context, Tera};
 
@@ -84,7 +86,12 @@ impl Theme {
         }
         let assets = ASSETS
             .iter()
-            .map(|(name, default)| (name.to_string(), pick(name, default).0))
+            .map(|(name, default)| {
+                (
+                    name.to_string(),
+                    lighten::lighten(name, &pick(name, default).0),
+                )
+            })
             .collect();
         if problems.iter().any(Diagnostic::is_error) {
             return Err(problems);
