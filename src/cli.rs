@@ -65,11 +65,41 @@ pub enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Bring in what was made elsewhere: annotations from Hypothesis or any W3C Web
+    /// Annotation tool (see docs/import.md).
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
     /// Print the JSON Schemas of site.yaml and of the annotation files, for editors.
     Schema {
         /// Which schema to print.
         #[arg(value_enum, default_value_t = SchemaKind::Annotations)]
         which: SchemaKind,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Append the annotations of an export to a reading's annotations.yaml.
+    ///
+    /// Reads a Hypothesis API search result (JSON) or W3C Web Annotations (JSON-LD: one
+    /// annotation, a list, a page or a collection, as `scholia build` exports them).
+    /// Each annotation anchored in the text becomes a note (or a gloss, a source's
+    /// citation, a cross-reference: docs/import.md); the others are listed with the
+    /// closest passage and not written. Nothing already in the file is changed, and
+    /// the result is checked before it is written.
+    Annotations {
+        /// The export file.
+        file: PathBuf,
+        /// The reading the annotations are on (its folder name in content/).
+        #[arg(long, value_name = "SLUG")]
+        reading: String,
+        /// Print the YAML that would be appended; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        site: SiteArgs,
     },
 }
 

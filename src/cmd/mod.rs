@@ -11,6 +11,7 @@ macro_rules! say {
 
 pub mod build;
 pub mod check;
+pub mod import;
 pub mod init;
 pub mod schema;
 pub mod serve;
