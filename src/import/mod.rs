@@ -83,7 +83,7 @@ impl Outcome {
 pub fn import(root: &Path, file: &Path, options: &Options) -> Result<Outcome, Failure> {
     let bytes = std::fs::read(file).map_err(|e| {
         Failure::Input(vec![
-            Diagnostic::error("E0806", format!("cannot read {}: {e}", file.display()))
+            Diagnostic::error("E0803", format!("cannot read {}: {e}", file.display()))
                 .help("give the path of an export file (JSON) that exists and can be read"),
         ])
     })?;
@@ -315,6 +315,8 @@ pub fn import(root: &Path, file: &Path, options: &Options) -> Result<Outcome, Fa
         }
     }
 
+    drafts.notes.sort_by_key(|n| n.place);
+    drafts.crossrefs.sort_by_key(|n| n.place);
     let annotations_path = site.readings[r]
         .annotations
         .as_ref()
@@ -335,34 +337,43 @@ pub fn import(root: &Path, file: &Path, options: &Options) -> Result<Outcome, Fa
         yaml: String::new(),
         imported: Vec::new(),
         read: incoming.len(),
-        anchored: 0,
+        anchored: incoming.len()
+            - warnings
+                .iter()
+                .filter(|d| matches!(d.code, "W0800" | "W0802"))
+                .count(),
         warnings,
         written: false,
     };
     if drafts.is_empty() {
         return Ok(outcome);
     }
-    let addition = drafts
-        .yaml(&existing, original.is_none(), format)
-        .map_err(|why| {
-            let file = site.readings[r].annotations.as_ref().map(|a| Arc::clone(&a.locator.file));
-            let d = Diagnostic::error("E0803", format!("cannot append to {}: {why}", annotations_path.display()))
-                .help("move that section to the end of the file (or write it in block style), then import again");
-            Failure::Input(vec![match file {
-                Some(f) => d.at(Location::start_of(&f), "the file"),
+    for (section, why) in write::blocked(&existing, &drafts.wanted()) {
+        let yaml = drafts.entries(section, 2);
+        let ids = drafts.take(section);
+        let d = Diagnostic::warning(
+            "W0803",
+            format!("imported {section} not written ({}): {why}", ids.join(", ")),
+        )
+        .help(format!(
+            "add them under `{section}:` by hand, or move that section to the end of the file and import again:\n{}",
+            yaml.trim_end()
+        ));
+        outcome
+            .warnings
+            .push(match site.readings[r].annotations.as_ref() {
+                Some(a) => d.at(Location::start_of(&a.locator.file), "not written"),
                 None => d,
-            }])
-        })?;
+            });
+    }
+    if drafts.is_empty() {
+        return Ok(outcome);
+    }
+    let addition = drafts.yaml(&existing, original.is_none(), format);
     let new_text = format!("{existing}{addition}");
     prove(&mut site, r, &annotations_path, &new_text, &drafts)?;
     outcome.yaml = addition;
     outcome.imported = drafts.summary();
-    outcome.anchored = incoming.len()
-        - outcome
-            .warnings
-            .iter()
-            .filter(|d| matches!(d.code, "W0800" | "W0802"))
-            .count();
     if options.dry_run {
         return Ok(outcome);
     }
@@ -372,13 +383,30 @@ pub fn import(root: &Path, file: &Path, options: &Options) -> Result<Outcome, Fa
         None => create_new(&full, &new_text),
     };
     written.map_err(|why| {
-        Failure::Input(vec![
-            Diagnostic::error("E0805", format!("{} was not written: {why}", annotations_path.display()))
-                .help("the file is as it was; save your editor's changes (or make it writable) and import again"),
-        ])
+        let why = why.replace("while `--fix` ran", "while the annotations were imported");
+        Failure::Input(vec![not_written(&annotations_path, &existing, &why)])
     })?;
     outcome.written = true;
     Ok(outcome)
+}
+
+/// E0805: the reading's annotations could not be written.
+fn not_written(path: &Path, existing: &str, why: &str) -> Diagnostic {
+    let file = SourceFile::new(path.to_path_buf(), existing.to_owned());
+    Diagnostic::error(
+        "E0805",
+        format!("{} was not written: {why}", path.display()),
+    )
+    .at(Location::start_of(&file), "not written")
+    .help(
+        "the file is as it was; save your editor's changes (or make it writable) and import again",
+    )
+}
+
+/// E0804: the file with the imported annotations would not check.
+fn would_not_check(why: &str) -> Diagnostic {
+    Diagnostic::error("E0804", format!("the imported annotations would not check: {why}"))
+        .help("nothing was written; run with `--dry-run` to see the YAML, and report this if the export is sound")
 }
 
 /// The reading a target's page names, when it is one of the site's readings but not `r`.
@@ -423,12 +451,7 @@ fn prove(
     new_text: &str,
     drafts: &Drafts,
 ) -> Result<(), Failure> {
-    let refused = |why: String| {
-        Failure::Input(vec![
-            Diagnostic::error("E0804", format!("the imported annotations would not check: {why}"))
-                .help("nothing was written; run with `--dry-run` to see the YAML, and report this if the export is sound"),
-        ])
-    };
+    let refused = |why: String| Failure::Input(vec![would_not_check(&why)]);
     let baseline = crate::fix::problems(site);
     let file = SourceFile::new(path.to_path_buf(), new_text.to_owned());
     let parsed = crate::yaml::parse::<AnnotationFile>(&file, 0..file.text.len())
@@ -848,15 +871,8 @@ impl Drafts {
         out
     }
 
-    /// The YAML to append to `existing`.
-    fn yaml(
-        &mut self,
-        existing: &str,
-        new_file: bool,
-        format: read::Format,
-    ) -> Result<String, String> {
-        self.notes.sort_by_key(|n| n.place);
-        self.crossrefs.sort_by_key(|n| n.place);
+    /// The sections that have entries, in the order they are written.
+    fn wanted(&self) -> Vec<&'static str> {
         let mut wanted = Vec::new();
         for (key, empty) in [
             ("glosses", self.glosses.is_empty()),
@@ -868,9 +884,43 @@ impl Drafts {
                 wanted.push(key);
             }
         }
+        wanted
+    }
+
+    /// Drops the entries of a section, giving their ids.
+    fn take(&mut self, section: &str) -> Vec<String> {
+        match section {
+            "glosses" => {
+                self.gloss_order.clear();
+                std::mem::take(&mut self.glosses)
+                    .into_values()
+                    .map(|g| g.id)
+                    .collect()
+            }
+            "sources" => {
+                self.source_order.clear();
+                std::mem::take(&mut self.sources)
+                    .into_values()
+                    .map(|s| s.id)
+                    .collect()
+            }
+            "crossrefs" => std::mem::take(&mut self.crossrefs)
+                .into_iter()
+                .map(|x| x.id)
+                .collect(),
+            _ => std::mem::take(&mut self.notes)
+                .into_iter()
+                .map(|n| n.id)
+                .collect(),
+        }
+    }
+
+    /// The YAML to append to `existing`.
+    fn yaml(&self, existing: &str, new_file: bool, format: read::Format) -> String {
+        let wanted = self.wanted();
         let mut yaml = write::append(existing, &wanted, |section, indent| {
             self.entries(section, indent)
-        })?;
+        });
         if new_file {
             yaml = format!(
                 "# Annotations imported by `scholia import annotations` from a {} export.\n# The format: docs/annotations.md.\n{}",
@@ -878,7 +928,7 @@ impl Drafts {
                 yaml.trim_start_matches('\n')
             );
         }
-        Ok(yaml)
+        yaml
     }
 
     fn entries(&self, section: &str, indent: usize) -> String {
@@ -1127,6 +1177,29 @@ fn citation_fields(html: &str, kind: SourceKind) -> Fields {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The examples of E0804 and E0805 in docs/diagnostics.md, which no fixture can
+    /// cause (an editor saving mid-import; a sound export that would not check).
+    #[test]
+    fn the_write_examples_in_docs_diagnostics_are_real_output() {
+        let doc =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/diagnostics.md"))
+                .unwrap();
+        let example = |code: &str| {
+            let section = &doc[doc.find(&format!("## {code}:")).unwrap()..];
+            section.split("```\n").nth(1).unwrap().to_owned()
+        };
+        let command = "$ scholia import annotations hypothesis.json --reading reading\n";
+        let path = Path::new("content/reading/annotations.yaml");
+        let d = not_written(
+            path,
+            "notes:\n",
+            "it changed on disk while the annotations were imported",
+        );
+        assert_eq!(example("E0805"), format!("{command}{}\n", d.render()));
+        let d = would_not_check("the note `sea` would not be where it was anchored");
+        assert_eq!(example("E0804"), format!("{command}{}\n", d.render()));
+    }
 
     #[test]
     fn ids_are_made_from_words_and_never_collide() {

@@ -5,8 +5,9 @@
 //! 2. [`append`] finds the file's top-level sections. New entries of the section the
 //!    file ends with go on after it, at its indentation; other sections are written new
 //!    at the end. A section that exists but is not the last cannot take entries without
-//!    changing a byte of the file, so that is refused (E0803), as is a last section
-//!    written in flow style (`notes: {}`).
+//!    changing a byte of the file, nor can a last one written in flow style (`notes: {}`):
+//!    [`blocked`] names them, and their entries are given to the editor to place by hand
+//!    (W0803) instead of written.
 
 use crate::yaml::{double_quoted, printable};
 
@@ -144,32 +145,36 @@ fn entry_indent(text: &str, line_start: usize) -> usize {
         .unwrap_or(2)
 }
 
-/// The bytes to put after `existing` so that it holds the entries of each section:
-/// `entries(section, indent)` writes them at that indentation.
+/// The sections of `wanted` that cannot take new entries at the end of `existing`,
+/// each with the reason: one that exists but is not the file's last, or is written on
+/// one line (flow style).
+pub fn blocked<'w>(existing: &str, wanted: &[&'w str]) -> Vec<(&'w str, String)> {
+    let found = sections(existing);
+    let last = found.last().map(|l| l.line_start);
+    let mut out = Vec::new();
+    for key in wanted {
+        let Some(section) = found.iter().find(|s| s.key == *key) else {
+            continue;
+        };
+        if Some(section.line_start) != last {
+            out.push((*key, format!("the file's `{key}:` section is not its last, and entries cannot be added to it without changing what is there")));
+        } else if section.inline {
+            out.push((*key, format!("the file's `{key}:` section is written on one line (flow style), and entries cannot be added to it without changing what is there")));
+        }
+    }
+    out
+}
+
+/// The bytes to put after `existing` so that it holds the entries of each section
+/// (none of them [`blocked`]): `entries(section, indent)` writes them at that
+/// indentation.
 pub fn append(
     existing: &str,
     wanted: &[&str],
     mut entries: impl FnMut(&str, usize) -> String,
-) -> Result<String, String> {
+) -> String {
     let found = sections(existing);
     let last = found.last();
-    for section in &found {
-        if wanted.contains(&section.key.as_str()) {
-            let is_last = last.is_some_and(|l| l.line_start == section.line_start);
-            if !is_last {
-                return Err(format!(
-                    "its `{}:` section is not the last in the file, and new entries cannot be added to it without changing what is there",
-                    section.key
-                ));
-            }
-            if section.inline {
-                return Err(format!(
-                    "its `{}:` section is written on one line (flow style), and new entries cannot be added to it without changing what is there",
-                    section.key
-                ));
-            }
-        }
-    }
     let mut out = String::new();
     if !existing.is_empty() && !existing.ends_with('\n') {
         out.push('\n');
@@ -185,7 +190,7 @@ pub fn append(
         out.push_str(&format!("\n{key}:\n"));
         out.push_str(&entries(key, 2));
     }
-    Ok(out)
+    out
 }
 
 #[cfg(test)]
@@ -203,7 +208,7 @@ mod tests {
     #[test]
     fn entries_of_the_last_section_follow_it_at_its_indentation() {
         let file = "glossary: # c\nnotes:\n    old:\n      text: y\n";
-        let added = append(file, &["notes", "crossrefs"], entry).unwrap();
+        let added = append(file, &["notes", "crossrefs"], entry);
         assert_eq!(
             added,
             "    notes-new:\n      text: x\n\ncrossrefs:\n  crossrefs-new:\n    text: x\n"
@@ -211,17 +216,13 @@ mod tests {
     }
 
     #[test]
-    fn a_section_in_the_middle_or_in_flow_style_is_refused() {
-        assert!(append("notes:\n  a: {}\nglosses:\n  b: {}\n", &["notes"], entry).is_err());
-        assert!(append("notes: {}\n", &["notes"], entry).is_err());
-        assert!(
-            append(
-                "notes:\n  a: {}\nglosses:\n  b: {}\n",
-                &["crossrefs"],
-                entry
-            )
-            .is_ok()
-        );
+    fn a_section_in_the_middle_or_in_flow_style_is_blocked() {
+        let file = "notes:\n  a: {}\nglosses:\n  b: {}\n";
+        let blocked_here = blocked(file, &["notes", "glosses", "crossrefs"]);
+        assert_eq!(blocked_here.len(), 1);
+        assert_eq!(blocked_here[0].0, "notes");
+        assert_eq!(blocked("notes: {}\n", &["notes"]).len(), 1);
+        assert!(blocked("notes:\n  a: {}\n", &["notes"]).is_empty());
     }
 
     #[test]
