@@ -65,6 +65,26 @@ pub enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Create a new reading in content/SLUG/: its index.md, with every front-matter field
+    /// shown, and an annotations.yaml with no annotation yet.
+    ///
+    /// With `--from`, the paragraphs of a plain-text file become the text, as written:
+    /// only what Markdown would read as syntax is escaped. A typographic check says
+    /// what it left as is (straight quotes, runs of spaces …). Never writes over a
+    /// folder that exists.
+    New {
+        /// The reading's name: its folder and its address (a-z, 0-9 and `-`).
+        slug: String,
+        /// A plain-text file (UTF-8) whose paragraphs become the reading's text.
+        #[arg(long, value_name = "FILE")]
+        from: Option<PathBuf>,
+        /// The title [default: made from SLUG].
+        #[arg(long)]
+        title: Option<String>,
+        /// The site's folder (the one with site.yaml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Bring in what was made elsewhere: annotations from Hypothesis or any W3C Web
     /// Annotation tool (see docs/import.md).
     Import {

@@ -37,6 +37,7 @@ pub mod init;
 pub mod links;
 pub mod markdown;
 pub mod names;
+pub mod new;
 pub mod output;
 pub mod render;
 pub mod resolve;

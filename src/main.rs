@@ -16,6 +16,19 @@ fn main() -> ExitCode {
             open,
         } => cmd::serve::run(site, *bind, *port, *open),
         Command::Init { dir } => cmd::init::run(dir),
+        Command::New {
+            slug,
+            from,
+            title,
+            root,
+        } => cmd::new::run(
+            root,
+            &scholia::new::Options {
+                slug: slug.clone(),
+                from: from.clone(),
+                title: title.clone(),
+            },
+        ),
         Command::Import {
             what:
                 ImportCommand::Annotations {

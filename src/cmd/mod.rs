@@ -13,6 +13,7 @@ pub mod build;
 pub mod check;
 pub mod import;
 pub mod init;
+pub mod new;
 pub mod schema;
 pub mod serve;
 
