@@ -24,6 +24,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod annotations;
+pub mod bib;
 pub mod cli;
 pub mod cmd;
 pub mod config;

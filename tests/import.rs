@@ -446,3 +446,169 @@ fn the_import_examples_in_docs_diagnostics_are_real_output() {
     }
     assert!(checked >= 8, "{checked}");
 }
+
+// ---------------------------------------------------------------------------------------
+// References from Zotero (sources.bib, sources.json) and citation styles.
+
+const FLEET_TEXT: &str =
+    "Rome ruled the sea for a century.\n\nThe fleet was large, by any count.\n";
+const FLEET_SOURCES: &str = "sources:\n  roe2001:\n    kind: book\n    cited: [Rome ruled the sea]\n  doe2019:\n    kind: article\n    cited: [The fleet was large]\n";
+
+/// A site whose reading cites two references by key, with `file` (a fixture) as
+/// content/sources.<ext> and `style` as its citation_style.
+fn cited_site(file: Option<&str>, style: Option<&str>) -> tempfile::TempDir {
+    let site = common::site(FLEET_TEXT, FLEET_SOURCES);
+    if let Some(file) = file {
+        let ext = file.rsplit('.').next().unwrap();
+        fs::copy(
+            fixture("import").join(file),
+            site.path().join(format!("content/sources.{ext}")),
+        )
+        .unwrap();
+    }
+    if let Some(style) = style {
+        let config = site.path().join("site.yaml");
+        let text = fs::read_to_string(&config).unwrap();
+        fs::write(&config, format!("{text}citation_style: {style}\n")).unwrap();
+    }
+    site
+}
+
+fn page(root: &Path, path: &str) -> String {
+    let (files, _) = scholia::render_site(root).unwrap_or_else(|f| panic!("{}", describe(&f)));
+    let file = files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("no {path}"));
+    String::from_utf8(file.contents.clone()).unwrap()
+}
+
+#[test]
+fn a_bib_file_gives_the_sources_cited_by_key_their_fields_in_the_house_style() {
+    let site = cited_site(Some("zotero.bib"), None);
+    let html = page(site.path(), "sources.html");
+    assert!(html.contains("Jane Roe, <cite>Sea and Land: A History of the Mediterranean Fleets</cite>, Harbour Press, 2001"), "{html}");
+    assert!(
+        html.contains(
+            "John Doe, Ann Poe, <cite>Counting Fleets</cite>, Journal of Naval History, May 2019"
+        ),
+        "{html}"
+    );
+}
+
+#[test]
+fn a_csl_json_file_gives_the_same_sources() {
+    let site = cited_site(Some("zotero.json"), None);
+    let html = page(site.path(), "sources.html");
+    assert!(html.contains("Jane Roe, <cite>Sea and Land: A History of the Mediterranean Fleets</cite>, Harbour Press"), "{html}");
+}
+
+#[test]
+fn each_citation_style_formats_the_bibliography_and_each_source_page() {
+    let mut seen = Vec::new();
+    for (style, expected) in [
+        (
+            "apa",
+            "Roe, J. (2001). <i>Sea and Land: A History of the Mediterranean Fleets</i>. Harbour Press.",
+        ),
+        (
+            "chicago-author-date",
+            "Roe, Jane. 2001. <i>Sea and Land: A History of the Mediterranean Fleets</i>. Harbour Press.",
+        ),
+        (
+            "mla",
+            "Roe, Jane. <i>Sea and Land: A History of the Mediterranean Fleets</i>. Harbour Press, 2001.",
+        ),
+    ] {
+        for file in ["zotero.bib", "zotero.json"] {
+            let site = cited_site(Some(file), Some(style));
+            let html = page(site.path(), "sources.html");
+            assert!(html.contains(expected), "{style}, {file}: {html}");
+            let source = page(site.path(), "sources/roe2001/index.html");
+            assert!(source.contains(expected), "{style}, {file}");
+            assert!(
+                common::parse_errors(&html).is_empty(),
+                "{:?}",
+                common::parse_errors(&html)
+            );
+        }
+        seen.push(expected);
+    }
+    // A source written in YAML is formatted by the style as well.
+    let site = common::site(
+        FLEET_TEXT,
+        "sources:\n  yaml-only:\n    kind: book\n    author: Jane Roe\n    title: Sea <and> Land\n    publisher: Harbour Press\n    date: 2001\n    cited: [Rome ruled the sea]\n",
+    );
+    let config = site.path().join("site.yaml");
+    fs::write(
+        &config,
+        format!(
+            "{}citation_style: apa\n",
+            fs::read_to_string(&config).unwrap()
+        ),
+    )
+    .unwrap();
+    let html = page(site.path(), "sources.html");
+    assert!(
+        html.contains("(2001). <i>Sea &lt;and&gt; Land</i>. Harbour Press."),
+        "{html}"
+    );
+}
+
+#[test]
+fn a_csl_file_of_the_site_is_a_style() {
+    let site = cited_site(Some("zotero.bib"), Some("styles/plain.csl"));
+    fs::create_dir_all(site.path().join("styles")).unwrap();
+    fs::write(
+        site.path().join("styles/plain.csl"),
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>Title and year</title><id>title-and-year</id><updated>2024-01-01T00:00:00+00:00</updated></info>
+  <citation><layout><text variable="title"/></layout></citation>
+  <bibliography><layout><text variable="title" font-style="italic"/><text value=" — "/><date variable="issued"><date-part name="year"/></date></layout></bibliography>
+</style>
+"#,
+    )
+    .unwrap();
+    let html = page(site.path(), "sources.html");
+    assert!(
+        html.contains("<i>Sea and Land: A History of the Mediterranean Fleets</i> — 2001"),
+        "{html}"
+    );
+}
+
+#[test]
+fn a_broken_reference_file_or_style_is_an_error_at_its_place() {
+    let site = cited_site(None, None);
+    fs::write(
+        site.path().join("content/sources.bib"),
+        "@book{roe2001,\n  title = {Sea and Land,\n}\n",
+    )
+    .unwrap();
+    let out = scholia(site.path(), &["check"]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error[E0820]") && stderr.contains("--> content/sources.bib:"),
+        "{stderr}"
+    );
+
+    let site = cited_site(None, None);
+    fs::write(
+        site.path().join("content/sources.json"),
+        "[\n  {\"id\": \"roe2001\",, }\n]\n",
+    )
+    .unwrap();
+    let stderr = String::from_utf8(scholia(site.path(), &["check"]).stderr).unwrap();
+    assert!(
+        stderr.contains("error[E0821]") && stderr.contains("--> content/sources.json:2:"),
+        "{stderr}"
+    );
+
+    let site = cited_site(Some("zotero.bib"), Some("harvard-of-nowhere"));
+    let stderr = String::from_utf8(scholia(site.path(), &["check"]).stderr).unwrap();
+    assert!(
+        stderr.contains("error[E0823]") && stderr.contains("--> site.yaml:5:17"),
+        "{stderr}"
+    );
+}
