@@ -612,3 +612,94 @@ fn a_broken_reference_file_or_style_is_an_error_at_its_place() {
         "{stderr}"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// The W3C fixture is written to the published format: the W3C suite's own schemas.
+
+/// The required assertions of one of the W3C suite's `.test` files, as validators; none
+/// when ../shared is not there (`SCHOLIA_SHARED` names it elsewhere).
+fn w3c_musts(test: &str) -> Option<Vec<(String, jsonschema::Validator, bool)>> {
+    use jsonschema::{Draft, Registry};
+    const BASE: &str = "https://w3c-web-annotation-tests.invalid/";
+    let shared = std::env::var_os("SCHOLIA_SHARED")
+        .map(PathBuf::from)
+        .or_else(common::shared);
+    let Some(shared) = shared else {
+        common::skip("../shared is not beside this checkout: the W3C schemas are not there");
+        return None;
+    };
+    let dir = shared.join("w3c-web-annotation-tests");
+    let read = |p: &Path| -> serde_json::Value {
+        serde_json::from_str(&fs::read_to_string(p).unwrap()).unwrap()
+    };
+    let mut resources = Vec::new();
+    for entry in fs::read_dir(dir.join("definitions")).ok()? {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let schema = read(&path);
+            resources.push((format!("{BASE}{}", schema["id"].as_str().unwrap()), schema));
+        }
+    }
+    let registry = Registry::new()
+        .draft(Draft::Draft4)
+        .extend(resources)
+        .unwrap()
+        .prepare()
+        .unwrap();
+    let list = read(&dir.join(test));
+    let mut musts = Vec::new();
+    for path in list["assertions"].as_array().unwrap() {
+        let path = path.as_str().unwrap();
+        let schema = read(&dir.join(path));
+        if schema["assertionType"] != "must" {
+            continue;
+        }
+        let name = path.rsplit('/').next().unwrap();
+        let validator = jsonschema::options()
+            .with_draft(Draft::Draft4)
+            .should_validate_formats(true)
+            .with_registry(&registry)
+            .with_base_uri(format!("{BASE}{name}"))
+            .build(&schema)
+            .unwrap();
+        musts.push((
+            path.to_owned(),
+            validator,
+            schema["expectedResult"] != "invalid",
+        ));
+    }
+    Some(musts)
+}
+
+#[test]
+fn the_w3c_fixture_meets_every_required_assertion_of_the_w3c_schemas() {
+    let Some(annotation_musts) = w3c_musts("annotations/annotationMusts.test") else {
+        return;
+    };
+    let Some(collection_musts) = w3c_musts("collections/collectionMusts.test") else {
+        return;
+    };
+    let collection: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(fixture("import/w3c.jsonld")).unwrap()).unwrap();
+    let mut failed = Vec::new();
+    for (path, validator, valid) in &collection_musts {
+        if validator.is_valid(&collection) != *valid {
+            failed.push(format!("the collection: {path}"));
+        }
+    }
+    let items = collection["first"]["items"].as_array().unwrap();
+    assert_eq!(items.len(), 7);
+    for item in items {
+        let mut annotation = serde_json::json!({ "@context": collection["@context"] });
+        for (key, value) in item.as_object().unwrap() {
+            annotation[key] = value.clone();
+        }
+        for (path, validator, valid) in &annotation_musts {
+            if validator.is_valid(&annotation) != *valid {
+                failed.push(format!("{}: {path}", item["id"]));
+            }
+        }
+    }
+    assert!(!annotation_musts.is_empty() && !collection_musts.is_empty());
+    assert!(failed.is_empty(), "{failed:#?}");
+}
