@@ -703,3 +703,50 @@ fn the_w3c_fixture_meets_every_required_assertion_of_the_w3c_schemas() {
     assert!(!annotation_musts.is_empty() && !collection_musts.is_empty());
     assert!(failed.is_empty(), "{failed:#?}");
 }
+
+/// Exports as odd as a file can be: every annotation is imported, reported or refused,
+/// and scholia never panics.
+#[test]
+fn odd_exports_are_reported_never_a_panic() {
+    let site = common::site(
+        "Rome ruled the sea.\n\nRome ruled the sea.\n\n![Rome ruled](x.png) and `code`.\n",
+        "notes:\n  old:\n    at: and\n    text: x\n",
+    );
+    let bodies = [
+        r#"{"rows": [{"id": "a", "target": [{"selector": [{"type": "TextPositionSelector", "start": 99999999999, "end": 3}]}]}]}"#,
+        r#"{"rows": [{"id": "b", "target": [{"selector": [{"type": "TextPositionSelector", "start": 5, "end": 5}]}]}]}"#,
+        r#"{"rows": [{"id": "c", "target": [{"selector": [{"type": "TextQuoteSelector", "exact": ""}]}]}]}"#,
+        r#"{"rows": [{"id": "d", "target": [{"selector": [{"type": "TextQuoteSelector", "exact": "Rome ruled the sea"}]}]}]}"#,
+        r#"{"rows": [{"id": "e", "target": [{"selector": [{"type": "TextQuoteSelector", "exact": "sea.\n\nRome"}]}]}]}"#,
+        r#"{"rows": [{"id": "f", "target": [{"selector": [{"type": "TextQuoteSelector", "exact": "ome rule"}]}]}]}"#,
+        r#"{"rows": [{"id": "g", "target": [{"selector": {"type": "TextQuoteSelector", "exact": 7}}], "text": 5, "tags": "x"}]}"#,
+        r#"{"rows": [{"id": "h", "target": "nowhere", "text": "<p><a href='javascript:alert(1)'>x</a><img src=x onerror=alert(1)></p>"}]}"#,
+        r#"{"rows": [{"id": "i", "target": [{"selector": [{"type": "TextQuoteSelector", "exact": "Rome ruled", "prefix": "!["}]}], "text": "&#xFFFFFFFF; &#0; &bogus; <!-- x"}]}"#,
+        r#"[{"type": ["Annotation"], "body": [{"type": "SpecificResource", "selector": {"type": "TextQuoteSelector", "exact": "nowhere at all"}}], "target": {"selector": {"type": "TextQuoteSelector", "exact": "code"}}}]"#,
+        r#"{"type": "AnnotationPage", "items": [{"type": "Annotation", "motivation": "identifying", "target": {"selector": {"type": "TextPositionSelector", "start": 0, "end": 4}}}]}"#,
+        r#"{"rows": 3}"#,
+        r#"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"#,
+        "\u{feff}{\"rows\": []}",
+    ];
+    let before = fs::read_to_string(site.path().join("content/reading/annotations.yaml")).unwrap();
+    for (i, body) in bodies.iter().enumerate() {
+        let file = site.path().join(format!("odd-{i}.json"));
+        fs::write(&file, body).unwrap();
+        let options = scholia::import::Options {
+            reading: "reading".into(),
+            dry_run: true,
+        };
+        match scholia::import::import(site.path(), &file, &options) {
+            Ok(outcome) => assert!(
+                outcome.anchored + outcome.orphans() <= outcome.read,
+                "{body}"
+            ),
+            Err(scholia::Failure::Input(problems)) => assert!(!problems.is_empty()),
+            Err(scholia::Failure::Internal(why)) => panic!("{body}: {why}"),
+        }
+    }
+    assert_eq!(
+        fs::read_to_string(site.path().join("content/reading/annotations.yaml")).unwrap(),
+        before
+    );
+}
