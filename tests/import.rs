@@ -750,3 +750,31 @@ fn odd_exports_are_reported_never_a_panic() {
         before
     );
 }
+
+/// An import made twice adds nothing twice: scholia's own export, imported into the
+/// site it came from, finds every annotation there already (W0802) and writes nothing.
+#[test]
+fn the_export_imported_into_its_own_site_adds_nothing() {
+    let (files, _) = scholia::render_site(&repo()).unwrap_or_else(|f| panic!("{}", describe(&f)));
+    let site = example(false);
+    let export = site.path().join("export.jsonld");
+    let path = format!("{SLUG}/annotations.jsonld");
+    fs::write(
+        &export,
+        &files.iter().find(|f| f.path == path).unwrap().contents,
+    )
+    .unwrap();
+    let before = fs::read(annotations_path(site.path())).unwrap();
+    let outcome = import(site.path(), &export, false);
+    assert_eq!(
+        (outcome.read, outcome.anchored, outcome.orphans()),
+        (141, 141, 0)
+    );
+    assert!(outcome.imported.is_empty() && !outcome.written);
+    assert!(
+        codes(&outcome).iter().all(|c| *c == "W0802"),
+        "{:?}",
+        codes(&outcome)
+    );
+    assert_eq!(fs::read(annotations_path(site.path())).unwrap(), before);
+}

@@ -64,7 +64,7 @@ pub struct Outcome {
     pub imported: Vec<String>,
     /// Annotations read from the file.
     pub read: usize,
-    /// Of those, anchored in the text and written.
+    /// Of those, anchored in the text (written, unless W0802 or W0803 says otherwise).
     pub anchored: usize,
     /// Orphans and everything else left out or changed, as warnings.
     pub warnings: Vec<Diagnostic>,
@@ -135,6 +135,8 @@ pub fn import(root: &Path, file: &Path, options: &Options) -> Result<Outcome, Fa
         .map(|x| x.slug.as_str().to_owned())
         .collect();
     let mut ids = Ids::of(&site);
+    let known = Known::of(&site);
+    let mut anchored = 0;
     let mut drafts = Drafts::default();
     let mut warnings = Vec::new();
     let orphan = |inc: &Incoming, why: String, help: String| {
@@ -203,6 +205,40 @@ pub fn import(root: &Path, file: &Path, options: &Options) -> Result<Outcome, Fa
                 continue;
             }
         };
+        anchored += 1;
+        let already = match &inc.what {
+            What::Gloss { .. } => known
+                .forms
+                .get(&normalize(&documents[r].text[range.clone()]))
+                .map(|g| format!("its words are glossed already, by `{g}`")),
+            What::Note { id: Some(id), text } => known
+                .notes
+                .get(id)
+                .filter(|t| **t == normalize(&html::markdown_of(text).0))
+                .map(|_| format!("the note `{id}` is in the site already")),
+            What::CrossRef {
+                id: Some(id), note, ..
+            } => known
+                .crossrefs
+                .get(id)
+                .filter(|t| **t == normalize(&html::markdown_of(note).0))
+                .map(|_| format!("the cross-reference `{id}` is in the site already")),
+            What::Citation { id, .. } if known.sources.contains(id) => Some(format!(
+                "the source `{id}` is in the site already (add the passage to its `cited:` by hand if it is not there)"
+            )),
+            _ => None,
+        };
+        if let Some(why) = already {
+            warnings.push(
+                Diagnostic::warning(
+                    "W0802",
+                    format!("annotation `{}` was left out: {why}", inc.id),
+                )
+                .at(place_in(&input, &inc.needle), "left out")
+                .help("nothing of it is missing from the site"),
+            );
+            continue;
+        }
         let origin = inc.id.clone();
         let mut body = |b: &Body| {
             let (md, changed) = html::markdown_of(b);
@@ -234,6 +270,7 @@ pub fn import(root: &Path, file: &Path, options: &Options) -> Result<Outcome, Fa
                 let to_passage = match to_text.locate(to).and_then(|t| to_text.passage(&t, true)) {
                     Ok(p) => p,
                     Err(why) => {
+                        anchored -= 1;
                         warnings.push(orphan(inc, format!("the passage it links to cannot be anchored: {why}"), "mend the cross-reference's `to` passage where it was made, or add it by hand".into()));
                         continue;
                     }
@@ -337,11 +374,7 @@ pub fn import(root: &Path, file: &Path, options: &Options) -> Result<Outcome, Fa
         yaml: String::new(),
         imported: Vec::new(),
         read: incoming.len(),
-        anchored: incoming.len()
-            - warnings
-                .iter()
-                .filter(|d| matches!(d.code, "W0800" | "W0802"))
-                .count(),
+        anchored,
         warnings,
         written: false,
     };
@@ -719,6 +752,61 @@ fn trim(text: &str, r: Range<usize>) -> Range<usize> {
             - s.trim_end_matches(|c: char| c.is_whitespace() || c == BLOCK_SEPARATOR)
                 .len());
     start..end.max(start)
+}
+
+/// What the site has already, so that an import made twice adds nothing twice.
+struct Known {
+    /// Each gloss form (or term, for a gloss without forms), normalised → its gloss.
+    forms: BTreeMap<String, String>,
+    /// Each note's id → its text, normalised.
+    notes: BTreeMap<String, String>,
+    /// Each cross-reference's id → its note, normalised.
+    crossrefs: BTreeMap<String, String>,
+    /// Each source's id.
+    sources: HashSet<String>,
+}
+
+impl Known {
+    fn of(site: &Site) -> Known {
+        let mut known = Known {
+            forms: BTreeMap::new(),
+            notes: BTreeMap::new(),
+            crossrefs: BTreeMap::new(),
+            sources: HashSet::new(),
+        };
+        let files = site
+            .shared
+            .iter()
+            .chain(site.readings.iter().filter_map(|r| r.annotations.as_ref()));
+        for a in files {
+            for (id, gloss) in a.file.glosses.iter() {
+                let forms: Vec<&str> = if gloss.forms.is_empty() {
+                    vec![gloss.term.value.as_str()]
+                } else {
+                    gloss.forms.iter().map(|f| f.value.as_str()).collect()
+                };
+                for form in forms {
+                    known
+                        .forms
+                        .insert(normalize(form), id.written.value.clone());
+                }
+            }
+            for (id, x) in a.file.crossrefs.iter() {
+                known
+                    .crossrefs
+                    .insert(id.written.value.clone(), normalize(&x.note.value));
+            }
+            for (id, _) in a.file.sources.iter() {
+                known.sources.insert(id.written.value.clone());
+            }
+            for (id, note) in a.file.notes.iter() {
+                known
+                    .notes
+                    .insert(id.written.value.clone(), normalize(&note.text.value));
+            }
+        }
+        known
+    }
 }
 
 /// The ids the site has, and the ones given out.
