@@ -778,3 +778,37 @@ fn the_export_imported_into_its_own_site_adds_nothing() {
     );
     assert_eq!(fs::read(annotations_path(site.path())).unwrap(), before);
 }
+
+/// A reference's words reach the page as text, whatever they hold; an address that is
+/// not a web address is refused, as in YAML.
+#[test]
+fn a_reference_is_escaped_in_every_style() {
+    let site = cited_site(None, Some("apa"));
+    let bib = "@book{roe2001,\n  title = {Sea <script>alert(1)</script> & Land},\n  author = {Roe, Jane},\n  date = {2001},\n}\n@online{doe2019,\n  title = {Fleets \"quoted\"},\n  author = {Doe, John},\n  date = {2019},\n  url = {https://example.org/fleets?a=1&b=2},\n}\n";
+    fs::write(site.path().join("content/sources.bib"), bib).unwrap();
+    let html = page(site.path(), "sources.html");
+    assert!(!html.contains("<script>alert"), "{html}");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Land"),
+        "{html}"
+    );
+    assert!(
+        html.contains("https://example.org/fleets?a=1&amp;b=2"),
+        "{html}"
+    );
+    assert!(
+        common::parse_errors(&html).is_empty(),
+        "{:?}",
+        common::parse_errors(&html)
+    );
+
+    let unsafe_url = bib.replace("https://example.org/fleets?a=1&b=2", "javascript:alert(1)");
+    fs::write(site.path().join("content/sources.bib"), unsafe_url).unwrap();
+    let out = scholia(site.path(), &["check"]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.contains("error[E0115]: `javascript:alert(1)` is not a web address"),
+        "{stderr}"
+    );
+}
