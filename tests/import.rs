@@ -812,3 +812,35 @@ fn a_reference_is_escaped_in_every_style() {
         "{stderr}"
     );
 }
+
+#[test]
+fn with_format_json_every_line_of_stdout_is_json() {
+    let site = example(true);
+    let file = fixture("import/hypothesis.json");
+    let out = scholia(
+        site.path(),
+        &[
+            "import",
+            "annotations",
+            file.to_str().unwrap(),
+            "--reading",
+            SLUG,
+            "--dry-run",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(lines.iter().filter(|l| l["code"] == "W0800").count(), 3);
+    assert!(
+        lines.last().unwrap()["yaml"]
+            .as_str()
+            .unwrap()
+            .contains("\nnotes:\n")
+    );
+}

@@ -13,8 +13,12 @@ pub fn run(site: &SiteArgs, file: &std::path::Path, reading: &str, dry_run: bool
         Ok(outcome) => {
             print_diagnostics(&outcome.warnings, site.format);
             if dry_run {
-                // The YAML alone on stdout, so it can be piped or compared.
-                say!("{}", outcome.yaml.trim_end_matches('\n'));
+                match site.format {
+                    // The YAML alone on stdout, so it can be piped or compared.
+                    Format::Human => say!("{}", outcome.yaml.trim_end_matches('\n')),
+                    // One JSON object a line, as the diagnostics are.
+                    Format::Json => say!("{}", serde_json::json!({ "yaml": outcome.yaml })),
+                }
             }
             if site.format == Format::Human {
                 let entries = outcome.imported.len();
