@@ -65,11 +65,61 @@ pub enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Create a new reading in content/SLUG/: its index.md, with every front-matter field
+    /// shown, and an annotations.yaml with no annotation yet.
+    ///
+    /// With `--from`, the paragraphs of a plain-text file become the text, as written:
+    /// only what Markdown would read as syntax is escaped. A typographic check says
+    /// what it left as is (straight quotes, runs of spaces …). Never writes over a
+    /// folder that exists.
+    New {
+        /// The reading's name: its folder and its address (a-z, 0-9 and `-`).
+        slug: String,
+        /// A plain-text file (UTF-8) whose paragraphs become the reading's text.
+        #[arg(long, value_name = "FILE")]
+        from: Option<PathBuf>,
+        /// The title [default: made from SLUG].
+        #[arg(long)]
+        title: Option<String>,
+        /// The site's folder (the one with site.yaml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Bring in what was made elsewhere: annotations from Hypothesis or any W3C Web
+    /// Annotation tool (see docs/import.md).
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
     /// Print the JSON Schemas of site.yaml and of the annotation files, for editors.
     Schema {
         /// Which schema to print.
         #[arg(value_enum, default_value_t = SchemaKind::Annotations)]
         which: SchemaKind,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Append the annotations of an export to a reading's annotations.yaml.
+    ///
+    /// Reads a Hypothesis API search result (JSON) or W3C Web Annotations (JSON-LD: one
+    /// annotation, a list, a page or a collection, as `scholia build` exports them).
+    /// Each annotation anchored in the text becomes a note (or a gloss, a source's
+    /// citation, a cross-reference: docs/import.md); the others are listed with the
+    /// closest passage and not written. Nothing already in the file is changed, and
+    /// the result is checked before it is written.
+    Annotations {
+        /// The export file.
+        file: PathBuf,
+        /// The reading the annotations are on (its folder name in content/).
+        #[arg(long, value_name = "SLUG")]
+        reading: String,
+        /// Print the YAML that would be appended; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        site: SiteArgs,
     },
 }
 

@@ -54,6 +54,12 @@ pub struct SiteConfig {
     #[serde(skip)]
     #[schemars(skip)]
     language_at: Option<Location>,
+    /// How sources are cited: a CSL style hayagriva bundles, by name
+    /// (`chicago-author-date`, `apa`, `mla` …), or the path of a `.csl` file in the site.
+    /// Without it, scholia's own look.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub citation_style: Option<Spanned<String>>,
     /// `base_url`, checked: set by [`parse`], which refuses a `base_url` that is not one.
     #[serde(skip)]
     #[schemars(skip)]

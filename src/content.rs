@@ -10,6 +10,9 @@
 //!    `annotations.yaml`, and the other files beside it, to be published next to its page.
 //!    Anything else in `content/` is not used, and a warning says what was expected.
 //! 4. `templates/` → the files that override the theme.
+//! 5. `content/sources.bib` and `content/sources.json` (references from a reference
+//!    manager) give the sources named by their keys their fields, and `citation_style`
+//!    their citations ([`crate::bib`], in [`cite`]).
 //!
 //! Entry point: [`load`]. Every problem found is returned, not only the first.
 //! [`copy_beside`] turns the files beside the readings into files of the built site.
@@ -132,6 +135,10 @@ pub struct Original {
 /// The shared files `content/` may hold beside the readings' folders.
 const SHARED: [&str; 2] = ["glossary.yaml", "sources.yaml"];
 
+/// References from a reference manager, beside or instead of `sources.yaml`: see
+/// [`crate::bib`].
+const REFERENCES: [&str; 2] = ["sources.bib", "sources.json"];
+
 /// Reads and parses every file of the site at `root`.
 pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
     let files = SiteFiles::open(root).map_err(|e| {
@@ -182,6 +189,7 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
 
     let mut shared = Vec::new();
     let mut readings = Vec::new();
+    let mut references = Vec::new();
     let content = Path::new("content");
     match files.kind(content) {
         Ok(Kind::Folder) => {
@@ -200,6 +208,12 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
                                 shared.push(annotations);
                                 problems.append(&mut found);
                             }
+                            Err(d) => problems.push(d),
+                        }
+                    }
+                    Ok(Kind::File) if REFERENCES.iter().any(|s| name == *s) => {
+                        match files.read_text(&path) {
+                            Ok(file) => references.push(file),
                             Err(d) => problems.push(d),
                         }
                     }
@@ -249,6 +263,18 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
     }
 
     let templates = load_templates(&files, &mut problems);
+    if let Some(config) = &config
+        && !problems.iter().any(Diagnostic::is_error)
+    {
+        cite(
+            &files,
+            config,
+            &references,
+            &mut shared,
+            &mut readings,
+            &mut problems,
+        );
+    }
 
     match config {
         Some(config) if !problems.iter().any(Diagnostic::is_error) => Ok(Site {
@@ -641,6 +667,79 @@ fn parse_front_matter(
     Err(Diagnostic::error("E0004", "the front matter is not closed")
         .at(Location::new(source, start..start + 3), "opened here")
         .help("end the front matter with a line `---` before the text"))
+}
+
+/// Sources from the reference files, and citations in the site's style ([`crate::bib`]).
+fn cite(
+    files: &SiteFiles,
+    config: &SiteConfig,
+    references: &[Arc<SourceFile>],
+    shared: &mut [Annotations],
+    readings: &mut [Reading],
+    problems: &mut Vec<Diagnostic>,
+) {
+    let references = match crate::bib::parse(references) {
+        Ok(r) => r,
+        Err(mut found) => {
+            problems.append(&mut found);
+            return;
+        }
+    };
+    let style = match &config.citation_style {
+        None => None,
+        Some(name) => {
+            let place = || {
+                files.read_text(Path::new("site.yaml")).ok().map(|file| {
+                    let at = file.text.find("citation_style").unwrap_or(0);
+                    let at = file.text[at..]
+                        .find(name.value.as_str())
+                        .map_or(at, |i| at + i);
+                    Location::new(&file, at..at + name.value.len().min(file.text.len() - at))
+                })
+            };
+            let styled = if name.value.ends_with(".csl") {
+                files
+                    .read_text(Path::new(&name.value))
+                    .map_err(|d| d.message)
+                    .and_then(|file| crate::bib::Style::from_csl(&file.text))
+                    .map_err(|why| {
+                        Diagnostic::error("E0824", format!("the citation style `{}` cannot be used: {why}", name.value))
+                            .help("give the path, from the site's folder, of an independent CSL style (a .csl file)")
+                    })
+            } else {
+                crate::bib::Style::by_name(&name.value).ok_or_else(|| {
+                    Diagnostic::error("E0823", format!("`{}` is not a citation style scholia knows", name.value))
+                        .help("name one hayagriva bundles, such as chicago-author-date, apa or mla, or give a .csl file of the site")
+                })
+            };
+            match styled {
+                Ok(style) => Some(style),
+                Err(d) => {
+                    problems.push(match place() {
+                        Some(at) => d.at(at, "this style"),
+                        None => d,
+                    });
+                    return;
+                }
+            }
+        }
+    };
+    let files_of = shared
+        .iter_mut()
+        .chain(readings.iter_mut().filter_map(|r| r.annotations.as_mut()));
+    for annotations in files_of {
+        for (id, source) in annotations.file.sources.0.iter_mut() {
+            let key = id.written.value.as_str();
+            let reference = references.entries.get(key);
+            if let Some((_, fields)) = reference {
+                crate::bib::fill(source, &id.written, fields);
+            }
+            if let Some(style) = &style {
+                let formatted = crate::bib::format(style, reference.map(|r| &r.0), source, key);
+                source.formatted = Some(formatted).filter(|f| !f.is_empty());
+            }
+        }
+    }
 }
 
 /// Parses an annotation file, with the errors of its values that YAML's types cannot

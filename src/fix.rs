@@ -308,7 +308,7 @@ impl Mender {
 
 /// The errors of the pipeline as `check` runs it, in memory: the index, the theme, and
 /// the rendering once both pass.
-fn problems(site: &Site) -> Vec<(String, String)> {
+pub(crate) fn problems(site: &Site) -> Vec<(String, String)> {
     let theme = crate::templates::Theme::load(&site.templates);
     let mut all = Vec::new();
     match (crate::site::index(site), theme) {
@@ -621,7 +621,7 @@ fn plain_can_carry(words: &str) -> bool {
 /// that a crash leaves either the old file or the new one, never half of one. (An
 /// editor saving between the check and the rename is not caught; the window is that of
 /// one rename.)
-fn write_if_unchanged(path: &Path, original: &str, edited: &str) -> Result<(), String> {
+pub(crate) fn write_if_unchanged(path: &Path, original: &str, edited: &str) -> Result<(), String> {
     // A linked file is replaced where it really is: the link itself stays a link.
     let path = &fs::canonicalize(path).map_err(|e| format!("cannot find it again: {e}"))?;
     let on_disk = fs::read_to_string(path).map_err(|e| format!("cannot read it again: {e}"))?;

@@ -24,6 +24,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod annotations;
+pub mod bib;
 pub mod cli;
 pub mod cmd;
 pub mod config;
@@ -33,10 +34,12 @@ pub mod diagnostics;
 pub mod export;
 pub mod fix;
 pub mod i18n;
+pub mod import;
 pub mod init;
 pub mod links;
 pub mod markdown;
 pub mod names;
+pub mod new;
 pub mod output;
 pub mod render;
 pub mod resolve;

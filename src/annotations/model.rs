@@ -202,6 +202,11 @@ pub struct Source {
     /// The passages of the text that rely on it.
     #[serde(default)]
     pub cited: Vec<Passage>,
+    /// The citation formatted in the site's `citation_style`, HTML: set at load
+    /// ([`crate::bib`]), never written by the editor.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub formatted: Option<String>,
 }
 
 #[derive(Debug, JsonSchema, Deserialize, Clone, Copy, PartialEq, Eq)]

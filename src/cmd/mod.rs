@@ -11,7 +11,9 @@ macro_rules! say {
 
 pub mod build;
 pub mod check;
+pub mod import;
 pub mod init;
+pub mod new;
 pub mod schema;
 pub mod serve;
 

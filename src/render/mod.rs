@@ -541,6 +541,10 @@ pub(crate) fn citation_html(source: &Source) -> String {
 
 /// A source as the bibliography cites it: author, title, publisher, date, address.
 pub(crate) fn citation_html_in(source: &Source, t: &Strings) -> String {
+    // In the site's `citation_style`, when it has one (see `crate::bib`).
+    if let Some(html) = &source.formatted {
+        return html.clone();
+    }
     let mut parts = Vec::new();
     if let Some(author) = &source.author {
         parts.push(escape(author));
