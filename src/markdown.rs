@@ -228,6 +228,15 @@ impl Document {
         }
         blocks.sort_by_key(|b| b.start_event);
         let html_problems = rawhtml::check(&events);
+        // Every reading's document is held from the index stage to the last page: the
+        // room the vectors grew into (up to half of each) would be most of the build's
+        // memory on a large site.
+        let mut events = events;
+        events.shrink_to_fit();
+        text.shrink_to_fit();
+        pieces.shrink_to_fit();
+        blocks.shrink_to_fit();
+        hidden.shrink_to_fit();
         Document {
             events,
             text,
