@@ -180,7 +180,7 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
                 match files.kind(&path) {
                     Ok(Kind::File) if SHARED.iter().any(|s| name == *s) => {
                         let parsed = match loaded.take() {
-                            Some(Loaded::Shared(parsed)) => parsed,
+                            Some(Loaded::Shared(parsed)) => *parsed,
                             _ => files.read_text(&path).and_then(|f| parse_annotations(&f)),
                         };
                         match parsed {
@@ -194,7 +194,7 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
                     }
                     Ok(Kind::Folder) => match files.kind(&path.join("index.md")) {
                         Ok(Kind::File) => match match loaded.take() {
-                            Some(Loaded::Reading(reading)) => reading,
+                            Some(Loaded::Reading(reading)) => *reading,
                             _ => load_reading(&files, &path, &name),
                         } {
                             Ok((reading, mut found)) => {
@@ -252,10 +252,14 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
 }
 
 /// A shared file or a reading, read and parsed ahead of [`load`]'s walk of `content/`.
+/// Both are boxed: they are large, and most of the names are readings.
 enum Loaded {
-    Shared(Result<Annotations, Diagnostic>),
-    Reading(Result<(Reading, Vec<Diagnostic>), Vec<Diagnostic>>),
+    Shared(Box<Result<Annotations, Diagnostic>>),
+    Reading(Box<LoadedReading>),
 }
+
+/// What [`load_reading`] gives: the reading and its warnings, or its errors.
+type LoadedReading = Result<(Reading, Vec<Diagnostic>), Vec<Diagnostic>>;
 
 /// Reads and parses the shared files and readings among `names`, in parallel: each
 /// needs nothing of the others, and on a large site reading them one by one is most of
@@ -273,11 +277,13 @@ fn preload(files: &SiteFiles, content: &Path, names: &[std::ffi::OsString]) -> V
             let path = content.join(name);
             let shared = SHARED.iter().any(|s| name == *s);
             match files.kind(&path) {
-                Ok(Kind::File) if shared => Some(Loaded::Shared(
+                Ok(Kind::File) if shared => Some(Loaded::Shared(Box::new(
                     files.read_text(&path).and_then(|f| parse_annotations(&f)),
-                )),
+                ))),
                 Ok(Kind::Folder) if !shared => match files.kind(&path.join("index.md")) {
-                    Ok(Kind::File) => Some(Loaded::Reading(load_reading(files, &path, name))),
+                    Ok(Kind::File) => {
+                        Some(Loaded::Reading(Box::new(load_reading(files, &path, name))))
+                    }
                     _ => None,
                 },
                 _ => None,
@@ -288,11 +294,7 @@ fn preload(files: &SiteFiles, content: &Path, names: &[std::ffi::OsString]) -> V
 
 /// Reads one reading's folder: its text, its annotations and the files beside them.
 /// Returns the reading and the warnings its folder raised, or its errors.
-fn load_reading(
-    files: &SiteFiles,
-    dir: &Path,
-    name: &OsStr,
-) -> Result<(Reading, Vec<Diagnostic>), Vec<Diagnostic>> {
+fn load_reading(files: &SiteFiles, dir: &Path, name: &OsStr) -> LoadedReading {
     let index = dir.join("index.md");
     let source = files.read_text(&index).map_err(|d| vec![d])?;
     let mut problems = Vec::new();
