@@ -232,6 +232,13 @@ impl Document {
         // room the vectors grew into (up to half of each) would be most of the build's
         // memory on a large site.
         let mut events = events;
+        // A text event's words are in `text` too, where its piece says: the event gives
+        // its own copy back, so that each reading's words are held once, not twice.
+        for piece in &pieces {
+            if let (Event::Text(t), _) = &mut events[piece.event] {
+                *t = CowStr::Borrowed("");
+            }
+        }
         events.shrink_to_fit();
         text.shrink_to_fit();
         pieces.shrink_to_fit();
@@ -340,7 +347,11 @@ impl Document {
 
         for (index, (event, _)) in self.events.iter().enumerate() {
             match event {
-                Event::Text(t) => weaver.text(&mut out, t, pieces[&index].text.start),
+                // Its words are kept in `text` alone (see `parse`).
+                Event::Text(_) => {
+                    let piece = &pieces[&index].text;
+                    weaver.text(&mut out, &self.text[piece.clone()], piece.start)
+                }
                 // In alt text, code and breaks are written as the text they are.
                 Event::Code(_) | Event::HardBreak if weaver.contexts.hides() => {
                     let piece = &pieces[&index].text;
