@@ -228,17 +228,18 @@ impl Document {
         }
         blocks.sort_by_key(|b| b.start_event);
         let html_problems = rawhtml::check(&events);
-        // Every reading's document is held from the index stage to the last page: the
-        // room the vectors grew into (up to half of each) would be most of the build's
-        // memory on a large site.
+        // Every reading's document is held from the index stage to the last page, so it
+        // keeps no more than it needs. A text event's words are in `text` too, where its
+        // piece says: the event gives its own copy back, and each reading's words are
+        // held once, not twice.
         let mut events = events;
-        // A text event's words are in `text` too, where its piece says: the event gives
-        // its own copy back, so that each reading's words are held once, not twice.
         for piece in &pieces {
             if let (Event::Text(t), _) = &mut events[piece.event] {
                 *t = CowStr::Borrowed("");
             }
         }
+        // The room the vectors grew into (up to half of each) would otherwise be a tenth
+        // of the build's memory on a large site.
         events.shrink_to_fit();
         text.shrink_to_fit();
         pieces.shrink_to_fit();
