@@ -193,17 +193,23 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
     let content = Path::new("content");
     match files.kind(content) {
         Ok(Kind::Folder) => {
-            for name in files.list(content).unwrap_or_else(|d| {
+            let names = files.list(content).unwrap_or_else(|d| {
                 problems.push(d);
                 Vec::new()
-            }) {
+            });
+            let mut loaded = preload(&files, content, &names);
+            for (name, loaded) in names.into_iter().zip(&mut loaded) {
                 if is_editor_litter(&name) {
                     continue;
                 }
                 let path = content.join(&name);
                 match files.kind(&path) {
                     Ok(Kind::File) if SHARED.iter().any(|s| name == *s) => {
-                        match files.read_text(&path).and_then(|f| parse_annotations(&f)) {
+                        let parsed = match loaded.take() {
+                            Some(Loaded::Shared(parsed)) => *parsed,
+                            _ => files.read_text(&path).and_then(|f| parse_annotations(&f)),
+                        };
+                        match parsed {
                             Ok((annotations, mut found)) => {
                                 shared.push(annotations);
                                 problems.append(&mut found);
@@ -222,7 +228,10 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
                         problems.extend(files.read_text(&path).err());
                     }
                     Ok(Kind::Folder) => match files.kind(&path.join("index.md")) {
-                        Ok(Kind::File) => match load_reading(&files, &path, &name) {
+                        Ok(Kind::File) => match match loaded.take() {
+                            Some(Loaded::Reading(reading)) => *reading,
+                            _ => load_reading(&files, &path, &name),
+                        } {
                             Ok((reading, mut found)) => {
                                 readings.push(reading);
                                 problems.append(&mut found);
@@ -289,13 +298,50 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
     }
 }
 
+/// A shared file or a reading, read and parsed ahead of [`load`]'s walk of `content/`.
+/// Both are boxed: they are large, and most of the names are readings.
+enum Loaded {
+    Shared(Box<Result<(Annotations, Vec<Diagnostic>), Diagnostic>>),
+    Reading(Box<LoadedReading>),
+}
+
+/// What [`load_reading`] gives: the reading and its warnings, or its errors.
+type LoadedReading = Result<(Reading, Vec<Diagnostic>), Vec<Diagnostic>>;
+
+/// Reads and parses the shared files and readings among `names`, in parallel: each
+/// needs nothing of the others, and on a large site reading them one by one is most of
+/// the time to load. [`load`] then takes them in the folder's order, deciding as before
+/// what each name is, so the problems come in the same order; a name whose kind is not
+/// what it was here is read there.
+fn preload(files: &SiteFiles, content: &Path, names: &[std::ffi::OsString]) -> Vec<Option<Loaded>> {
+    use rayon::prelude::*;
+    names
+        .par_iter()
+        .map(|name| {
+            if is_editor_litter(name) {
+                return None;
+            }
+            let path = content.join(name);
+            let shared = SHARED.iter().any(|s| name == *s);
+            match files.kind(&path) {
+                Ok(Kind::File) if shared => Some(Loaded::Shared(Box::new(
+                    files.read_text(&path).and_then(|f| parse_annotations(&f)),
+                ))),
+                Ok(Kind::Folder) if !shared => match files.kind(&path.join("index.md")) {
+                    Ok(Kind::File) => {
+                        Some(Loaded::Reading(Box::new(load_reading(files, &path, name))))
+                    }
+                    _ => None,
+                },
+                _ => None,
+            }
+        })
+        .collect()
+}
+
 /// Reads one reading's folder: its text, its annotations and the files beside them.
 /// Returns the reading and the warnings its folder raised, or its errors.
-fn load_reading(
-    files: &SiteFiles,
-    dir: &Path,
-    name: &OsStr,
-) -> Result<(Reading, Vec<Diagnostic>), Vec<Diagnostic>> {
+fn load_reading(files: &SiteFiles, dir: &Path, name: &OsStr) -> LoadedReading {
     let index = dir.join("index.md");
     let source = files.read_text(&index).map_err(|d| vec![d])?;
     let mut problems = Vec::new();

@@ -56,18 +56,13 @@ pub fn export(index: &SiteIndex) -> Vec<OutputFile> {
 /// Hands every reading's annotations and plain text to `sink`, the readings in parallel.
 /// `gloss_html` is each gloss's text as HTML ([`crate::render::gloss_html`]).
 pub fn export_into(index: &SiteIndex, sink: &dyn Sink, gloss_html: &[String]) {
-    let texts: Vec<PlainText> = index
-        .documents
-        .par_iter()
-        .map(|d| PlainText::new(&d.text).cut(d.cuts()))
-        .collect();
     let iris = Iris::new(index.site.config.base_url());
     let creator = Agent {
         name: &index.site.config.editor,
     };
     let exporter = Exporter {
         index,
-        texts: &texts,
+        ends: crossref_ends(index),
         gloss_html,
         glosses_in: per_reading(index, index.glosses.iter().map(|g| &g.mentions[..])),
         sources_in: per_reading(index, index.sources.iter().map(|s| &s.citations[..])),
@@ -82,7 +77,10 @@ pub fn export_into(index: &SiteIndex, sink: &dyn Sink, gloss_html: &[String]) {
         .enumerate()
         .for_each(|(r, reading)| {
             let slug = reading.slug.as_str();
-            let items = exporter.annotations(r);
+            // Made here and dropped once written: the site's plain texts are never all
+            // held at once.
+            let text = PlainText::new(&index.documents[r].text).cut(index.documents[r].cuts());
+            let items = exporter.annotations(r, &text);
             let id = iris.collection(slug);
             let first = (!items.is_empty()).then(|| Page {
                 id: format!("{id}#page-1"),
@@ -116,7 +114,7 @@ pub fn export_into(index: &SiteIndex, sink: &dyn Sink, gloss_html: &[String]) {
                 (part::EXPORT, order + 1),
                 OutputFile {
                     path: text_path(slug),
-                    contents: texts[r].text().as_bytes().to_vec(),
+                    contents: text.text().as_bytes().to_vec(),
                 },
             );
         });
@@ -459,7 +457,9 @@ pub struct TextPositionSelector {
 
 struct Exporter<'x, 's> {
     index: &'x SiteIndex<'s>,
-    texts: &'x [PlainText],
+    /// The selectors of each cross-reference's two ends (from, to): the one end of
+    /// them that is not in the reading exported is in another reading's text.
+    ends: Vec<[Selectors; 2]>,
     gloss_html: &'x [String],
     /// For each reading, the glosses mentioned in it and the sources citing it, in the
     /// index's order: a reading looks only at its own, not at every entry of the site.
@@ -481,13 +481,14 @@ enum Kind {
 
 impl<'x> Exporter<'x, '_> {
     /// Every annotation of reading `r`, in text order.
-    fn annotations(&self, r: usize) -> Vec<Annotation<'x>> {
+    /// `text` is the reading's plain text.
+    fn annotations(&self, r: usize, text: &PlainText) -> Vec<Annotation<'x>> {
         let index = self.index;
         let slug = index.site.readings[r].slug.as_str();
         // (where it is in this reading, kind, id) → annotation
         let mut found: Vec<((usize, usize, Kind, String), Annotation<'x>)> = Vec::new();
         let mut push = |place: &Place, kind: Kind, annotation: Annotation<'x>| {
-            let range = self.texts[place.reading].range(&place.range);
+            let range = text.range(&place.range);
             found.push((
                 (range.start, range.end, kind, annotation.id.clone()),
                 annotation,
@@ -521,7 +522,7 @@ impl<'x> Exporter<'x, '_> {
                     motivation: "identifying",
                     creator: self.creator,
                     body,
-                    target: self.passage(place, None),
+                    target: self.passage(place, None, text.selectors(&place.range)),
                 };
                 push(place, Kind::Gloss, annotation);
             }
@@ -554,13 +555,13 @@ impl<'x> Exporter<'x, '_> {
                     motivation: "linking",
                     creator: self.creator,
                     body,
-                    target: self.passage(place, None),
+                    target: self.passage(place, None, text.selectors(&place.range)),
                 };
                 push(place, Kind::Source, annotation);
             }
         }
 
-        for entry in &index.crossrefs {
+        for (c, entry) in index.crossrefs.iter().enumerate() {
             let (from, to) = (&entry.from, &entry.to);
             // Listed where it starts, and also where it points if that is another reading.
             let here = if from.reading == r {
@@ -580,9 +581,9 @@ impl<'x> Exporter<'x, '_> {
                 creator: self.creator,
                 body: vec![
                     self.html(&entry.crossref.note.value, "commenting"),
-                    Body::Passage(self.passage(to, Some("linking"))),
+                    Body::Passage(self.passage(to, Some("linking"), self.ends[c][1].clone())),
                 ],
-                target: self.passage(from, None),
+                target: self.passage(from, None, self.ends[c][0].clone()),
             };
             push(here, Kind::CrossRef, annotation);
         }
@@ -594,7 +595,7 @@ impl<'x> Exporter<'x, '_> {
                 motivation: "commenting",
                 creator: self.creator,
                 body: vec![self.html(&entry.note.text.value, "commenting")],
-                target: self.passage(&entry.at, None),
+                target: self.passage(&entry.at, None, text.selectors(&entry.at.range)),
             };
             push(&entry.at, Kind::Note, annotation);
         }
@@ -604,14 +605,19 @@ impl<'x> Exporter<'x, '_> {
     }
 
     /// A passage as a Specific Resource of its reading's page.
-    fn passage(&self, place: &Place, purpose: Option<&'static str>) -> SpecificResource {
+    fn passage(
+        &self,
+        place: &Place,
+        purpose: Option<&'static str>,
+        selector: Selectors,
+    ) -> SpecificResource {
         SpecificResource {
             kind: "SpecificResource",
             source: self
                 .iris
                 .page(&self.index.site.readings[place.reading].slug),
             purpose,
-            selector: self.texts[place.reading].selectors(&place.range),
+            selector,
         }
     }
 
@@ -655,6 +661,48 @@ impl<'x> Exporter<'x, '_> {
             format: Some("text/html"),
         })
     }
+}
+
+/// The two selectors of a passage.
+type Selectors = (TextQuoteSelector, TextPositionSelector);
+
+/// The selectors of every cross-reference's ends, by cross-reference: each reading's
+/// plain text is made once, its ends' selectors taken, and dropped.
+fn crossref_ends(index: &SiteIndex) -> Vec<[Selectors; 2]> {
+    let mut in_reading: Vec<Vec<(usize, usize)>> = vec![Vec::new(); index.readings.len()];
+    for (c, entry) in index.crossrefs.iter().enumerate() {
+        in_reading[entry.from.reading].push((c, 0));
+        in_reading[entry.to.reading].push((c, 1));
+    }
+    let made: Vec<Vec<(usize, usize, Selectors)>> = in_reading
+        .par_iter()
+        .enumerate()
+        .map(|(r, ends)| {
+            if ends.is_empty() {
+                return Vec::new();
+            }
+            let text = PlainText::new(&index.documents[r].text).cut(index.documents[r].cuts());
+            ends.iter()
+                .map(|&(c, end)| {
+                    let entry = &index.crossrefs[c];
+                    let place = if end == 0 { &entry.from } else { &entry.to };
+                    (c, end, text.selectors(&place.range))
+                })
+                .collect()
+        })
+        .collect();
+    let mut ends: Vec<[Option<Selectors>; 2]> = vec![[None, None]; index.crossrefs.len()];
+    for (c, end, selectors) in made.into_iter().flatten() {
+        ends[c][end] = Some(selectors);
+    }
+    ends.into_iter()
+        .map(|[from, to]| {
+            [
+                from.expect("every cross-reference starts in a reading"),
+                to.expect("every cross-reference ends in a reading"),
+            ]
+        })
+        .collect()
 }
 
 /// For each reading, the entries (by number, ascending) with a place in it.

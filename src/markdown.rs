@@ -250,6 +250,23 @@ impl Document {
             .filter(|&(_, at)| at < kept)
             .map(|(event, _)| event)
             .collect();
+        // Every reading's document is held from the index stage to the last page, so it
+        // keeps no more than it needs. A text event's words are in `text` too, where its
+        // piece says: the event gives its own copy back, and each reading's words are
+        // held once, not twice.
+        let mut events = events;
+        for piece in &pieces {
+            if let (Event::Text(t), _) = &mut events[piece.event] {
+                *t = CowStr::Borrowed("");
+            }
+        }
+        // The room the vectors grew into (up to half of each) would otherwise be a tenth
+        // of the build's memory on a large site.
+        events.shrink_to_fit();
+        text.shrink_to_fit();
+        pieces.shrink_to_fit();
+        blocks.shrink_to_fit();
+        hidden.shrink_to_fit();
         Document {
             events,
             text,
@@ -367,7 +384,11 @@ impl Document {
         let mut tags = BlockTags::default();
         for (index, (event, _)) in self.events.iter().enumerate() {
             match event {
-                Event::Text(t) => weaver.text(&mut out, t, pieces[&index].text.start),
+                // Its words are kept in `text` alone (see `parse`).
+                Event::Text(_) => {
+                    let piece = &pieces[&index].text;
+                    weaver.text(&mut out, &self.text[piece.clone()], piece.start)
+                }
                 // In alt text, code and breaks are written as the text they are.
                 Event::Code(_) | Event::HardBreak if weaver.contexts.hides() => {
                     let piece = &pieces[&index].text;

@@ -16,7 +16,7 @@
 //!
 //! A build that fails before step 6 leaves the output as it was. Entry point: [`write`].
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fs;
 use std::io::{self, Write as _};
 use std::path::{Component, Path, PathBuf};
@@ -342,6 +342,7 @@ impl Target {
             manifest: Mutex::new(manifest),
             paths: Mutex::new(Vec::new()),
             error: Mutex::new(None),
+            folders: Mutex::new(HashSet::new()),
             committed: false,
         })
     }
@@ -403,6 +404,8 @@ pub struct Staging {
     paths: Mutex<Vec<(Order, String)>>,
     /// The first failure to write, reported by `commit`.
     error: Mutex<Option<WriteError>>,
+    /// The folders made so far: each is made once, not once for each file in it.
+    folders: Mutex<HashSet<PathBuf>>,
     committed: bool,
 }
 
@@ -457,8 +460,11 @@ impl Staging {
             guard(&self.paths).push((order, name.to_owned()));
         }
         let path = dir.join(path);
-        if let Some(parent) = path.parent() {
+        if let Some(parent) = path.parent()
+            && !guard(&self.folders).contains(parent)
+        {
             fs::create_dir_all(parent).map_err(io_at(parent))?;
+            guard(&self.folders).insert(parent.to_path_buf());
         }
         fs::write(&path, contents).map_err(io_at(&path))
     }
