@@ -600,7 +600,10 @@ fn a_german_site_has_its_timeline_404_and_search_box_in_german() {
         timeline.contains("Die Zeitachse ist unterbrochen"),
         "{timeline}"
     );
-    assert!(timeline.contains("von 753 v. Chr. bis 2026"), "{timeline}");
+    assert!(
+        timeline.contains("Sie springt von 753 v. Chr. auf 2026."),
+        "{timeline}"
+    );
     let missing = page(&files, "404.html");
     assert!(
         missing.contains("<h1>Seite nicht gefunden</h1>"),
