@@ -31,6 +31,7 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 use crate::annotations::model::{Gloss, Source};
+use crate::i18n::Strings;
 use crate::render::{OutputFile, gloss_page, source_page};
 use crate::site::SiteIndex;
 
@@ -399,13 +400,15 @@ pub fn files(index: &SiteIndex) -> Vec<OutputFile> {
             found.sort();
         }
     };
+    // A result says what it is in the site's words: `place`, `مکان`.
+    let t = &config.words;
     for entry in &index.glosses {
         let gloss = entry.gloss;
         let view = EntryView(
             gloss.term.value.clone(),
             gloss_page(entry.id),
-            gloss.kind.name().to_owned(),
-            gloss_detail(gloss),
+            t.get(&format!("kind_{}", gloss.kind.name())).to_owned(),
+            gloss_detail(gloss, t),
         );
         add(view, gloss_strings(gloss));
     }
@@ -416,17 +419,17 @@ pub fn files(index: &SiteIndex) -> Vec<OutputFile> {
             .clone()
             .or_else(|| source.author.clone())
             .or_else(|| source.publisher.clone())
-            .unwrap_or_else(|| format!("unnamed {}", source.kind.label()));
+            .unwrap_or_else(|| t.fill("unnamed_source", &[("kind", source_kind(source, t))]));
         let detail = [source.author.as_deref(), source.publisher.as_deref()]
             .into_iter()
             .flatten()
             .filter(|s| *s != label)
             .collect::<Vec<_>>()
-            .join(", ");
+            .join(t.get("comma"));
         let view = EntryView(
             label,
             source_page(entry.id),
-            source.kind.label().to_owned(),
+            source_kind(source, t).to_owned(),
             detail,
         );
         add(view, source_strings(source));
@@ -502,7 +505,21 @@ pub fn files(index: &SiteIndex) -> Vec<OutputFile> {
     files
 }
 
-/// The line under a gloss's headword in a result: its dates, if any.
-fn gloss_detail(gloss: &Gloss) -> String {
-    crate::render::gloss_dates(gloss).unwrap_or_default()
+/// The line under a gloss's headword in a result: its dates, if any, in the words of `t`.
+fn gloss_detail(gloss: &Gloss, t: &Strings) -> String {
+    crate::render::gloss_dates_in(gloss, t).unwrap_or_default()
+}
+
+/// A source's kind in the words of `t`: `report`, `Bericht`, `گزارش`.
+fn source_kind<'a>(source: &Source, t: &'a Strings) -> &'a str {
+    use crate::annotations::model::SourceKind as K;
+    t.get(match source.kind {
+        K::Report => "source_report",
+        K::Speech => "source_speech",
+        K::Article => "source_article",
+        K::Book => "source_book",
+        K::Interview => "source_interview",
+        K::Account => "source_account",
+        K::Other => "source_other",
+    })
 }

@@ -10,6 +10,8 @@
  *    other entries, then paragraphs by their BM25 score.
  * 4. The input is an ARIA combobox controlling a listbox; a live status line says the count.
  *    `/` focuses it, arrows move, Enter opens (the first result if none is chosen), Esc closes.
+ *    What it says is in the site's language: the template gives the box the theme's words
+ *    (data-t-*), as it gives scholia.js the reading's.
  */
 (() => {
   'use strict';
@@ -21,6 +23,19 @@
   const list = box.querySelector('[role="listbox"]');
   const status = box.querySelector('[role="status"]');
   box.hidden = false;
+
+  // The theme's words, with their {n} … filled in; English where a template gives none.
+  const ENGLISH = {
+    entry: '{n} entry', entries: '{n} entries', paragraph: '{n} paragraph', paragraphs: '{n} paragraphs',
+    found: '{entries} and {paragraphs}.', best: '{entries} and {paragraphs} (the best {shown} of {n}).',
+    keys: 'Arrows to move, Enter to open.', none: 'No results.', mark: '¶{p}',
+  };
+  const say = (key, values = {}) => {
+    let s = box.dataset[`t${key.charAt(0).toUpperCase()}${key.slice(1)}`] || ENGLISH[key];
+    for (const [k, v] of Object.entries(values)) s = s.split(`{${k}}`).join(v);
+    return s;
+  };
+  const count = (n, one, many) => say(n === 1 ? one : many, { n });
 
   // Bytes of index a query may load, all files together, and the part of it for shards
   // beyond each word's own (the completions of a short word).
@@ -258,19 +273,22 @@
       results.push(option(results.length, href, 'entry', label, detail));
     }
     for (const p of result.paragraphs) {
-      results.push(option(results.length, p.href, 'paragraph', `${p.title} ¶${p.n}`, snippet(result, p.words)));
+      results.push(option(results.length, p.href, 'paragraph', `${p.title} ${say('mark', { p: p.n })}`, snippet(result, p.words)));
     }
     list.append(...results);
-    const n = result.entries.length;
-    const say = (k, one, many) => `${k} ${k === 1 ? one : many}`;
-    const more = result.total > result.paragraphs.length ? ` (the best ${result.paragraphs.length} of ${result.total})` : '';
+    const found = {
+      entries: count(result.entries.length, 'entry', 'entries'),
+      paragraphs: count(result.paragraphs.length, 'paragraph', 'paragraphs'),
+      shown: result.paragraphs.length,
+      n: result.total,
+    };
     status.textContent = results.length
-      ? `${say(n, 'entry', 'entries')} and ${say(result.paragraphs.length, 'paragraph', 'paragraphs')}${more}. Arrows to move, Enter to open.`
-      : 'No results.';
+      ? `${say(result.total > result.paragraphs.length ? 'best' : 'found', found)} ${say('keys')}`
+      : say('none');
     if (!results.length) {
       const none = document.createElement('li');
       none.className = 'search-none';
-      none.textContent = 'No results.';
+      none.textContent = say('none');
       none.setAttribute('role', 'option');
       none.setAttribute('aria-disabled', 'true');
       none.setAttribute('aria-selected', 'false');

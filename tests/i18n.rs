@@ -39,17 +39,20 @@ fn site(
     dir
 }
 
-/// The site's pages, and its warnings rendered as text.
+/// The site's pages, and its warnings rendered as text, but for W0302 (a dated reading
+/// without `base_url`, so without a feed), which these sites have on purpose.
 fn render(root: &Path) -> (Vec<(String, String)>, String) {
     let (files, report) = scholia::render_site(root).unwrap_or_else(|f| panic!("{}", describe(&f)));
     let files = files
         .into_iter()
         .map(|f| (f.path, String::from_utf8_lossy(&f.contents).into_owned()))
         .collect();
-    (
-        files,
-        scholia::diagnostics::render_all(&report.warnings, false),
-    )
+    let warnings: Vec<_> = report
+        .warnings
+        .into_iter()
+        .filter(|w| w.code != "W0302")
+        .collect();
+    (files, scholia::diagnostics::render_all(&warnings, false))
 }
 
 fn page<'a>(files: &'a [(String, String)], path: &str) -> &'a str {
@@ -103,6 +106,108 @@ const ENGLISH_WORDS: &[&str] = &[
     "Paragraph",
     "link here",
 ];
+
+/// Everything of a page a reader or a screen reader meets: its text (the `<title>`, the
+/// body, the drawings' labels), the labels and hints of its elements, the words given to
+/// its scripts (`data-t-*`) and its descriptions for sharing. One line each.
+fn readable(html: &str) -> Vec<String> {
+    let document = scraper::Html::parse_document(html);
+    let mut out = Vec::new();
+    for node in document.root_element().descendants() {
+        if let Some(text) = node.value().as_text() {
+            // Code is the editor's field names (`born`), the same in every language.
+            let parent = node
+                .parent()
+                .and_then(|p| p.value().as_element().map(|e| e.name()));
+            if !matches!(parent, Some("script" | "style" | "code")) && !text.trim().is_empty() {
+                out.push(text.trim().to_owned());
+            }
+        }
+        if let Some(element) = node.value().as_element() {
+            for (name, value) in element.attrs() {
+                let shown = matches!(name, "aria-label" | "title" | "placeholder" | "alt")
+                    || name.starts_with("data-t-")
+                    || (name == "content"
+                        && [element.attr("name"), element.attr("property")]
+                            .into_iter()
+                            .flatten()
+                            .any(|n| matches!(n, "description" | "og:title" | "og:description")));
+                if shown && !value.trim().is_empty() {
+                    out.push(value.to_owned());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The English of the theme's table, cut where the theme fills something in: the words
+/// a page in another language must not show (`Page not found`, ` entries`, `born `).
+fn english_phrases() -> Vec<String> {
+    let table = serde_json::to_value(scholia::i18n::Strings::english()).unwrap();
+    let mut phrases = Vec::new();
+    for (key, value) in table.as_object().unwrap() {
+        let value = value.as_str().unwrap();
+        let mut rest = value;
+        let mut parts = Vec::new();
+        while let Some(open) = rest.find('{') {
+            parts.push(&rest[..open]);
+            rest = rest[open..]
+                .find('}')
+                .map_or("", |close| &rest[open + close + 1..]);
+        }
+        parts.push(rest);
+        for part in parts {
+            let part = part.trim_matches(|c: char| !c.is_alphanumeric());
+            // Short words (`all`, `min`) and names that stay as they are (`scholia`) would
+            // be found inside other words.
+            if part.chars().filter(|c| c.is_ascii_alphabetic()).count() >= 4 && part != "scholia" {
+                phrases.push(format!("{part}  ({key})"));
+            }
+        }
+    }
+    phrases
+}
+
+/// Whether `words` are in `line` as words, not inside longer ones.
+fn has_words(line: &str, words: &str) -> bool {
+    line.match_indices(words).any(|(at, _)| {
+        let before = line[..at].chars().next_back();
+        let after = line[at + words.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// `text` without the `{name}`s a script fills in (their names are English).
+fn without_placeholders(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        rest = rest[open..]
+            .find('}')
+            .map_or("", |close| &rest[open + close + 1..]);
+    }
+    out + rest
+}
+
+/// The English phrases each page of `files` shows, by page: none is the test.
+fn english_on_pages(files: &[(String, String)]) -> Vec<String> {
+    let phrases = english_phrases();
+    let mut found = Vec::new();
+    for (path, html) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        for line in readable(html) {
+            let line = without_placeholders(&line);
+            for phrase in &phrases {
+                let (words, key) = phrase.split_once("  ").unwrap();
+                if has_words(&line, words) {
+                    found.push(format!("{path}: `{words}` {key} in {line:?}"));
+                }
+            }
+        }
+    }
+    found
+}
 
 #[test]
 fn the_persian_fixture_reads_right_to_left_in_persian_words() {
@@ -351,4 +456,177 @@ fn a_site_keeps_its_words_in_strings_yaml_and_site_yaml_wins_over_it() {
     );
     assert!(warnings.contains("--> strings.yaml:3:10"), "{warnings}");
     assert!(warnings.contains("did you mean `sources`?"), "{warnings}");
+}
+
+#[test]
+fn every_page_of_the_persian_fixture_is_without_english_words() {
+    let root = repo().join("tests/browser/sites/rtl");
+    let (files, _) = render(&root);
+    let pages: Vec<&str> = files
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .filter(|p| p.ends_with(".html"))
+        .collect();
+    for path in [
+        "timeline.html",
+        "404.html",
+        "index.html",
+        "tehran/index.html",
+    ] {
+        assert!(pages.contains(&path), "{path}: {pages:?}");
+    }
+    assert_eq!(english_on_pages(&files), Vec::<String>::new());
+    // The search box gives its script the words it says.
+    let home = page(&files, "index.html");
+    assert!(home.contains("data-t-none=\"نتیجه‌ای یافت نشد.\""), "{home}");
+    assert!(home.contains("data-t-mark=\"¶{p}\""), "{home}");
+    let missing = page(&files, "404.html");
+    assert!(missing.contains("<h1>صفحه پیدا نشد</h1>"), "{missing}");
+    assert!(missing.contains("<html lang=\"fa\" dir=\"rtl\">"));
+    let timeline = page(&files, "timeline.html");
+    assert!(
+        timeline.contains("<h1 id=\"timeline-title\">گاه‌شمار</h1>"),
+        "{timeline}"
+    );
+    assert!(
+        timeline.contains("<span class=\"tl-dates\">منتشرشده در اینجا: 5 مارس 2026</span> <span class=\"note-kind\">متن</span>"),
+        "{timeline}"
+    );
+}
+
+/// A one-reading site in Persian, the reading's title in Persian too.
+fn persian_site(
+    site_extra: &str,
+    front: &str,
+    markdown: &str,
+    annotations: &str,
+) -> tempfile::TempDir {
+    let dir = site("fa", site_extra, front, markdown, annotations);
+    let reading = dir.path().join("content/reading/index.md");
+    let text = fs::read_to_string(&reading).unwrap();
+    fs::write(reading, text.replace("title: A reading", "title: یک متن")).unwrap();
+    dir
+}
+
+/// A Persian site with dates far apart, one BCE, and an address: the timeline's axis is
+/// broken, and there is a feed.
+fn persian_site_with_dates() -> tempfile::TempDir {
+    persian_site(
+        "base_url: https://example.org/fa/\n",
+        "date: 2026-03-05\n",
+        "کوروش و خمینی و انقلاب.\n",
+        "glosses:\n  cyrus:\n    term: کوروش\n    kind: person\n    text: شاه.\n    died: -530\n  khomeini:\n    term: خمینی\n    kind: person\n    text: رهبر.\n    born: 1902-09-24\n    died: 1989-06-03\n  revolution:\n    term: انقلاب\n    kind: event\n    text: انقلاب.\n    start: 1978-01\n    end: 1979-02-11\n",
+    )
+}
+
+#[test]
+fn a_persian_timeline_says_its_axis_dates_and_kinds_in_persian() {
+    let dir = persian_site_with_dates();
+    let (files, warnings) = render(dir.path());
+    assert_eq!(warnings, "");
+    let timeline = page(&files, "timeline.html");
+    assert_eq!(parse_errors(timeline), Vec::<String>::new());
+    // The axis says where it is broken, with the years BCE in Persian words.
+    assert!(
+        timeline.contains("<p class=\"tl-note\">محور زمان جایی که بیش از 50 سال چیزی بر آن رخ نمی‌دهد بریده شده است: از 530 پیش از میلاد تا 1902 می‌پرد."),
+        "{timeline}"
+    );
+    assert!(timeline.contains(">530 پیش از میلاد</text>"), "{timeline}");
+    // Each row's dates and kind in Persian; the stylesheet's class stays the kind's name.
+    assert!(
+        timeline.contains("<span class=\"tl-dates\">24 سپتامبر 1902 – 3 ژوئن 1989</span> <span class=\"note-kind\">شخص</span>"),
+        "{timeline}"
+    );
+    assert!(
+        timeline.contains("<span class=\"note-kind\">رویداد</span>"),
+        "{timeline}"
+    );
+    assert!(
+        timeline.contains("class=\"tl-span tl-person\""),
+        "{timeline}"
+    );
+    assert!(
+        timeline.contains("<meta name=\"description\" content=\"همه‌ی مدخل‌ها و متن‌های تاریخ‌دار Test بر یک محور زمان.\">"),
+        "{timeline}"
+    );
+    assert_eq!(english_on_pages(&files), Vec::<String>::new());
+    // The feed is in the site's language; the link to it says so in its words.
+    let feed = page(&files, "feed.xml");
+    assert!(
+        feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"fa\">"),
+        "{feed}"
+    );
+    assert!(page(&files, "index.html").contains("title=\"Test: متن‌ها\""));
+}
+
+#[test]
+fn the_search_index_names_kinds_and_dates_in_the_sites_words() {
+    let dir = persian_site_with_dates();
+    let (files, _) = render(dir.path());
+    let index: String = files
+        .iter()
+        .filter(|(p, _)| p.starts_with("search/s/"))
+        .map(|(_, text)| text.as_str())
+        .collect();
+    assert!(index.contains("\"شخص\""), "{index}");
+    assert!(index.contains("24 سپتامبر 1902 – 3 ژوئن 1989"), "{index}");
+    for english in ["\"person\"", "\"event\"", "September", "born ", "BCE"] {
+        assert!(!index.contains(english), "{english}: {index}");
+    }
+}
+
+#[test]
+fn a_german_site_has_its_timeline_404_and_search_box_in_german() {
+    let dir = site(
+        "de",
+        "",
+        "date: 2026-03-05\n",
+        "Die Stadt Rom liegt am Tiber.\n",
+        "glosses:\n  rom:\n    term: Rom\n    kind: place\n    text: Die Stadt.\n    start: -753-04-21\nunglossed: [Die, Stadt, Tiber]\n",
+    );
+    let (files, warnings) = render(dir.path());
+    assert_eq!(warnings, "");
+    let timeline = page(&files, "timeline.html");
+    assert!(timeline.contains("<h1 id=\"timeline-title\">Zeitleiste</h1>"));
+    assert!(
+        timeline.contains("ab 21. April 753 v. Chr.</span> <span class=\"note-kind\">Ort</span>"),
+        "{timeline}"
+    );
+    assert!(
+        timeline.contains("hier veröffentlicht: 5. März 2026"),
+        "{timeline}"
+    );
+    assert!(
+        timeline.contains("Die Zeitachse ist unterbrochen"),
+        "{timeline}"
+    );
+    assert!(
+        timeline.contains("Sie springt von 753 v. Chr. auf 2026."),
+        "{timeline}"
+    );
+    let missing = page(&files, "404.html");
+    assert!(
+        missing.contains("<h1>Seite nicht gefunden</h1>"),
+        "{missing}"
+    );
+    assert!(missing.contains(">Glossar</a>: alle Personen"), "{missing}");
+    let home = page(&files, "index.html");
+    assert!(home.contains("data-t-entries=\"{n} Einträge\""), "{home}");
+    assert!(
+        home.contains("data-t-keys=\"Mit den Pfeiltasten wählen, mit Enter öffnen.\""),
+        "{home}"
+    );
+}
+
+#[test]
+fn a_timeline_without_dates_says_how_to_give_them_in_the_sites_words() {
+    let dir = persian_site("", "", "تهران.\n", "unglossed: [تهران]\n");
+    let (files, _) = render(dir.path());
+    let timeline = page(&files, "timeline.html");
+    assert!(
+        timeline.contains("به یک توضیح <code>born</code>، <code>died</code>،"),
+        "{timeline}"
+    );
+    assert_eq!(parse_errors(timeline), Vec::<String>::new());
+    assert_eq!(english_on_pages(&files), Vec::<String>::new());
 }

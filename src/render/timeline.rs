@@ -15,9 +15,10 @@
 
 use serde::Serialize;
 
-use super::{Pages, gloss_dates, gloss_href, part};
+use super::{Pages, gloss_dates_in, gloss_href, part};
 use crate::date::PartialDate;
 use crate::diagnostics::Diagnostic;
+use crate::i18n::Strings;
 use crate::site::SiteIndex;
 
 /// An empty gap longer than this many years is cut out of the axis.
@@ -44,6 +45,8 @@ struct Item {
     label: String,
     href: String,
     kind: &'static str,
+    /// The kind in the site's words.
+    kind_word: String,
     dates: String,
     from: f64,
     /// The end of a span; none for a single date.
@@ -55,7 +58,10 @@ struct Item {
 struct Row {
     label: String,
     href: String,
+    /// The kind's name, for the stylesheet (`tl-person`).
     kind: &'static str,
+    /// The kind in the site's words, for the reader.
+    kind_word: String,
     dates: String,
     span: bool,
     /// Left edge (or centre, for a point), in percent.
@@ -101,12 +107,12 @@ pub(super) fn page(index: &SiteIndex, pages: &Pages) -> Option<Diagnostic> {
         "timeline.html",
         "timeline",
         TimelinePage {
-            timeline: view(items(index)),
+            timeline: view(items(index, pages.words), pages.words),
         },
     )
 }
 
-fn items(index: &SiteIndex) -> Vec<Item> {
+fn items(index: &SiteIndex, t: &Strings) -> Vec<Item> {
     let mut items = Vec::new();
     for entry in &index.glosses {
         let gloss = entry.gloss;
@@ -128,7 +134,8 @@ fn items(index: &SiteIndex) -> Vec<Item> {
             label: gloss.term.value.clone(),
             href: gloss_href("", entry.id),
             kind: gloss.kind.name(),
-            dates: gloss_dates(gloss).unwrap_or_default(),
+            kind_word: t.get(&format!("kind_{}", gloss.kind.name())).to_owned(),
+            dates: gloss_dates_in(gloss, t).unwrap_or_default(),
             from: from.position(),
             to: to.map(end_of).filter(|&t| t > from.position()),
         });
@@ -142,15 +149,16 @@ fn items(index: &SiteIndex) -> Vec<Item> {
             .and_then(|o| o.date.as_ref())
             .and_then(|d| d.date());
         let (date, what) = match (published, original) {
-            (Some(d), _) => (d, "published here"),
-            (None, Some(d)) => (d, "original"),
+            (Some(d), _) => (d, "timeline_published"),
+            (None, Some(d)) => (d, "timeline_original"),
             (None, None) => continue,
         };
         items.push(Item {
             label: meta.title.clone(),
             href: format!("{}/index.html", reading.slug),
             kind: "reading",
-            dates: format!("{what} {}", date.words()),
+            kind_word: t.get("timeline_reading").to_owned(),
+            dates: t.fill(what, &[("date", &date.words_in(t))]),
             from: date.position(),
             to: None,
         });
@@ -262,10 +270,10 @@ fn stretches(items: &[Item]) -> Vec<Stretch> {
     out
 }
 
-/// The year as the axis writes it.
-fn year_label(year: i64) -> String {
+/// The year as the axis writes it, in the words of `t` for a year BCE.
+fn year_label(year: i64, t: &Strings) -> String {
     if year < 0 {
-        format!("{} BCE", -year)
+        t.fill("year_bce", &[("year", &(-year).to_string())])
     } else {
         year.to_string()
     }
@@ -275,7 +283,7 @@ fn pct(x: f64) -> String {
     format!("{:.2}", x.clamp(0.0, 100.0))
 }
 
-fn view(items: Vec<Item>) -> TimelineView {
+fn view(items: Vec<Item>, t: &Strings) -> TimelineView {
     let stretches = stretches(&items);
     let place = |year: f64| -> f64 {
         stretches
@@ -296,6 +304,7 @@ fn view(items: Vec<Item>) -> TimelineView {
                 label: item.label,
                 href: item.href,
                 kind: item.kind,
+                kind_word: item.kind_word,
                 dates: item.dates,
                 span,
                 x: pct(x),
@@ -355,7 +364,7 @@ fn view(items: Vec<Item>) -> TimelineView {
         };
         ticks.push(Tick {
             x: pct(x),
-            label: year_label(year),
+            label: year_label(year, t),
             anchor,
         });
     }
@@ -376,30 +385,33 @@ fn view(items: Vec<Item>) -> TimelineView {
     let gaps: Vec<String> = stretches
         .windows(2)
         .map(|pair| {
-            format!(
-                "from {} to {}",
-                year_label(pair[0].last_named.floor() as i64),
-                year_label(pair[1].first.floor() as i64)
+            t.fill(
+                "timeline_gap",
+                &[
+                    ("start", &year_label(pair[0].last_named.floor() as i64, t)),
+                    ("end", &year_label(pair[1].first.floor() as i64, t)),
+                ],
             )
         })
         .collect();
     let mut axis_note = String::new();
     if !gaps.is_empty() {
-        axis_note = format!(
-            "The time axis is broken where nothing on it happens for more than {} years: it \
-             jumps {}. Each break is drawn as a grey band with two strokes.",
-            BREAK_YEARS as i64,
-            join_words(&gaps)
+        axis_note = t.fill(
+            "timeline_broken",
+            &[
+                ("n", &(BREAK_YEARS as i64).to_string()),
+                ("gaps", &join_words(&gaps, t)),
+            ],
         );
         let widened = stretches
             .iter()
             .any(|s| (s.w - MIN_STRETCH).abs() < 1e-9 && stretches.len() > 1);
-        axis_note.push_str(if widened {
-            " Between the breaks the years are drawn to one scale, except that a very short \
-             stretch is widened so that it can be seen."
+        axis_note.push(' ');
+        axis_note.push_str(t.get(if widened {
+            "timeline_widened"
         } else {
-            " Between the breaks the years are drawn to one scale."
-        });
+            "timeline_scale"
+        }));
     }
 
     TimelineView {
@@ -410,12 +422,12 @@ fn view(items: Vec<Item>) -> TimelineView {
     }
 }
 
-/// `a`, `a and b`, `a, b and c`.
-fn join_words(parts: &[String]) -> String {
+/// `a`, `a and b`, `a, b and c`, in the words of `t` (`a، b و c`).
+fn join_words(parts: &[String], t: &Strings) -> String {
     match parts {
         [] => String::new(),
         [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        [init @ .., last] => format!("{}{}{last}", init.join(t.get("comma")), t.get("and")),
     }
 }
 
@@ -428,6 +440,7 @@ mod tests {
             label: format!("{from}"),
             href: String::new(),
             kind: "event",
+            kind_word: "event".into(),
             dates: String::new(),
             from,
             to,
@@ -456,11 +469,10 @@ mod tests {
 
     #[test]
     fn the_axis_note_names_each_break() {
-        let view = view(vec![
-            item(680.0, None),
-            item(1775.0, None),
-            item(1990.0, None),
-        ]);
+        let view = view(
+            vec![item(680.0, None), item(1775.0, None), item(1990.0, None)],
+            Strings::english(),
+        );
         assert_eq!(view.breaks.len(), 2);
         assert!(
             view.axis_note
@@ -474,16 +486,22 @@ mod tests {
     }
 
     fn view_of_one_stretch() -> TimelineView {
-        view(vec![item(1900.0, None), item(1920.0, Some(1940.0))])
+        view(
+            vec![item(1900.0, None), item(1920.0, Some(1940.0))],
+            Strings::english(),
+        )
     }
 
     #[test]
     fn ticks_keep_their_distance() {
-        let view = view(vec![
-            item(680.0, None),
-            item(1775.0, None),
-            item(1851.0, Some(2026.0)),
-        ]);
+        let view = view(
+            vec![
+                item(680.0, None),
+                item(1775.0, None),
+                item(1851.0, Some(2026.0)),
+            ],
+            Strings::english(),
+        );
         let xs: Vec<f64> = view.ticks.iter().map(|t| t.x.parse().unwrap()).collect();
         assert!(xs.windows(2).all(|w| w[1] - w[0] >= FIRST_ROOM), "{xs:?}");
         // Each stretch between breaks is labelled.
