@@ -21,9 +21,12 @@ fn render(root: &Path, slug: &str) -> (String, Vec<String>) {
         .iter()
         .find(|f| f.path == format!("{slug}/index.html"))
         .expect("the reading page");
+    // scholia ships the theme's words in en, de and fa: a Chinese or Japanese site is told
+    // its theme speaks English (W0600), which is not what these fixtures are about.
     let warnings = report
         .warnings
         .iter()
+        .filter(|w| w.code != "W0600")
         .map(|w| scholia::diagnostics::render_all(std::slice::from_ref(w), false))
         .collect();
     (String::from_utf8(page.contents.clone()).unwrap(), warnings)
