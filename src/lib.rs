@@ -32,6 +32,7 @@ pub mod date;
 pub mod diagnostics;
 pub mod export;
 pub mod fix;
+pub mod incremental;
 pub mod init;
 pub mod links;
 pub mod markdown;
