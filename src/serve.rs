@@ -52,7 +52,7 @@ pub use listen::{HEADER_READ_TIMEOUT, MAX_CONNECTIONS, MAX_HEADER_BYTES};
 /// What is served now.
 struct Served {
     /// The last good build: path (without leading `/`) → bytes.
-    files: HashMap<String, Vec<u8>>,
+    files: HashMap<String, Arc<[u8]>>,
     /// The diagnostics of the last build, if it failed (plain text).
     errors: Option<String>,
     /// Whether that failure is scholia's own (a panic), not the site's.
@@ -224,13 +224,14 @@ fn rebuild(
             }
             for path in &rebuilt.changed {
                 if let Some(bytes) = files.get(path) {
-                    state.files.insert(path.clone(), bytes.clone());
+                    state.files.insert(path.clone(), Arc::clone(bytes));
                 }
             }
             state.errors = None;
             println!(
-                "built {} files ({} changed, {} removed) in {} ms",
+                "built {} files ({} made again, {} changed, {} removed) in {} ms",
                 state.files.len(),
+                rebuilt.remade,
                 rebuilt.changed.len(),
                 rebuilt.removed.len(),
                 elapsed.as_millis()
@@ -564,7 +565,7 @@ async fn page(State(app): State<AppState>, request: Request) -> Response {
     let body = if path.ends_with(".html") {
         with_live_reload(&String::from_utf8_lossy(bytes)).into_bytes()
     } else {
-        bytes.clone()
+        bytes.to_vec()
     };
     (
         [

@@ -93,6 +93,9 @@ pub(super) fn pages(index: &SiteIndex, pages: &Pages) -> Vec<Diagnostic> {
     let ids = Ids::of(index);
     problems.par_extend((0..index.glosses.len()).into_par_iter().filter_map(|g| {
         let path = gloss_page(index.glosses[g].id);
+        if !pages.wants((part::GLOSSES, g as u32), &path) {
+            return None;
+        }
         let root = "../".repeat(path.matches('/').count());
         pages.add(
             (part::GLOSSES, g as u32),
