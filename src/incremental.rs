@@ -196,7 +196,7 @@ impl Incremental {
             let bytes = Arc::clone(self.files.get(&path)?);
             files.push((order, path, bytes));
         }
-        files.sort_by(|a, b| a.0.cmp(&b.0));
+        files.sort_by_key(|file| file.0);
         let mut paths: Vec<String> = files.iter().map(|(_, path, _)| path.clone()).collect();
         let mut put = |order: Order, file: OutputFile, paths: &mut Vec<String>| {
             paths.push(file.path.clone());
@@ -240,10 +240,13 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// A file of the site with its place in the site's order.
+type Placed = (Order, String, Arc<[u8]>);
+
 /// A sink that keeps each file with its order.
 #[derive(Default)]
 struct Collect {
-    files: Mutex<Vec<(Order, String, Arc<[u8]>)>>,
+    files: Mutex<Vec<Placed>>,
 }
 
 impl Sink for Collect {

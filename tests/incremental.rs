@@ -7,7 +7,6 @@
 //! build does and keep the last good site.
 
 #[path = "../benches/corpus/mod.rs"]
-#[allow(dead_code)]
 mod corpus;
 
 mod common;
