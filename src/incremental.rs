@@ -5,7 +5,7 @@
 //! 2. Give each page made per reading, gloss or source (and each reading's export) a
 //!    key: a hash of everything its bytes are made from — the site's settings and
 //!    templates, its reading's file and marks and notes, the entries it shows and, for an
-//!    entry's page, each reading it quotes ([`keys`]). Conservative by design: a key
+//!    entry's page, each reading it quotes (`keys`). Conservative by design: a key
 //!    takes in more than the page shows rather than less.
 //! 3. Render the indexes and assets, and of the other pages only those whose key (or
 //!    place in the site's order) differs from the last good build's; the others keep
