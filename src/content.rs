@@ -12,12 +12,14 @@
 //! 4. `templates/` → the files that override the theme.
 //!
 //! Entry point: [`load`]. Every problem found is returned, not only the first.
+//! [`load_with`] takes as it was each reading of an earlier load whose files have the
+//! same text ([`Earlier`]; `serve`).
 //! [`copy_beside`] turns the files beside the readings into files of the built site.
 
 mod files;
 pub mod text;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -126,8 +128,51 @@ pub struct Original {
 /// The shared files `content/` may hold beside the readings' folders.
 const SHARED: [&str; 2] = ["glossary.yaml", "sources.yaml"];
 
+/// The readings of an earlier load, by slug. A reading whose `index.md` and
+/// `annotations.yaml` have the same text again is taken as it was rather than parsed
+/// again; the files beside it are always looked at anew.
+#[derive(Default)]
+pub struct Earlier {
+    readings: HashMap<String, Reading>,
+}
+
+impl Earlier {
+    /// Keeps a load's readings for the next one.
+    pub fn keep(&mut self, readings: Vec<Reading>) {
+        self.readings = readings
+            .into_iter()
+            .map(|r| (r.slug.as_str().to_owned(), r))
+            .collect();
+    }
+
+    /// The earlier reading of folder `name`, if its files had this text.
+    fn take(
+        &mut self,
+        name: &OsStr,
+        source: &SourceFile,
+        annotations: Option<&SourceFile>,
+    ) -> Option<Reading> {
+        let old = self.readings.get(name.to_str()?)?;
+        let same = |a: &SourceFile, b: &SourceFile| a.path == b.path && a.text == b.text;
+        let same_annotations = match (&old.annotations, annotations) {
+            (None, None) => true,
+            (Some(a), Some(b)) => same(&a.locator.file, b),
+            _ => false,
+        };
+        if !same(&old.source, source) || !same_annotations {
+            return None;
+        }
+        self.readings.remove(name.to_str()?)
+    }
+}
+
 /// Reads and parses every file of the site at `root`.
 pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
+    load_with(root, &mut Earlier::default())
+}
+
+/// [`load`], taking from `earlier` each reading whose files are unchanged.
+pub fn load_with(root: &Path, earlier: &mut Earlier) -> Result<Site, Vec<Diagnostic>> {
     let files = SiteFiles::open(root).map_err(|e| {
         vec![
             Diagnostic::error(
@@ -187,7 +232,7 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
                         problems.extend(files.read_text(&path).err());
                     }
                     Ok(Kind::Folder) => match files.kind(&path.join("index.md")) {
-                        Ok(Kind::File) => match load_reading(&files, &path, &name) {
+                        Ok(Kind::File) => match load_reading(&files, &path, &name, earlier) {
                             Ok((reading, mut found)) => {
                                 readings.push(reading);
                                 problems.append(&mut found);
@@ -248,10 +293,28 @@ fn load_reading(
     files: &SiteFiles,
     dir: &Path,
     name: &OsStr,
+    earlier: &mut Earlier,
 ) -> Result<(Reading, Vec<Diagnostic>), Vec<Diagnostic>> {
     let index = dir.join("index.md");
     let source = files.read_text(&index).map_err(|d| vec![d])?;
     let mut problems = Vec::new();
+    let annotations_path = dir.join("annotations.yaml");
+    let annotations_file = match files.kind(&annotations_path) {
+        Ok(Kind::Missing) => Ok(None),
+        Ok(_) => files.read_text(&annotations_path).map(Some),
+        Err(d) => Err(d),
+    };
+    // Files of the same text parse the same: only the files beside may have changed.
+    if let Ok(file) = &annotations_file
+        && let Some(old) = earlier.take(name, &source, file.as_deref())
+    {
+        let beside = beside_of(files, dir, &mut problems);
+        return if problems.iter().any(Diagnostic::is_error) {
+            Err(problems)
+        } else {
+            Ok((Reading { beside, ..old }, problems))
+        };
+    }
     let slug = match Slug::parse(name) {
         Ok(slug) => Some(slug),
         Err(why) => {
@@ -266,27 +329,15 @@ fn load_reading(
             (None, 0..0)
         }
     };
-    let annotations_path = dir.join("annotations.yaml");
-    let annotations = match files.kind(&annotations_path) {
-        Ok(Kind::Missing) => None,
-        Ok(_) => match files
-            .read_text(&annotations_path)
-            .and_then(|f| parse_annotations(&f))
-        {
-            Ok(a) => Some(a),
+    let annotations =
+        match annotations_file.and_then(|f| f.map(|f| parse_annotations(&f)).transpose()) {
+            Ok(a) => a,
             Err(d) => {
                 problems.push(d);
                 None
             }
-        },
-        Err(d) => {
-            problems.push(d);
-            None
-        }
-    };
-    let mut beside = Vec::new();
-    let mut walked: HashSet<PathBuf> = files.real_path(dir).into_iter().collect();
-    collect_beside(files, dir, "", &mut walked, &mut beside, &mut problems);
+        };
+    let beside = beside_of(files, dir, &mut problems);
     match (meta, slug) {
         (Some((meta, meta_locator)), Some(slug)) if !problems.iter().any(Diagnostic::is_error) => {
             Ok((
@@ -304,6 +355,14 @@ fn load_reading(
         }
         _ => Err(problems),
     }
+}
+
+/// The files in a reading's folder other than its text and annotations.
+fn beside_of(files: &SiteFiles, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<BesideFile> {
+    let mut beside = Vec::new();
+    let mut walked: HashSet<PathBuf> = files.real_path(dir).into_iter().collect();
+    collect_beside(files, dir, "", &mut walked, &mut beside, problems);
+    beside
 }
 
 fn not_a_slug(name: &OsStr, source: &Arc<SourceFile>, why: String) -> Diagnostic {

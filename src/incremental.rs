@@ -46,6 +46,15 @@ pub struct Incremental {
     gloss_html: HashMap<String, String>,
     /// Whether a build has succeeded yet.
     built: bool,
+    /// What loading and resolving keep of each reading for the next build.
+    kept: Kept,
+}
+
+/// The readings as loaded, and what resolving found in each.
+#[derive(Default)]
+struct Kept {
+    load: content::Earlier,
+    resolve: resolve::Kept,
 }
 
 /// What a good rebuild changed, against the last good build.
@@ -82,6 +91,7 @@ impl Incremental {
             pages: HashMap::new(),
             gloss_html: HashMap::new(),
             built: false,
+            kept: Kept::default(),
         }
     }
 
@@ -98,7 +108,10 @@ impl Incremental {
     /// Builds the site from what is on disk now. On success the build replaces the last
     /// good one and what changed is returned; on failure the last good build stays.
     pub fn rebuild(&mut self) -> Result<Rebuilt, Failure> {
-        let built = match self.build() {
+        let mut kept = std::mem::take(&mut self.kept);
+        let built = self.build(&mut kept);
+        self.kept = kept;
+        let built = match built {
             Some(built) => built,
             // Whatever went wrong, a full build says it as a build would. Should it
             // succeed after all (a file saved meanwhile), its files are the site.
@@ -147,9 +160,9 @@ impl Incremental {
 
     /// The pipeline of [`crate::render_site`], remaking only the pages whose key
     /// changed; `None` at the first problem of any kind.
-    fn build(&self) -> Option<Built> {
-        let site = content::load(&self.root).ok()?;
-        let index = resolve::index(&site).ok()?;
+    fn build(&self, cache: &mut Kept) -> Option<Built> {
+        let site = content::load_with(&self.root, &mut cache.load).ok()?;
+        let mut index = resolve::index_with(&site, Some(&mut cache.resolve)).ok()?;
         let theme = templates::Theme::load(&site.templates).ok()?;
         let mut warnings = site.warnings.clone();
         warnings.extend(index.warnings.iter().cloned());
@@ -219,13 +232,18 @@ impl Incremental {
             .zip(gloss_html)
             .map(|(entry, html)| (entry.gloss.text.value.clone(), html))
             .collect();
+        let documents = std::mem::take(&mut index.documents);
+        cache.resolve.keep_documents(&site, documents);
+        drop(index);
+        let readings = site.readings.len();
+        cache.load.keep(site.readings);
         Some(Built {
             files: files
                 .into_iter()
                 .map(|(_, path, bytes)| (path, bytes))
                 .collect(),
             report: Report {
-                readings: site.readings.len(),
+                readings,
                 files: paths.len(),
                 warnings,
             },
