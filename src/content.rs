@@ -134,6 +134,8 @@ const SHARED: [&str; 2] = ["glossary.yaml", "sources.yaml"];
 #[derive(Default)]
 pub struct Earlier {
     readings: HashMap<String, Reading>,
+    /// How many readings the last load took as they were.
+    taken: usize,
 }
 
 impl Earlier {
@@ -143,6 +145,12 @@ impl Earlier {
             .into_iter()
             .map(|r| (r.slug.as_str().to_owned(), r))
             .collect();
+        self.taken = 0;
+    }
+
+    /// How many readings the loads since [`Earlier::keep`] took as they were.
+    pub fn taken(&self) -> usize {
+        self.taken
     }
 
     /// The earlier reading of folder `name`, if its files had this text.
@@ -162,6 +170,7 @@ impl Earlier {
         if !same(&old.source, source) || !same_annotations {
             return None;
         }
+        self.taken += 1;
         self.readings.remove(name.to_str()?)
     }
 }

@@ -1,7 +1,13 @@
 //! Incremental: the site rebuilt after an edit, equal to a full build byte for byte,
 //! remaking only the pages the edit can have changed (`serve`'s editing loop).
 //!
-//! 1. Load and resolve the site as a build does ([`content::load`], [`resolve::index`]).
+//! 1. Load and resolve the site as a build does, keeping each reading's results for the
+//!    next build ([`content::load_with`], [`resolve::index_with`]): a reading whose
+//!    files have the same text is not parsed again; its passages are not anchored again
+//!    while they are the same, nor its glosses looked for while the shared glossary's
+//!    forms and its own file are the same; the shared glossary's automaton stays while
+//!    its forms do. Only what crosses readings (ids, references, registers, lints) is
+//!    done again in full.
 //! 2. Give each page made per reading, gloss or source (and each reading's export) a
 //!    key: a hash of everything its bytes are made from — the site's settings and
 //!    templates, its reading's file and marks and notes, the entries it shows and, for an
@@ -70,6 +76,17 @@ pub struct Rebuilt {
     /// True for the first good build of this state: there was nothing to compare it
     /// with, so every file is in `changed`, and what was served before must all go.
     pub fresh: bool,
+    /// What loading and resolving did again; all zero when the rebuild was left to a
+    /// full build.
+    pub redone: Redone,
+}
+
+/// What a rebuild loaded and resolved again rather than keep from the last.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Redone {
+    /// Readings whose files were parsed again.
+    pub loaded: usize,
+    pub resolve: resolve::Redone,
 }
 
 /// A good build, before it is compared with the last one.
@@ -79,6 +96,7 @@ struct Built {
     gloss_html: HashMap<String, String>,
     report: Report,
     remade: usize,
+    redone: Redone,
 }
 
 impl Incremental {
@@ -123,6 +141,7 @@ impl Incremental {
                     .collect();
                 Built {
                     remade: files.len(),
+                    redone: Redone::default(),
                     files,
                     pages: HashMap::new(),
                     gloss_html: HashMap::new(),
@@ -155,6 +174,7 @@ impl Incremental {
             removed,
             remade: built.remade,
             fresh,
+            redone: built.redone,
         })
     }
 
@@ -162,7 +182,28 @@ impl Incremental {
     /// changed; `None` at the first problem of any kind.
     fn build(&self, cache: &mut Kept) -> Option<Built> {
         let site = content::load_with(&self.root, &mut cache.load).ok()?;
-        let mut index = resolve::index_with(&site, Some(&mut cache.resolve)).ok()?;
+        let loaded = site.readings.len() - cache.load.taken();
+        // What was loaded and parsed is kept whether or not the build goes through: an
+        // edit that breaks the site is mended by the next.
+        let built = match resolve::index_with(&site, Some(&mut cache.resolve)) {
+            Ok(mut index) => {
+                let built = self.render(&site, &index);
+                let documents = std::mem::take(&mut index.documents);
+                cache.resolve.keep_documents(&site, documents);
+                built
+            }
+            Err(_) => None,
+        };
+        let redone = Redone {
+            loaded,
+            resolve: cache.resolve.redone(),
+        };
+        cache.load.keep(site.readings);
+        built.map(|built| Built { redone, ..built })
+    }
+
+    /// The steps from a resolved site to its files.
+    fn render(&self, site: &content::Site, index: &SiteIndex) -> Option<Built> {
         let theme = templates::Theme::load(&site.templates).ok()?;
         let mut warnings = site.warnings.clone();
         warnings.extend(index.warnings.iter().cloned());
@@ -232,22 +273,18 @@ impl Incremental {
             .zip(gloss_html)
             .map(|(entry, html)| (entry.gloss.text.value.clone(), html))
             .collect();
-        let documents = std::mem::take(&mut index.documents);
-        cache.resolve.keep_documents(&site, documents);
-        drop(index);
-        let readings = site.readings.len();
-        cache.load.keep(site.readings);
         Some(Built {
             files: files
                 .into_iter()
                 .map(|(_, path, bytes)| (path, bytes))
                 .collect(),
             report: Report {
-                readings,
+                readings: site.readings.len(),
                 files: paths.len(),
                 warnings,
             },
             remade,
+            redone: Redone::default(),
             pages,
             gloss_html: used,
         })

@@ -15,7 +15,8 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use scholia::incremental::Incremental;
+use scholia::incremental::{Incremental, Redone};
+use scholia::resolve;
 use scholia::{Failure, Options};
 
 type Files = BTreeMap<String, Vec<u8>>;
@@ -45,6 +46,8 @@ struct Session {
     root: PathBuf,
     incremental: Incremental,
     last_good: Files,
+    /// What the last good rebuild loaded and resolved again.
+    redone: Redone,
 }
 
 impl Session {
@@ -53,6 +56,7 @@ impl Session {
             root: root.to_path_buf(),
             incremental: Incremental::new(root, Options::default()),
             last_good: Files::new(),
+            redone: Redone::default(),
         };
         session.step("the first build", Expect::Builds, |_| {});
         session
@@ -119,6 +123,7 @@ impl Session {
                     assert_eq!(said, removed, "{what}: the files said to be gone");
                 }
                 self.last_good = full;
+                self.redone = rebuilt.redone;
                 Some(rebuilt.remade)
             }
             (Err(full), Err(failure)) => {
@@ -181,6 +186,25 @@ fn first_shared_term(session: &Session) -> String {
     line.trim_start()["term: ".len()..].to_owned()
 }
 
+/// What a rebuild should have done again: readings whose files were parsed, whose text
+/// was parsed, indexed, anchored in and searched for glosses; the shared glossary compiled.
+fn redone(
+    loaded: usize,
+    (parsed, indexed, anchored, searched): (usize, usize, usize, usize),
+    glossary: bool,
+) -> Redone {
+    Redone {
+        loaded,
+        resolve: resolve::Redone {
+            parsed,
+            indexed,
+            anchored,
+            searched,
+            glossary,
+        },
+    }
+}
+
 /// Every kind of edit, in turn, on a generated site of `readings` readings.
 fn edit_a_generated_site(readings: usize, glosses: usize) {
     use Expect::{Builds, Fails};
@@ -198,6 +222,8 @@ fn edit_a_generated_site(readings: usize, glosses: usize) {
             &format!("{old}\nA closing paragraph, added while editing.\n"),
         );
     });
+    // That reading alone is parsed, indexed, anchored and searched again.
+    assert_eq!(s.redone, redone(1, (1, 1, 1, 1), false), "a reading's text");
     // Only the pages that show the reading are made again: it, its neighbours by
     // cross-reference, the entries it mentions or cites, the indexes.
     // (On a site of a few readings, that is most of it.)
@@ -214,6 +240,8 @@ fn edit_a_generated_site(readings: usize, glosses: usize) {
             "glosses:\n  added-term:\n    term: closing paragraph\n    kind: concept\n    text: |\n      A term added while editing.\n",
         );
     });
+    // Its passages are the same: only its glosses are looked for again.
+    assert_eq!(s.redone, redone(1, (0, 1, 0, 1), false), "a gloss added");
     s.step("the gloss is renamed", Builds, |s| {
         s.replace(&notes, "  added-term:\n", "  renamed-term:\n");
     });
@@ -235,6 +263,9 @@ fn edit_a_generated_site(readings: usize, glosses: usize) {
     s.step("the quote is mended", Builds, |s| {
         s.write(&format!("{two}/annotations.yaml"), &good);
     });
+    // The broken build kept what it had parsed; the mended file's reading alone is
+    // anchored and searched again.
+    assert_eq!(s.redone, redone(1, (0, 1, 1, 1), false), "a quote mended");
     let term = first_shared_term(&s);
     s.step("a reading is added", Builds, |s| {
         s.write(
@@ -264,6 +295,12 @@ fn edit_a_generated_site(readings: usize, glosses: usize) {
             "    text: |\n      Edited in the shared glossary. ",
         );
     });
+    // A gloss's text is in no reading: nothing is found again, the automaton stays.
+    assert_eq!(
+        s.redone,
+        redone(0, (0, 0, 0, 0), false),
+        "a shared gloss's text"
+    );
     s.step("a shared gloss is added", Builds, |s| {
         let glossary = s.read("content/glossary.yaml");
         s.write(
@@ -280,6 +317,12 @@ fn edit_a_generated_site(readings: usize, glosses: usize) {
             "    term: closing paragraph\n    match:\n      - closing paragraph\n      - while editing\n",
         );
     });
+    // New forms: every reading is searched again with a new automaton, and none anchored.
+    assert_eq!(
+        s.redone,
+        redone(0, (0, readings, 0, readings), true),
+        "a shared gloss's forms"
+    );
     s.step("the shared gloss is removed", Builds, |s| {
         let glossary = s.read("content/glossary.yaml");
         let at = glossary.find("  shared-added:\n").unwrap();
@@ -301,6 +344,7 @@ fn edit_a_generated_site(readings: usize, glosses: usize) {
     s.step("site.yaml changes", Builds, |s| {
         s.replace("site.yaml", "title: ", "title: Retitled ");
     });
+    assert_eq!(s.redone, redone(0, (0, 0, 0, 0), false), "site.yaml");
     s.step("a template is overridden", Builds, |s| {
         let theme = common::repo().join("templates");
         for entry in fs::read_dir(&theme).unwrap() {

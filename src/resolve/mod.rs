@@ -164,7 +164,24 @@ pub struct Kept {
     readings: HashMap<String, KeptReading>,
     /// The shared glossary compiled, with the key of what it was compiled from.
     glossary: Option<(u64, mention::Glossary)>,
+    /// What the last resolve did again.
+    redone: Redone,
 }
+
+/// What a resolve with [`Kept`] did again rather than take as it was: how many readings'
+/// texts it parsed, indexed (word boundaries), anchored passages in and searched for
+/// glosses, and whether it compiled the shared glossary.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Redone {
+    pub parsed: usize,
+    pub indexed: usize,
+    pub anchored: usize,
+    pub searched: usize,
+    pub glossary: bool,
+}
+
+/// Each passage found in a reading, by its place in the reading's batch, and its range.
+type Found = Vec<(usize, Range<usize>)>;
 
 /// One reading's results, valid while its `index.md` has the same text.
 struct KeptReading {
@@ -172,9 +189,8 @@ struct KeptReading {
     body: Range<usize>,
     /// Given back after the build ([`Kept::keep_documents`]).
     document: Option<Document>,
-    /// With the key of its passages: each passage found, by its place in the reading's
-    /// batch, and its range.
-    anchored: Option<(u64, Vec<(usize, Range<usize>)>)>,
+    /// With the key of its passages.
+    anchored: Option<(u64, Found)>,
     /// With the key of the glosses looked for.
     mentions: Option<(u64, KeptMentions)>,
 }
@@ -203,6 +219,11 @@ impl KeptReading {
 }
 
 impl Kept {
+    /// What the last resolve did again.
+    pub fn redone(&self) -> Redone {
+        self.redone
+    }
+
     /// Keeps the parsed texts of a good build for the next.
     pub fn keep_documents(&mut self, site: &Site, documents: Vec<Document>) {
         for (reading, document) in site.readings.iter().zip(documents) {
@@ -231,6 +252,10 @@ pub fn index_with<'s>(
             .collect(),
         None => site.readings.iter().map(|_| None).collect(),
     };
+    let parsed = earlier
+        .iter()
+        .filter(|old| old.as_ref().is_none_or(|o| o.document.is_none()))
+        .count();
     let documents: Vec<Document> = site
         .readings
         .par_iter()
@@ -244,16 +269,30 @@ pub fn index_with<'s>(
     let mut registry = define::define(site, documents);
     let plan = refer::refer(&mut registry);
     let glossary_key = keeping.then(|| glossary_key(&registry));
+    let mut redone = Redone {
+        parsed,
+        ..Redone::default()
+    };
     let glossary = match kept.as_deref_mut().and_then(|k| k.glossary.take()) {
         Some((key, glossary)) if Some(key) == glossary_key => glossary,
-        _ => mention::Glossary::build(&mut registry),
+        _ => {
+            redone.glossary = true;
+            mention::Glossary::build(&mut registry)
+        }
     };
     // A glossary that raised an error is not kept: it would hide the error next time.
     let glossary_key = glossary_key.filter(|_| registry.problems.is_empty());
 
     // Each reading on its own: anchoring and mentions need nothing of the others. The
     // results come back in reading order, so the output does not depend on the threads.
-    let per_reading: Vec<(anchor::Anchored, mention::Mentions, Option<KeptReading>)> = earlier
+    // Its results, what to keep of them, and whether it was anchored, searched, indexed.
+    type PerReading = (
+        anchor::Anchored,
+        mention::Mentions,
+        Option<KeptReading>,
+        (bool, bool, bool),
+    );
+    let per_reading: Vec<PerReading> = earlier
         .into_par_iter()
         .enumerate()
         .map(|(r, old)| {
@@ -272,13 +311,14 @@ pub fn index_with<'s>(
                 None => (None, None),
             };
             // The text index is the costly part: made only if something must be found.
-            let text = std::cell::OnceCell::new();
+            let made = std::cell::OnceCell::new();
             let text = || {
-                text.get_or_init(|| {
+                made.get_or_init(|| {
                     crate::annotations::anchor::TextIndex::new(&registry.documents[r])
                 })
             };
             let batch = &plan.by_reading[r];
+            let done = (old_anchored.is_none(), old_mentions.is_none());
             let anchored = match old_anchored {
                 Some((_, found)) => anchor::Anchored {
                     resolved: found
@@ -353,11 +393,18 @@ pub fn index_with<'s>(
                         }),
                 }
             });
-            (anchored, mentions, next)
+            let done = (done.0, done.1, made.get().is_some());
+            (anchored, mentions, next, done)
         })
         .collect();
-    let per_reading: Vec<(anchor::Anchored, mention::Mentions)> = match kept {
+    for (.., (anchored, searched, indexed)) in &per_reading {
+        redone.anchored += usize::from(*anchored);
+        redone.searched += usize::from(*searched);
+        redone.indexed += usize::from(*indexed);
+    }
+    let per_reading: Vec<(anchor::Anchored, mention::Mentions)> = match kept.as_deref_mut() {
         Some(kept) => {
+            kept.redone = redone;
             kept.readings.clear();
             if let Some(key) = glossary_key {
                 kept.glossary = Some((key, glossary));
@@ -365,7 +412,7 @@ pub fn index_with<'s>(
             per_reading
                 .into_iter()
                 .zip(&site.readings)
-                .map(|((anchored, mentions, next), reading)| {
+                .map(|((anchored, mentions, next, _), reading)| {
                     if let Some(next) = next {
                         kept.readings.insert(reading.slug.as_str().to_owned(), next);
                     }
@@ -373,7 +420,7 @@ pub fn index_with<'s>(
                 })
                 .collect()
         }
-        None => per_reading.into_iter().map(|(a, m, _)| (a, m)).collect(),
+        None => per_reading.into_iter().map(|(a, m, ..)| (a, m)).collect(),
     };
 
     let mut problems = std::mem::take(&mut registry.problems);
@@ -394,6 +441,10 @@ pub fn index_with<'s>(
         // The warnings found so far come too, first, so that the errors end the report:
         // an editor mending the errors sees the rest of the work at the same time.
         warnings.extend(problems);
+        // The texts parsed stay for the build after the mend.
+        if let Some(kept) = kept {
+            kept.keep_documents(site, std::mem::take(&mut registry.documents));
+        }
         return Err(warnings);
     }
 
