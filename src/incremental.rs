@@ -223,7 +223,7 @@ impl Incremental {
                     .unwrap_or_else(|| crate::markdown::to_html(text))
             })
             .collect();
-        let pages = keys(&index, &gloss_html);
+        let pages = keys(index, &gloss_html);
         let kept = Mutex::new(Vec::new());
         let wanted = |order: Order, path: &str| {
             let same = pages.get(path).is_some_and(|new| {
@@ -236,8 +236,8 @@ impl Incremental {
         };
         let sink = Collect::default();
         let (rendered, ()) = rayon::join(
-            || render::render_wanted(&index, &theme, &sink, &gloss_html, Some(&wanted)),
-            || export::export_wanted(&index, &sink, &gloss_html, Some(&wanted)),
+            || render::render_wanted(index, &theme, &sink, &gloss_html, Some(&wanted)),
+            || export::export_wanted(index, &sink, &gloss_html, Some(&wanted)),
         );
         rendered.ok()?;
 
@@ -259,11 +259,11 @@ impl Incremental {
         if let Some(map) = sitemap::sitemap(site.config.base_url(), &paths) {
             put((part::SITEMAP, 0), map, &mut paths);
         }
-        let beside = content::copy_beside(&site, &paths).ok()?;
+        let beside = content::copy_beside(site, &paths).ok()?;
         for (i, file) in beside.into_iter().enumerate() {
             put((part::BESIDE, i as u32), file, &mut paths);
         }
-        if !links::check(&index, &paths).is_empty() {
+        if !links::check(index, &paths).is_empty() {
             return None;
         }
 

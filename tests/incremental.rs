@@ -4,7 +4,10 @@
 //! reading, the shared glossary and sources, site.yaml, a template) is applied one at a
 //! time, and after each the incremental site is compared with a fresh full build, file by
 //! file and byte for byte, deleted files included. A failed rebuild must fail as the full
-//! build does and keep the last good site.
+//! build does and keep the last good site. On the generated sites, the edits are also
+//! held to redoing only what they touch: which readings were parsed, indexed, anchored
+//! and searched for glosses again, and whether the shared glossary was compiled again
+//! (so that what is kept is both used and, by the comparison, right).
 
 #[path = "../benches/corpus/mod.rs"]
 mod corpus;
@@ -15,16 +18,20 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use scholia::diagnostics::render_all;
 use scholia::incremental::{Incremental, Redone};
 use scholia::resolve;
 use scholia::{Failure, Options};
 
 type Files = BTreeMap<String, Vec<u8>>;
 
-/// A fresh full build, or its diagnostics as text.
-fn full_build(root: &Path) -> Result<Files, String> {
+/// A fresh full build and its warnings as text, or its diagnostics as text.
+fn full_build(root: &Path) -> Result<(Files, String), String> {
     match scholia::render_site_with(root, Options::default()) {
-        Ok((files, _)) => Ok(files.into_iter().map(|f| (f.path, f.contents)).collect()),
+        Ok((files, report)) => Ok((
+            files.into_iter().map(|f| (f.path, f.contents)).collect(),
+            render_all(&report.warnings, false),
+        )),
         Err(failure) => Err(describe(&failure)),
     }
 }
@@ -90,11 +97,17 @@ impl Session {
         let full = full_build(&self.root);
         let incremental = self.incremental.rebuild();
         match (full, incremental) {
-            (Ok(full), Ok(rebuilt)) => {
+            (Ok((full, warnings)), Ok(rebuilt)) => {
                 assert_eq!(
                     expect,
                     Expect::Builds,
                     "{what}: built, but should have failed"
+                );
+                // Warnings kept from an earlier build point where a full build's do.
+                assert_eq!(
+                    render_all(&rebuilt.report.warnings, false),
+                    warnings,
+                    "{what}: the same warnings"
                 );
                 let got: Files = self
                     .incremental
@@ -287,6 +300,18 @@ fn edit_a_generated_site(readings: usize, glosses: usize) {
     });
     s.step("a reading is retitled", Builds, |s| {
         s.replace(&text, "title: \"", "title: \"Retitled ");
+    });
+    s.step("a name no gloss covers is written", Builds, |s| {
+        let old = s.read(&text);
+        s.write(&text, &format!("{old}\nThey wrote to Ozymandias of it.\n"));
+    });
+    assert!(
+        !render_all(&s.incremental.rebuild().unwrap().report.warnings, false).is_empty(),
+        "a warning to follow"
+    );
+    s.step("a reading's front matter grows by a line", Builds, |s| {
+        // Every place in the text is a line further down: so are the warnings' places.
+        s.replace(&text, "title: \"", "# A line more.\ntitle: \"");
     });
     s.step("a shared gloss's text changes", Builds, |s| {
         s.replace(

@@ -186,7 +186,6 @@ type Found = Vec<(usize, Range<usize>)>;
 /// One reading's results, valid while its `index.md` has the same text.
 struct KeptReading {
     source: Arc<SourceFile>,
-    body: Range<usize>,
     /// Given back after the build ([`Kept::keep_documents`]).
     document: Option<Document>,
     /// With the key of its passages.
@@ -211,10 +210,11 @@ enum GlossAt {
 }
 
 impl KeptReading {
+    /// Whether it was made from the same `index.md`: the whole file, as the warnings kept
+    /// point into it by line.
     fn is_of(&self, reading: &Reading) -> bool {
         Arc::ptr_eq(&self.source, &reading.source)
-            || (self.source.path == reading.source.path
-                && self.source.text[self.body.clone()] == *reading.markdown())
+            || (self.source.path == reading.source.path && self.source.text == reading.source.text)
     }
 }
 
@@ -357,7 +357,6 @@ pub fn index_with<'s>(
                 let reading = &site.readings[r];
                 KeptReading {
                     source: Arc::clone(&reading.source),
-                    body: reading.body.clone(),
                     document: None,
                     anchored: anchor_key
                         .filter(|_| anchored.problems.is_empty())
