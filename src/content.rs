@@ -15,15 +15,18 @@
 //!    their citations ([`crate::bib`], in [`cite`]).
 //!
 //! Entry point: [`load`]. Every problem found is returned, not only the first.
+//! [`load_with`] takes as it was each reading of an earlier load whose files have the
+//! same text ([`Earlier`]; `serve`).
 //! [`copy_beside`] turns the files beside the readings into files of the built site.
 
 mod files;
 pub mod text;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -139,8 +142,67 @@ const SHARED: [&str; 2] = ["glossary.yaml", "sources.yaml"];
 /// [`crate::bib`].
 const REFERENCES: [&str; 2] = ["sources.bib", "sources.json"];
 
+/// The readings of an earlier load, by slug. A reading whose `index.md` and
+/// `annotations.yaml` have the same text again is taken as it was rather than parsed
+/// again; the files beside it are always looked at anew.
+///
+/// Readings are loaded in parallel, so it is shared between them: each reading is taken
+/// out once, under a lock held only for that.
+#[derive(Default)]
+pub struct Earlier {
+    readings: Mutex<HashMap<String, Reading>>,
+    /// How many readings the last load took as they were.
+    taken: AtomicUsize,
+}
+
+impl Earlier {
+    /// Keeps a load's readings for the next one.
+    pub fn keep(&mut self, readings: Vec<Reading>) {
+        *self
+            .readings
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner) = readings
+            .into_iter()
+            .map(|r| (r.slug.as_str().to_owned(), r))
+            .collect();
+        *self.taken.get_mut() = 0;
+    }
+
+    /// How many readings the loads since [`Earlier::keep`] took as they were.
+    pub fn taken(&self) -> usize {
+        self.taken.load(Ordering::Relaxed)
+    }
+
+    /// The earlier reading of folder `name`, if its files had this text.
+    fn take(
+        &self,
+        name: &OsStr,
+        source: &SourceFile,
+        annotations: Option<&SourceFile>,
+    ) -> Option<Reading> {
+        let mut readings = self.readings.lock().unwrap_or_else(PoisonError::into_inner);
+        let old = readings.get(name.to_str()?)?;
+        let same = |a: &SourceFile, b: &SourceFile| a.path == b.path && a.text == b.text;
+        let same_annotations = match (&old.annotations, annotations) {
+            (None, None) => true,
+            (Some(a), Some(b)) => same(&a.locator.file, b),
+            _ => false,
+        };
+        if !same(&old.source, source) || !same_annotations {
+            return None;
+        }
+        self.taken.fetch_add(1, Ordering::Relaxed);
+        readings.remove(name.to_str()?)
+    }
+}
+
 /// Reads and parses every file of the site at `root`.
 pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
+    load_with(root, &Earlier::default())
+}
+
+/// [`load`], taking from `earlier` each reading whose files are unchanged.
+pub fn load_with(root: &Path, earlier: &Earlier) -> Result<Site, Vec<Diagnostic>> {
     let files = SiteFiles::open(root).map_err(|e| {
         vec![
             Diagnostic::error(
@@ -197,7 +259,7 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
                 problems.push(d);
                 Vec::new()
             });
-            let mut loaded = preload(&files, content, &names);
+            let mut loaded = preload(&files, content, &names, earlier);
             for (name, loaded) in names.into_iter().zip(&mut loaded) {
                 if is_editor_litter(&name) {
                     continue;
@@ -230,7 +292,7 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
                     Ok(Kind::Folder) => match files.kind(&path.join("index.md")) {
                         Ok(Kind::File) => match match loaded.take() {
                             Some(Loaded::Reading(reading)) => *reading,
-                            _ => load_reading(&files, &path, &name),
+                            _ => load_reading(&files, &path, &name, earlier),
                         } {
                             Ok((reading, mut found)) => {
                                 readings.push(reading);
@@ -313,7 +375,12 @@ type LoadedReading = Result<(Reading, Vec<Diagnostic>), Vec<Diagnostic>>;
 /// the time to load. [`load`] then takes them in the folder's order, deciding as before
 /// what each name is, so the problems come in the same order; a name whose kind is not
 /// what it was here is read there.
-fn preload(files: &SiteFiles, content: &Path, names: &[std::ffi::OsString]) -> Vec<Option<Loaded>> {
+fn preload(
+    files: &SiteFiles,
+    content: &Path,
+    names: &[std::ffi::OsString],
+    earlier: &Earlier,
+) -> Vec<Option<Loaded>> {
     use rayon::prelude::*;
     names
         .par_iter()
@@ -328,9 +395,9 @@ fn preload(files: &SiteFiles, content: &Path, names: &[std::ffi::OsString]) -> V
                     files.read_text(&path).and_then(|f| parse_annotations(&f)),
                 ))),
                 Ok(Kind::Folder) if !shared => match files.kind(&path.join("index.md")) {
-                    Ok(Kind::File) => {
-                        Some(Loaded::Reading(Box::new(load_reading(files, &path, name))))
-                    }
+                    Ok(Kind::File) => Some(Loaded::Reading(Box::new(load_reading(
+                        files, &path, name, earlier,
+                    )))),
                     _ => None,
                 },
                 _ => None,
@@ -341,10 +408,27 @@ fn preload(files: &SiteFiles, content: &Path, names: &[std::ffi::OsString]) -> V
 
 /// Reads one reading's folder: its text, its annotations and the files beside them.
 /// Returns the reading and the warnings its folder raised, or its errors.
-fn load_reading(files: &SiteFiles, dir: &Path, name: &OsStr) -> LoadedReading {
+fn load_reading(files: &SiteFiles, dir: &Path, name: &OsStr, earlier: &Earlier) -> LoadedReading {
     let index = dir.join("index.md");
     let source = files.read_text(&index).map_err(|d| vec![d])?;
     let mut problems = Vec::new();
+    let annotations_path = dir.join("annotations.yaml");
+    let annotations_file = match files.kind(&annotations_path) {
+        Ok(Kind::Missing) => Ok(None),
+        Ok(_) => files.read_text(&annotations_path).map(Some),
+        Err(d) => Err(d),
+    };
+    // Files of the same text parse the same: only the files beside may have changed.
+    if let Ok(file) = &annotations_file
+        && let Some(old) = earlier.take(name, &source, file.as_deref())
+    {
+        let beside = beside_of(files, dir, &mut problems);
+        return if problems.iter().any(Diagnostic::is_error) {
+            Err(problems)
+        } else {
+            Ok((Reading { beside, ..old }, problems))
+        };
+    }
     let slug = match Slug::parse(name) {
         Ok(slug) => Some(slug),
         Err(why) => {
@@ -359,30 +443,19 @@ fn load_reading(files: &SiteFiles, dir: &Path, name: &OsStr) -> LoadedReading {
             (None, 0..0)
         }
     };
-    let annotations_path = dir.join("annotations.yaml");
-    let annotations = match files.kind(&annotations_path) {
-        Ok(Kind::Missing) => None,
-        Ok(_) => match files
-            .read_text(&annotations_path)
-            .and_then(|f| parse_annotations(&f))
-        {
-            Ok((a, mut found)) => {
+    let annotations =
+        match annotations_file.and_then(|f| f.map(|f| parse_annotations(&f)).transpose()) {
+            Ok(Some((a, mut found))) => {
                 problems.append(&mut found);
                 Some(a)
             }
+            Ok(None) => None,
             Err(d) => {
                 problems.push(d);
                 None
             }
-        },
-        Err(d) => {
-            problems.push(d);
-            None
-        }
-    };
-    let mut beside = Vec::new();
-    let mut walked: HashSet<PathBuf> = files.real_path(dir).into_iter().collect();
-    collect_beside(files, dir, "", &mut walked, &mut beside, &mut problems);
+        };
+    let beside = beside_of(files, dir, &mut problems);
     match (meta, slug) {
         (Some((meta, meta_locator)), Some(slug)) if !problems.iter().any(Diagnostic::is_error) => {
             Ok((
@@ -400,6 +473,14 @@ fn load_reading(files: &SiteFiles, dir: &Path, name: &OsStr) -> LoadedReading {
         }
         _ => Err(problems),
     }
+}
+
+/// The files in a reading's folder other than its text and annotations.
+fn beside_of(files: &SiteFiles, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<BesideFile> {
+    let mut beside = Vec::new();
+    let mut walked: HashSet<PathBuf> = files.real_path(dir).into_iter().collect();
+    collect_beside(files, dir, "", &mut walked, &mut beside, problems);
+    beside
 }
 
 fn not_a_slug(name: &OsStr, source: &Arc<SourceFile>, why: String) -> Diagnostic {

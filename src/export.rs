@@ -56,6 +56,18 @@ pub fn export(index: &SiteIndex) -> Vec<OutputFile> {
 /// Hands every reading's annotations and plain text to `sink`, the readings in parallel.
 /// `gloss_html` is each gloss's text as HTML ([`crate::render::gloss_html`]).
 pub fn export_into(index: &SiteIndex, sink: &dyn Sink, gloss_html: &[String]) {
+    export_wanted(index, sink, gloss_html, None);
+}
+
+/// [`export_into`], making of each reading's two files only those `wanted` says (all
+/// if `None`): `serve` remakes only what an edit can have changed.
+pub fn export_wanted(
+    index: &SiteIndex,
+    sink: &dyn Sink,
+    gloss_html: &[String],
+    wanted: Option<crate::render::Wanted>,
+) {
+    let wants = |order: crate::render::Order, path: &str| wanted.is_none_or(|w| w(order, path));
     let iris = Iris::new(index.site.config.base_url());
     let creator = Agent {
         name: &index.site.config.editor,
@@ -77,9 +89,29 @@ pub fn export_into(index: &SiteIndex, sink: &dyn Sink, gloss_html: &[String]) {
         .enumerate()
         .for_each(|(r, reading)| {
             let slug = reading.slug.as_str();
+            let order = 2 * r as u32;
+            let text_file = text_path(slug);
+            let annotations = collection_path(slug);
+            let want_text = wants((part::EXPORT, order + 1), &text_file);
+            let want_annotations = wants((part::EXPORT, order), &annotations);
+            if !want_text && !want_annotations {
+                return;
+            }
             // Made here and dropped once written: the site's plain texts are never all
             // held at once.
             let text = PlainText::new(&index.documents[r].text).cut(index.documents[r].cuts());
+            if want_text {
+                sink.put(
+                    (part::EXPORT, order + 1),
+                    OutputFile {
+                        path: text_file,
+                        contents: text.text().as_bytes().to_vec(),
+                    },
+                );
+            }
+            if !want_annotations {
+                return;
+            }
             let items = exporter.annotations(r, &text);
             let id = iris.collection(slug);
             let first = (!items.is_empty()).then(|| Page {
@@ -102,19 +134,11 @@ pub fn export_into(index: &SiteIndex, sink: &dyn Sink, gloss_html: &[String]) {
             let mut json = serde_json::to_vec_pretty(&collection)
                 .expect("the export's views serialize to JSON");
             json.push(b'\n');
-            let order = 2 * r as u32;
             sink.put(
                 (part::EXPORT, order),
                 OutputFile {
-                    path: collection_path(slug),
+                    path: annotations,
                     contents: json,
-                },
-            );
-            sink.put(
-                (part::EXPORT, order + 1),
-                OutputFile {
-                    path: text_path(slug),
-                    contents: text.text().as_bytes().to_vec(),
                 },
             );
         });

@@ -35,6 +35,7 @@ pub mod export;
 pub mod fix;
 pub mod i18n;
 pub mod import;
+pub mod incremental;
 pub mod init;
 pub mod links;
 pub mod markdown;

@@ -1,9 +1,10 @@
 //! `scholia serve`: the authoring loop.
 //!
 //! 1. Refuse a `--root` that is not a site's folder, before anything listens.
-//! 2. Build the site in memory (the same pipeline as `build`, without the write). A
-//!    panic in the pipeline is caught and shown as an internal error; the last good
-//!    site stays up and watching goes on.
+//! 2. Build the site in memory (the same pipeline as `build`, without the write), and
+//!    after each edit only what the edit touches ([`crate::incremental`]). A panic in the
+//!    pipeline is caught and shown as an internal error; the last good site stays up and
+//!    watching goes on.
 //! 3. Serve it on loopback with axum over a bounded accept loop ([`listen`]): pages
 //!    from memory, so nothing outside the built site can be reached (no file system
 //!    paths, no `..`, no symlinks); only to the host names the server was bound to
@@ -43,6 +44,7 @@ use tokio_stream::StreamExt;
 use tokio_stream::wrappers::{BroadcastStream, WatchStream};
 
 use crate::diagnostics::Diagnostic;
+use crate::incremental::Incremental;
 use crate::{Failure, Options, diagnostics};
 
 pub use listen::{HEADER_READ_TIMEOUT, MAX_CONNECTIONS, MAX_HEADER_BYTES};
@@ -50,7 +52,7 @@ pub use listen::{HEADER_READ_TIMEOUT, MAX_CONNECTIONS, MAX_HEADER_BYTES};
 /// What is served now.
 struct Served {
     /// The last good build: path (without leading `/`) → bytes.
-    files: HashMap<String, Vec<u8>>,
+    files: HashMap<String, Arc<[u8]>>,
     /// The diagnostics of the last build, if it failed (plain text).
     errors: Option<String>,
     /// Whether that failure is scholia's own (a panic), not the site's.
@@ -106,8 +108,9 @@ pub fn serve(
         .local_addr()
         .map_err(|e| Failure::Internal(e.to_string()))?;
 
-    rebuild(&root, options, &served, &changes);
-    sources.follow(root.clone(), options, Arc::clone(&served), changes.clone());
+    let mut incremental = Incremental::new(&root, options);
+    rebuild(&mut incremental, &served, &changes);
+    sources.follow(incremental, Arc::clone(&served), changes.clone());
 
     let url = format!("http://{address}/");
     println!("Serving {} on {url} (Ctrl-C to stop)", root.display());
@@ -185,34 +188,52 @@ fn write(served: &RwLock<Served>) -> RwLockWriteGuard<'_, Served> {
     served.write().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Rebuilds the site in memory and publishes the result. A panic in the pipeline is a
-/// bug in scholia: it is caught and shown as one (this needs `panic = "unwind"`, the
-/// default), and the last good site stays up.
+/// Rebuilds the site in memory and publishes the result: only the files that changed
+/// are replaced in what is served ([`Incremental`]). A panic in the pipeline is a bug in
+/// scholia: it is caught and shown as one (this needs `panic = "unwind"`, the default),
+/// the last good site stays up, and the state kept between builds is dropped, as it may
+/// be half-updated; the next build starts afresh.
 fn rebuild(
-    root: &Path,
-    options: Options,
+    incremental: &mut Incremental,
     served: &RwLock<Served>,
     changes: &broadcast::Sender<u64>,
 ) {
     let started = Instant::now();
     let result = panic::catch_unwind(AssertUnwindSafe(|| {
         panic_if_asked();
-        crate::render_site_with(root, options)
+        incremental.rebuild()
     }));
     let elapsed = started.elapsed();
     let mut state = write(served);
     state.version += 1;
     state.internal = false;
     match result {
-        Ok(Ok((files, report))) => {
-            if !report.warnings.is_empty() {
-                eprint!("{}", diagnostics::render_all(&report.warnings, false));
+        Ok(Ok(rebuilt)) => {
+            if !rebuilt.report.warnings.is_empty() {
+                eprint!(
+                    "{}",
+                    diagnostics::render_all(&rebuilt.report.warnings, false)
+                );
             }
-            state.files = files.into_iter().map(|f| (f.path, f.contents)).collect();
+            let files = incremental.files();
+            if rebuilt.fresh {
+                state.files.clear();
+            }
+            for path in &rebuilt.removed {
+                state.files.remove(path);
+            }
+            for path in &rebuilt.changed {
+                if let Some(bytes) = files.get(path) {
+                    state.files.insert(path.clone(), Arc::clone(bytes));
+                }
+            }
             state.errors = None;
             println!(
-                "built {} files in {} ms",
+                "built {} files ({} made again, {} changed, {} removed) in {} ms",
                 state.files.len(),
+                rebuilt.remade,
+                rebuilt.changed.len(),
+                rebuilt.removed.len(),
                 elapsed.as_millis()
             );
         }
@@ -235,6 +256,7 @@ fn rebuild(
             eprint!("{text}");
             state.errors = Some(text);
             state.internal = true;
+            incremental.reset();
         }
     }
     let _ = changes.send(state.version);
@@ -355,8 +377,7 @@ impl Sources {
     /// sources triggers one rebuild.
     fn follow(
         mut self,
-        root: PathBuf,
-        options: Options,
+        mut incremental: Incremental,
         served: Arc<RwLock<Served>>,
         changes: broadcast::Sender<u64>,
     ) {
@@ -372,7 +393,7 @@ impl Sources {
                 }
                 self.watch_folders();
                 if burst.iter().any(|p| self.is_source(p)) {
-                    rebuild(&root, options, &served, &changes);
+                    rebuild(&mut incremental, &served, &changes);
                 }
             }
         });
@@ -544,7 +565,7 @@ async fn page(State(app): State<AppState>, request: Request) -> Response {
     let body = if path.ends_with(".html") {
         with_live_reload(&String::from_utf8_lossy(bytes)).into_bytes()
     } else {
-        bytes.clone()
+        bytes.to_vec()
     };
     (
         [

@@ -1,7 +1,8 @@
 //! `scholia serve`: answers pages, sees edits and tells pages to reload, refuses paths
-//! outside the site, shows errors while keeping the last good site, and recovers; sees
-//! saves by rename and folders created later, survives a panic in a rebuild, answers
-//! only to its own host name, bounds what a client can hold, and stops on Ctrl-C.
+//! outside the site, shows errors while keeping the last good site, and recovers; drops
+//! the files of a deleted reading; sees saves by rename and folders created later,
+//! survives a panic in a rebuild, answers only to its own host name, bounds what a
+//! client can hold, and stops on Ctrl-C.
 
 mod common;
 
@@ -155,6 +156,33 @@ fn an_edit_reloads_the_page_an_error_shows_and_a_fix_clears_it() {
     // Fixed: the errors clear.
     fs::write(&annotations, good).unwrap();
     wait_for(&mut changes, &server.address, |s, _| s["errors"].is_null());
+}
+
+#[test]
+fn an_added_reading_is_served_and_once_deleted_is_gone() {
+    let site = copy_minimal();
+    let server = start(site.path());
+    let mut changes = events(&server.address);
+    let added = site.path().join("content/added");
+    fs::create_dir_all(&added).unwrap();
+    fs::write(
+        added.join("index.md"),
+        "---\ntitle: An added reading\n---\n\nWords added while serving.\n",
+    )
+    .unwrap();
+    wait_for_page(&mut changes, &server.address, "/added/", |s, page| {
+        s["errors"].is_null() && page.contains("Words added while serving.")
+    });
+
+    // Only the changed files are replaced in what is served: the deleted reading's
+    // files must go too, not stay behind from the build before.
+    fs::remove_dir_all(&added).unwrap();
+    wait_for_page(&mut changes, &server.address, "/", |s, page| {
+        s["errors"].is_null() && !page.contains("An added reading")
+    });
+    assert_eq!(get(&server.address, "/added/").0, 404);
+    assert_eq!(get(&server.address, "/added/text.txt").0, 404);
+    assert_eq!(get(&server.address, "/reading/").0, 200);
 }
 
 #[test]

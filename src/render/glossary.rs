@@ -133,6 +133,9 @@ pub(super) fn pages(index: &SiteIndex, pages: &Pages) -> Vec<Diagnostic> {
     let linked_from = linked_from(index, &ids);
     problems.par_extend((0..index.glosses.len()).into_par_iter().filter_map(|g| {
         let path = gloss_page(index.glosses[g].id);
+        if !pages.wants((part::GLOSSES, g as u32), &path) {
+            return None;
+        }
         let root = "../".repeat(path.matches('/').count());
         pages.add(
             (part::GLOSSES, g as u32),

@@ -154,6 +154,11 @@ struct Page<'a, T: Serialize> {
     data: T,
 }
 
+/// Which of the pages made one per reading, gloss or source to make, by order and path:
+/// `serve` remakes only the pages an edit can have changed ([`crate::incremental`]), and
+/// supplies the others from its last build. The indexes and assets are always made.
+pub type Wanted<'a> = &'a (dyn Fn(Order, &str) -> bool + Sync);
+
 /// What every page shares, and where the pages go.
 struct Pages<'a> {
     site: SiteView<'a>,
@@ -164,9 +169,16 @@ struct Pages<'a> {
     /// Each gloss's text as HTML, made once for all the pages that show it.
     gloss_html: &'a [String],
     base_url: Option<&'a str>,
+    /// `None`: every page.
+    wanted: Option<Wanted<'a>>,
 }
 
 impl Pages<'_> {
+    /// Whether the page at `path` is to be made: asked before its view is built.
+    fn wants(&self, order: Order, path: &str) -> bool {
+        self.wanted.is_none_or(|wanted| wanted(order, path))
+    }
+
     /// Fills `template` for the page at `path` and hands it to the sink; its way to the
     /// root follows from the path. A template that fails gives its problem instead.
     fn add(
@@ -268,6 +280,18 @@ pub fn render_into(
     sink: &dyn Sink,
     gloss_html: &[String],
 ) -> Result<(), Vec<Diagnostic>> {
+    render_wanted(index, theme, sink, gloss_html, None)
+}
+
+/// [`render_into`], making of the pages per reading, gloss and source only those
+/// `wanted` says (all of them if `None`).
+pub fn render_wanted(
+    index: &SiteIndex,
+    theme: &Theme,
+    sink: &dyn Sink,
+    gloss_html: &[String],
+    wanted: Option<Wanted>,
+) -> Result<(), Vec<Diagnostic>> {
     let config = &index.site.config;
     let pages = Pages {
         site: SiteView {
@@ -283,6 +307,7 @@ pub fn render_into(
         sink,
         gloss_html,
         base_url: config.base_url(),
+        wanted,
     };
 
     #[derive(Serialize)]
@@ -315,9 +340,13 @@ pub fn render_into(
         (0..index.readings.len())
             .into_par_iter()
             .filter_map(|r| {
+                let path = format!("{}/index.html", index.site.readings[r].slug);
+                if !pages.wants((part::READINGS, r as u32), &path) {
+                    return None;
+                }
                 pages.add(
                     (part::READINGS, r as u32),
-                    format!("{}/index.html", index.site.readings[r].slug),
+                    path,
                     "reading.html",
                     "reading",
                     ReadingPage {

@@ -95,6 +95,9 @@ pub(super) fn pages(index: &SiteIndex, pages: &Pages) -> Vec<Diagnostic> {
     problems.par_extend(glosses.par_iter().enumerate().filter_map(|(s, glosses)| {
         let entry = &index.sources[s];
         let path = source_page(entry.id);
+        if !pages.wants((part::SOURCE_PAGES, s as u32), &path) {
+            return None;
+        }
         let root = "../".repeat(path.matches('/').count());
         let source = entry.source;
         let t = &index.site.config.words;

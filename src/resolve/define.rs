@@ -1,7 +1,7 @@
 //! Define: Site → [`Registry`], the first step of [`super::index`].
 //!
-//! 1. Parse each reading's Markdown once (in parallel), checking its front matter and
-//!    its raw HTML.
+//! 1. Take each reading's Markdown parsed (once, in parallel: [`super::index_with`]),
+//!    checking its front matter and its raw HTML.
 //! 2. Define every gloss and source id of the shared files and of each reading, each
 //!    once across the site, checking each definition's dates, address, Markdown and forms.
 //!    Ids and dates were parsed at load ([`WrittenId`], [`WrittenDate`](crate::date::WrittenDate));
@@ -13,8 +13,6 @@
 //! to find a definition.
 
 use std::collections::HashMap;
-
-use rayon::prelude::*;
 
 use super::values::{check_date, check_markdown};
 use super::{GlossEntry, SourceEntry};
@@ -53,13 +51,9 @@ pub struct Registry<'s> {
     pub problems: Vec<Diagnostic>,
 }
 
-pub fn define(site: &Site) -> Registry<'_> {
+/// `documents`: each reading's Markdown parsed, in the order of `site.readings`.
+pub fn define(site: &Site, documents: Vec<Document>) -> Registry<'_> {
     let mut problems = Vec::new();
-    let documents: Vec<Document> = site
-        .readings
-        .par_iter()
-        .map(|r| Document::parse(r.markdown()))
-        .collect();
     for (reading, document) in site.readings.iter().zip(&documents) {
         check_front_matter(reading, &mut problems);
         problems.extend(

@@ -19,7 +19,10 @@
 //! ```
 //!
 //! Entry point: [`index`]. It returns every problem at once (the warnings found before
-//! the errors stopped it, then the errors), or a [`SiteIndex`].
+//! the errors stopped it, then the errors), or a [`SiteIndex`]. [`index_with`] is the
+//! same steps keeping, for `serve`'s next build, what each reading's text gave: its
+//! parse, its passages anchored, its mentions, and the shared glossary's automaton
+//! ([`Kept`]); an edit then redoes these only where what they depend on changed.
 
 mod anchor;
 mod define;
@@ -30,14 +33,16 @@ mod mention;
 mod refer;
 mod values;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Range;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::annotations::model::{CrossRef, Gloss, Note, Source};
-use crate::content::Site;
-use crate::diagnostics::Diagnostic;
+use crate::content::{Reading, Site};
+use crate::diagnostics::{Diagnostic, SourceFile};
 use crate::markdown::Document;
 
 pub use define::is_valid_id;
@@ -148,21 +153,274 @@ impl ReadingIndex {
 
 /// Resolves the whole site: the steps of this module, in order.
 pub fn index(site: &Site) -> Result<SiteIndex<'_>, Vec<Diagnostic>> {
-    let mut registry = define::define(site);
+    index_with(site, None)
+}
+
+/// What [`index_with`] keeps of one resolve for the next (`serve`): per reading, its
+/// parsed text and what was found in it; the shared glossary compiled.
+#[derive(Default)]
+pub struct Kept {
+    /// By slug.
+    readings: HashMap<String, KeptReading>,
+    /// The shared glossary compiled, with the key of what it was compiled from.
+    glossary: Option<(u64, mention::Glossary)>,
+    /// What the last resolve did again.
+    redone: Redone,
+}
+
+/// What a resolve with [`Kept`] did again rather than take as it was: how many readings'
+/// texts it parsed, indexed (word boundaries), anchored passages in and searched for
+/// glosses, and whether it compiled the shared glossary.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Redone {
+    pub parsed: usize,
+    pub indexed: usize,
+    pub anchored: usize,
+    pub searched: usize,
+    pub glossary: bool,
+}
+
+/// Each passage found in a reading, by its place in the reading's batch, and its range.
+type Found = Vec<(usize, Range<usize>)>;
+
+/// One reading's results, valid while its `index.md` has the same text.
+struct KeptReading {
+    source: Arc<SourceFile>,
+    /// Given back after the build ([`Kept::keep_documents`]).
+    document: Option<Document>,
+    /// With the key of its passages.
+    anchored: Option<(u64, Found)>,
+    /// With the key of the glosses looked for.
+    mentions: Option<(u64, KeptMentions)>,
+}
+
+/// A reading's mentions, each gloss named so that it means the same while the key does.
+struct KeptMentions {
+    found: Vec<(GlossAt, Range<usize>)>,
+    never_marked: Vec<GlossAt>,
+    warnings: Vec<Diagnostic>,
+}
+
+#[derive(Clone, Copy)]
+enum GlossAt {
+    /// The index among all glosses: the shared ones come first, in the key's order.
+    Shared(usize),
+    /// The place among the reading's own glosses.
+    Own(usize),
+}
+
+impl KeptReading {
+    /// Whether it was made from the same `index.md`: the whole file, as the warnings kept
+    /// point into it by line.
+    fn is_of(&self, reading: &Reading) -> bool {
+        Arc::ptr_eq(&self.source, &reading.source)
+            || (self.source.path == reading.source.path && self.source.text == reading.source.text)
+    }
+}
+
+impl Kept {
+    /// What the last resolve did again.
+    pub fn redone(&self) -> Redone {
+        self.redone
+    }
+
+    /// Keeps the parsed texts of a good build for the next.
+    pub fn keep_documents(&mut self, site: &Site, documents: Vec<Document>) {
+        for (reading, document) in site.readings.iter().zip(documents) {
+            if let Some(kept) = self.readings.get_mut(reading.slug.as_str())
+                && kept.is_of(reading)
+            {
+                kept.document = Some(document);
+            }
+        }
+    }
+}
+
+/// [`index`], taking from `kept` what an earlier resolve found in each unchanged reading
+/// and leaving there what this one found. A result is kept only with the key of all it
+/// depends on besides the reading's text, and only if it raised no error.
+pub fn index_with<'s>(
+    site: &'s Site,
+    mut kept: Option<&mut Kept>,
+) -> Result<SiteIndex<'s>, Vec<Diagnostic>> {
+    let keeping = kept.is_some();
+    let mut earlier: Vec<Option<KeptReading>> = match kept.as_deref_mut() {
+        Some(kept) => site
+            .readings
+            .iter()
+            .map(|r| kept.readings.remove(r.slug.as_str()).filter(|k| k.is_of(r)))
+            .collect(),
+        None => site.readings.iter().map(|_| None).collect(),
+    };
+    let parsed = earlier
+        .iter()
+        .filter(|old| old.as_ref().is_none_or(|o| o.document.is_none()))
+        .count();
+    let documents: Vec<Document> = site
+        .readings
+        .par_iter()
+        .zip(&mut earlier)
+        .map(|(r, old)| {
+            old.as_mut()
+                .and_then(|o| o.document.take())
+                .unwrap_or_else(|| Document::parse(r.markdown()))
+        })
+        .collect();
+    let mut registry = define::define(site, documents);
     let plan = refer::refer(&mut registry);
-    let glossary = mention::Glossary::build(&mut registry);
+    let glossary_key = keeping.then(|| glossary_key(&registry));
+    let mut redone = Redone {
+        parsed,
+        ..Redone::default()
+    };
+    let glossary = match kept.as_deref_mut().and_then(|k| k.glossary.take()) {
+        Some((key, glossary)) if Some(key) == glossary_key => glossary,
+        _ => {
+            redone.glossary = true;
+            mention::Glossary::build(&mut registry)
+        }
+    };
+    // A glossary that raised an error is not kept: it would hide the error next time.
+    let glossary_key = glossary_key.filter(|_| registry.problems.is_empty());
 
     // Each reading on its own: anchoring and mentions need nothing of the others. The
     // results come back in reading order, so the output does not depend on the threads.
-    let per_reading: Vec<(anchor::Anchored, mention::Mentions)> = (0..site.readings.len())
+    // Its results, what to keep of them, and whether it was anchored, searched, indexed.
+    type PerReading = (
+        anchor::Anchored,
+        mention::Mentions,
+        Option<KeptReading>,
+        (bool, bool, bool),
+    );
+    let per_reading: Vec<PerReading> = earlier
         .into_par_iter()
-        .map(|r| {
-            let text = crate::annotations::anchor::TextIndex::new(&registry.documents[r]);
-            let anchored = anchor::anchor(&registry, &plan, r, &text);
-            let mentions = glossary.mentions(&registry, r, &text);
-            (anchored, mentions)
+        .enumerate()
+        .map(|(r, old)| {
+            let (anchor_key, mention_key) = match keeping {
+                true => (
+                    Some(anchor_key(&plan, r)),
+                    glossary_key.map(|g| mention_key(g, &registry, r)),
+                ),
+                false => (None, None),
+            };
+            let (old_anchored, old_mentions) = match old {
+                Some(old) => (
+                    old.anchored.filter(|(k, _)| Some(*k) == anchor_key),
+                    old.mentions.filter(|(k, _)| Some(*k) == mention_key),
+                ),
+                None => (None, None),
+            };
+            // The text index is the costly part: made only if something must be found.
+            let made = std::cell::OnceCell::new();
+            let text = || {
+                made.get_or_init(|| {
+                    crate::annotations::anchor::TextIndex::new(&registry.documents[r])
+                })
+            };
+            let batch = &plan.by_reading[r];
+            let done = (old_anchored.is_none(), old_mentions.is_none());
+            let anchored = match old_anchored {
+                Some((_, found)) => anchor::Anchored {
+                    resolved: found
+                        .into_iter()
+                        .map(|(k, range)| (batch[k], range))
+                        .collect(),
+                    problems: Vec::new(),
+                },
+                None => anchor::anchor(&registry, &plan, r, text()),
+            };
+            let own = &registry.own_glosses[r];
+            let mentions = match old_mentions {
+                Some((_, m)) => {
+                    let g = |at: GlossAt| match at {
+                        GlossAt::Shared(g) => g,
+                        GlossAt::Own(k) => own[k],
+                    };
+                    mention::Mentions {
+                        found: m
+                            .found
+                            .into_iter()
+                            .map(|(at, range)| (g(at), range))
+                            .collect(),
+                        never_marked: m.never_marked.into_iter().map(g).collect(),
+                        problems: Vec::new(),
+                        warnings: m.warnings,
+                    }
+                }
+                None => glossary.mentions(&registry, r, text()),
+            };
+            let next = keeping.then(|| {
+                let at = |g: usize| match own.iter().position(|&o| o == g) {
+                    Some(k) => GlossAt::Own(k),
+                    None => GlossAt::Shared(g),
+                };
+                let reading = &site.readings[r];
+                KeptReading {
+                    source: Arc::clone(&reading.source),
+                    document: None,
+                    anchored: anchor_key
+                        .filter(|_| anchored.problems.is_empty())
+                        .map(|k| {
+                            let found = anchored
+                                .resolved
+                                .iter()
+                                .filter_map(|(i, range)| {
+                                    Some((batch.iter().position(|b| b == i)?, range.clone()))
+                                })
+                                .collect();
+                            (k, found)
+                        }),
+                    mentions: mention_key
+                        .filter(|_| mentions.problems.is_empty())
+                        .map(|k| {
+                            let found = mentions
+                                .found
+                                .iter()
+                                .map(|(g, range)| (at(*g), range.clone()))
+                                .collect();
+                            let never_marked =
+                                mentions.never_marked.iter().map(|&g| at(g)).collect();
+                            let warnings = mentions.warnings.clone();
+                            (
+                                k,
+                                KeptMentions {
+                                    found,
+                                    never_marked,
+                                    warnings,
+                                },
+                            )
+                        }),
+                }
+            });
+            let done = (done.0, done.1, made.get().is_some());
+            (anchored, mentions, next, done)
         })
         .collect();
+    for (.., (anchored, searched, indexed)) in &per_reading {
+        redone.anchored += usize::from(*anchored);
+        redone.searched += usize::from(*searched);
+        redone.indexed += usize::from(*indexed);
+    }
+    let per_reading: Vec<(anchor::Anchored, mention::Mentions)> = match kept.as_deref_mut() {
+        Some(kept) => {
+            kept.redone = redone;
+            kept.readings.clear();
+            if let Some(key) = glossary_key {
+                kept.glossary = Some((key, glossary));
+            }
+            per_reading
+                .into_iter()
+                .zip(&site.readings)
+                .map(|((anchored, mentions, next, _), reading)| {
+                    if let Some(next) = next {
+                        kept.readings.insert(reading.slug.as_str().to_owned(), next);
+                    }
+                    (anchored, mentions)
+                })
+                .collect()
+        }
+        None => per_reading.into_iter().map(|(a, m, ..)| (a, m)).collect(),
+    };
 
     let mut problems = std::mem::take(&mut registry.problems);
     let mut warnings = Vec::new();
@@ -182,6 +440,10 @@ pub fn index(site: &Site) -> Result<SiteIndex<'_>, Vec<Diagnostic>> {
         // The warnings found so far come too, first, so that the errors end the report:
         // an editor mending the errors sees the rest of the work at the same time.
         warnings.extend(problems);
+        // The texts parsed stay for the build after the mend.
+        if let Some(kept) = kept {
+            kept.keep_documents(site, std::mem::take(&mut registry.documents));
+        }
         return Err(warnings);
     }
 
@@ -193,4 +455,64 @@ pub fn index(site: &Site) -> Result<SiteIndex<'_>, Vec<Diagnostic>> {
     let lints = lint::lint(&index, &registry, &never_marked);
     index.warnings.extend(lints);
     Ok(index)
+}
+
+/// What the shared glossary is compiled from: each shared gloss's place, id and forms;
+/// the shared `unglossed` names.
+fn glossary_key(registry: &define::Registry) -> u64 {
+    let mut h = DefaultHasher::new();
+    for (g, entry) in registry.glosses.iter().enumerate() {
+        if entry.owner.is_none() {
+            (g, entry.id).hash(&mut h);
+            for form in gloss_forms(entry.gloss) {
+                form.value.hash(&mut h);
+            }
+        }
+    }
+    for (owner, file) in &registry.files {
+        if owner.is_none() {
+            for name in &file.file.unglossed {
+                name.value.hash(&mut h);
+            }
+        }
+    }
+    h.finish()
+}
+
+/// What finding reading `r`'s mentions depends on besides its text: the shared
+/// glossary, and the reading's own glosses and `unglossed` names (its whole file).
+fn mention_key(glossary: u64, registry: &define::Registry, r: usize) -> u64 {
+    let mut h = DefaultHasher::new();
+    glossary.hash(&mut h);
+    let reading = &registry.site.readings[r];
+    reading
+        .annotations
+        .as_ref()
+        .map(|a| (&a.locator.file.path, &a.locator.file.text))
+        .hash(&mut h);
+    for &g in &registry.own_glosses[r] {
+        registry.glosses[g].id.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// What anchoring reading `r` depends on besides its text: the words of each passage
+/// looked for in it, and whether it is to be marked.
+fn anchor_key(plan: &refer::Plan, r: usize) -> u64 {
+    let mut h = DefaultHasher::new();
+    for &i in &plan.by_reading[r] {
+        let p = &plan.pending[i];
+        let marks = !matches!(
+            p.purpose,
+            refer::Purpose::PullQuote(_) | refer::Purpose::PullQuotePlace(_)
+        );
+        (
+            &p.passage.quote.value,
+            p.passage.prefix.as_ref().map(|s| &s.value),
+            p.passage.suffix.as_ref().map(|s| &s.value),
+            marks,
+        )
+            .hash(&mut h);
+    }
+    h.finish()
 }
