@@ -208,6 +208,8 @@ impl Incremental {
         let mut warnings = site.warnings.clone();
         warnings.extend(index.warnings.iter().cloned());
         warnings.extend(theme.warnings.iter().cloned());
+        // As `render_into` (lib.rs) gathers them, stage by stage.
+        warnings.extend(crate::render::feed::warning(site));
         if self.options.deny_warnings && !warnings.is_empty() {
             return None;
         }

@@ -240,11 +240,18 @@ fn edit_a_generated_site(readings: usize, glosses: usize) {
     // Only the pages that show the reading are made again: it, its neighbours by
     // cross-reference, the entries it mentions or cites, the indexes.
     // (On a site of a few readings, that is most of it.)
-    let remade = remade.unwrap();
+    // The search index is made whole at each build (its shards hold every reading's
+    // words), so its files are left out of the count.
+    let search = s
+        .last_good
+        .keys()
+        .filter(|p| p.starts_with("search/"))
+        .count();
+    let remade = remade.unwrap() - search;
+    let pages = s.last_good.len() - search;
     assert!(
-        readings < 12 || remade * 2 < s.last_good.len(),
-        "{remade} of {} files made again for an edit to one reading",
-        s.last_good.len()
+        readings < 12 || remade * 2 < pages,
+        "{remade} of {pages} files (the search index's aside) made again for an edit to one reading"
     );
     s.step("a gloss is added to a reading", Builds, |s| {
         s.replace(
