@@ -419,7 +419,12 @@ pub fn files(index: &SiteIndex) -> Vec<OutputFile> {
             .clone()
             .or_else(|| source.author.clone())
             .or_else(|| source.publisher.clone())
-            .unwrap_or_else(|| t.fill("unnamed_source", &[("kind", source_kind(source, t))]));
+            .unwrap_or_else(|| {
+                t.fill(
+                    "unnamed_source",
+                    &[("kind", crate::render::source_kind(source.kind, t))],
+                )
+            });
         let detail = [source.author.as_deref(), source.publisher.as_deref()]
             .into_iter()
             .flatten()
@@ -429,7 +434,7 @@ pub fn files(index: &SiteIndex) -> Vec<OutputFile> {
         let view = EntryView(
             label,
             source_page(entry.id),
-            source_kind(source, t).to_owned(),
+            crate::render::source_kind(source.kind, t).to_owned(),
             detail,
         );
         add(view, source_strings(source));
@@ -508,18 +513,4 @@ pub fn files(index: &SiteIndex) -> Vec<OutputFile> {
 /// The line under a gloss's headword in a result: its dates, if any, in the words of `t`.
 fn gloss_detail(gloss: &Gloss, t: &Strings) -> String {
     crate::render::gloss_dates_in(gloss, t).unwrap_or_default()
-}
-
-/// A source's kind in the words of `t`: `report`, `Bericht`, `گزارش`.
-fn source_kind<'a>(source: &Source, t: &'a Strings) -> &'a str {
-    use crate::annotations::model::SourceKind as K;
-    t.get(match source.kind {
-        K::Report => "source_report",
-        K::Speech => "source_speech",
-        K::Article => "source_article",
-        K::Book => "source_book",
-        K::Interview => "source_interview",
-        K::Account => "source_account",
-        K::Other => "source_other",
-    })
 }

@@ -473,7 +473,7 @@ fn source_name(source: &Source, t: &Strings) -> String {
 }
 
 /// A source's kind in the site's words: `report`, `Bericht`, `گزارش`.
-fn source_kind(kind: crate::annotations::model::SourceKind, t: &Strings) -> &str {
+pub(crate) fn source_kind(kind: crate::annotations::model::SourceKind, t: &Strings) -> &str {
     use crate::annotations::model::SourceKind as K;
     t.get(match kind {
         K::Report => "source_report",
