@@ -394,7 +394,7 @@ fn edit_a_generated_site(readings: usize, glosses: usize) {
         let css = s.read(&format!("templates/{name}"));
         s.write(
             &format!("templates/{name}"),
-            &format!("{css}\n/* edited */\n"),
+            &format!("{css}\n.edited {{ color: red; }}\n"),
         );
     });
     s.step("a reading's own file is deleted", Builds, |s| {

@@ -257,19 +257,19 @@ fn a_templates_folder_created_after_start_is_watched() {
     fs::create_dir(&templates).unwrap();
     fs::write(
         templates.join("style.css"),
-        format!("{style}\n/* first */\n"),
+        format!("{style}\n.first-edit {{ color: red; }}\n"),
     )
     .unwrap();
     wait_for_page(&mut changes, &server.address, "/style.css", |_, css| {
-        css.contains("/* first */")
+        css.contains(".first-edit")
     });
     fs::write(
         templates.join("style.css"),
-        format!("{style}\n/* second */\n"),
+        format!("{style}\n.second-edit {{ color: red; }}\n"),
     )
     .unwrap();
     wait_for_page(&mut changes, &server.address, "/style.css", |_, css| {
-        css.contains("/* second */")
+        css.contains(".second-edit")
     });
 }
 
