@@ -265,6 +265,56 @@ fn on_the_example_as_it_is_every_annotation_in_the_text_goes_into_its_section() 
     );
 }
 
+/// The command of issue 11, as an editor runs it, on a copy of the example site (its
+/// `site.yaml` and `content/`): every annotation in the text written, the orphans
+/// reported, and the site builds with them.
+#[test]
+fn the_hypothesis_fixture_imported_into_a_copy_of_the_example_site_writes_every_annotation_in_the_text()
+ {
+    let site = tempfile::tempdir().unwrap();
+    fs::copy(repo().join("site.yaml"), site.path().join("site.yaml")).unwrap();
+    common::copy_tree(&repo().join("content"), &site.path().join("content"));
+    let before = fs::read_to_string(annotations_path(site.path())).unwrap();
+    let file = fixture("import/hypothesis.json");
+    let out = scholia(
+        site.path(),
+        &[
+            "import",
+            "annotations",
+            file.to_str().unwrap(),
+            "--reading",
+            SLUG,
+        ],
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains(&format!("Hypothesis export: 6 of 10 annotations anchored; 6 entries added to content/{SLUG}/annotations.yaml; 3 were not anchored.")),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("warning[W0800]").count(), 3, "{stderr}");
+    assert!(!stderr.contains("W0803"), "{stderr}");
+    let after = fs::read_to_string(annotations_path(site.path())).unwrap();
+    assert!(is_line_subsequence(&before, &after));
+    for id in [
+        "maverick:",
+        "a-cancer-condemned-to:",
+        "fast-forward-to-2026:",
+        "durable-diplomacy-2:",
+        "khamenei-2:",
+        "deng-xiaoping-like-figure:",
+    ] {
+        assert!(after.contains(&format!("\n  {id}\n")), "{id}");
+    }
+    let build = scholia(site.path(), &["build"]);
+    assert_eq!(
+        build.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+}
+
 /// The same notes imported into files of each YAML style: every byte kept, in order; the
 /// entries in their section; the new file checks and every note is where it was anchored.
 #[test]
