@@ -513,7 +513,7 @@ fn gloss_detail(gloss: &Gloss, t: &Strings) -> String {
 /// A source's kind in the words of `t`: `report`, `Bericht`, `گزارش`.
 fn source_kind<'a>(source: &Source, t: &'a Strings) -> &'a str {
     use crate::annotations::model::SourceKind as K;
-    t.get(match source.kind {
+    t.get(match source.kind() {
         K::Report => "source_report",
         K::Speech => "source_speech",
         K::Article => "source_article",

@@ -718,6 +718,46 @@ fn a_bib_file_gives_the_sources_cited_by_key_their_fields_in_the_house_style() {
     );
 }
 
+/// Issue 11: "each entry is a source whose id is its citation key". A source cited by key
+/// need not say its `kind:`: the reference's type gives it.
+#[test]
+fn a_source_cited_by_key_takes_its_kind_from_the_reference() {
+    let no_kind = "sources:\n  roe2001:\n    cited: [Rome ruled the sea]\n  doe2019: {cited: [The fleet was large]}\n";
+    for file in ["zotero.bib", "zotero.json"] {
+        let site = common::site(FLEET_TEXT, no_kind);
+        let ext = file.rsplit('.').next().unwrap();
+        fs::copy(
+            fixture("import").join(file),
+            site.path().join(format!("content/sources.{ext}")),
+        )
+        .unwrap();
+        let html = page(site.path(), "sources.html");
+        let with_kind = page(cited_site(Some(file), None).path(), "sources.html");
+        assert_eq!(
+            html, with_kind,
+            "{file}: as with `kind: book` and `kind: article`"
+        );
+        assert!(html.contains("Jane Roe, <cite>Sea and Land"), "{html}");
+    }
+}
+
+#[test]
+fn a_source_with_no_kind_and_no_reference_is_an_error_that_says_a_key_would_do() {
+    let site = common::site(
+        FLEET_TEXT,
+        "sources:\n  roe2001:\n    cited: [Rome ruled the sea]\n",
+    );
+    let out = scholia(site.path(), &["check"]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error[E0001]: missing field `kind`: this entry needs it")
+            && stderr.contains("annotations.yaml:2:3")
+            && stderr.contains("citation key of a reference in content/sources.bib"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_csl_json_file_gives_the_same_sources() {
     let site = cited_site(Some("zotero.json"), None);
