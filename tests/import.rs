@@ -741,6 +741,28 @@ fn a_source_cited_by_key_takes_its_kind_from_the_reference() {
     }
 }
 
+/// A reading cites a reference that no other YAML names by its `cited:` alone; the
+/// references it does not cite are not on the site.
+#[test]
+fn only_the_references_a_reading_cites_are_on_the_site() {
+    let site = common::site(
+        FLEET_TEXT,
+        "sources:\n  roe2001: {cited: [Rome ruled the sea]}\n",
+    );
+    fs::copy(
+        fixture("import/zotero.bib"),
+        site.path().join("content/sources.bib"),
+    )
+    .unwrap();
+    let (files, _) =
+        scholia::render_site(site.path()).unwrap_or_else(|f| panic!("{}", describe(&f)));
+    let html = page(site.path(), "sources.html");
+    assert!(html.contains("Sea and Land"), "{html}");
+    assert!(!html.contains("Counting Fleets"), "{html}");
+    assert!(files.iter().any(|f| f.path == "sources/roe2001/index.html"));
+    assert!(!files.iter().any(|f| f.path.contains("doe2019")));
+}
+
 #[test]
 fn a_source_with_no_kind_and_no_reference_is_an_error_that_says_a_key_would_do() {
     let site = common::site(
