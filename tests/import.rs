@@ -341,6 +341,10 @@ fn entries_are_added_as_lines_to_files_of_every_yaml_style() {
             "glosses: {}\nunglossed: [Khamenei]\n",
         ),
         (
+            "a last note that keeps its blank lines",
+            "notes:\n  old:\n    at: Fast forward to 2026\n    text: |+\n      An old note.\n\n\nunglossed: [Khamenei]\n",
+        ),
+        (
             "sections in another order, a comment at the end",
             "pullquotes: {}\nnotes:\n  old:\n    at: Fast forward to 2026\n    text: An old note.\n\n# the end\n",
         ),

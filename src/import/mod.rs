@@ -404,8 +404,14 @@ pub fn import(root: &Path, file: &Path, options: &Options) -> Result<Outcome, Fa
     if drafts.is_empty() {
         return Ok(outcome);
     }
-    let insertions = drafts.insertions(&existing, original.is_none(), format);
-    let new_text = write::apply(&existing, &insertions);
+    let mut insertions = drafts.insertions(&existing, original.is_none(), format, true);
+    let mut new_text = write::apply(&existing, &insertions);
+    let file = SourceFile::new(annotations_path.clone(), new_text.clone());
+    if !keeps_what_was_there(&annotations_path, &existing, &file) {
+        // The last value before the blank lines keeps them (`|+`): go after them.
+        insertions = drafts.insertions(&existing, original.is_none(), format, false);
+        new_text = write::apply(&existing, &insertions);
+    }
     prove(
         &mut site,
         r,
@@ -1071,11 +1077,13 @@ impl Drafts {
         existing: &str,
         new_file: bool,
         format: read::Format,
+        tidy: bool,
     ) -> Vec<write::Insertion> {
         let wanted = self.wanted();
-        let mut insertions = write::insertions(existing, &wanted, |section, indent, spaced| {
-            self.entries(section, indent, spaced)
-        });
+        let mut insertions =
+            write::insertions(existing, &wanted, tidy, |section, indent, spaced| {
+                self.entries(section, indent, spaced)
+            });
         if new_file && let Some(first) = insertions.first_mut() {
             first.text = format!(
                 "# Annotations imported by `scholia import annotations` from a {} export.\n# The format: docs/annotations.md.\n{}",

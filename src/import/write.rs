@@ -181,8 +181,13 @@ fn spaced(lines: &[&str], section: &Section, indent: usize) -> bool {
 /// before the blank lines and comments that lead to the next section. A comment
 /// indented deeper than the entries may be a line of a block scalar (`text: |`), and is
 /// kept inside the section.
-fn insertion_line(lines: &[&str], section: &Section, indent: usize) -> usize {
+/// Without `tidy`, the section's very end, before the next section's key: the place
+/// for a section whose last value keeps its trailing blank lines (`text: |+`).
+fn insertion_line(lines: &[&str], section: &Section, indent: usize, tidy: bool) -> usize {
     let mut end = section.lines.end;
+    if !tidy {
+        return end;
+    }
     while end > section.lines.start + 1 {
         let line = lines[end - 1];
         let trimmed = line.trim();
@@ -228,12 +233,14 @@ pub struct Insertion {
 
 /// Where the entries of each section of `wanted` (none of them [`blocked`]) go in
 /// `existing`, as whole lines: at the end of the section when the file has it, at the
-/// file's end otherwise, in the file's line breaks. `entries(section, indent, spaced)`
+/// file's end otherwise, in the file's line breaks (with `tidy`, before the blank lines
+/// and comments that lead to the next section). `entries(section, indent, spaced)`
 /// writes them at that indentation, each after a blank line when `spaced` (as the
 /// section's entries are). In the order of the file.
 pub fn insertions(
     existing: &str,
     wanted: &[&str],
+    tidy: bool,
     mut entries: impl FnMut(&str, usize, bool) -> String,
 ) -> Vec<Insertion> {
     let lines = lines(existing);
@@ -248,7 +255,7 @@ pub fn insertions(
         match found.iter().rev().find(|s| s.key == *key) {
             Some(section) => {
                 let indent = entry_indent(&lines, section);
-                let line = insertion_line(&lines, section, indent);
+                let line = insertion_line(&lines, section, indent, tidy);
                 let mut text = entries(key, indent, spaced(&lines, section, indent));
                 // The last line of the file may have no line break to follow.
                 if line == lines.len() && unterminated {
@@ -310,7 +317,7 @@ mod tests {
     }
 
     fn added(file: &str, wanted: &[&str]) -> String {
-        apply(file, &insertions(file, wanted, entry))
+        apply(file, &insertions(file, wanted, true, entry))
     }
 
     #[test]
