@@ -4,15 +4,15 @@
 //!    `content/sources.json` (CSL-JSON): each entry keyed by its citation key. A parse
 //!    error points at the file, line and column (E0820, E0821); a key in both files is
 //!    E0822.
-//! 2. [`apply`] gives each source of the site whose id is a key the entry's title,
+//! 2. [`fill`] gives each source of the site whose id is a key the entry's title,
 //!    author, publisher, date and address wherever its YAML gives none (the YAML wins),
 //!    so `sources: {roe2001: {cited: [...]}}` cites a reference by its key; the source's
 //!    `kind`, when it gives none, is the reference's type ([`kind_of`]).
 //!    Entries no source names are not sources of the site: a library holds more than a
 //!    site cites.
-//! 3. With `citation_style:` in `site.yaml` ([`Style::load`]: a style hayagriva bundles,
-//!    by name, or a `.csl` file of the site; E0823, E0824), every source's citation is
-//!    formatted by it ([`format`]): from its reference entry when it has one, else from
+//! 3. With `citation_style:` in `site.yaml` (a style hayagriva bundles, by name,
+//!    [`Style::by_name`], or a `.csl` file of the site, [`Style::from_csl`]; E0823,
+//!    E0824), every source's citation is formatted by it ([`format`]): from its reference entry when it has one, else from
 //!    its YAML fields mapped to a hayagriva entry ([`entry_of`]). The HTML is written
 //!    here, escaping every text, rather than by hayagriva's writer, which does not.
 //!    Without a style, citations keep scholia's own look.

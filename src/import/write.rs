@@ -1,13 +1,16 @@
-//! Writing the imported annotations as YAML, after what the file already holds.
+//! Writing the imported annotations as YAML, as whole lines added to what the file
+//! already holds.
 //!
 //! 1. Each entry is written in block style: strings double-quoted (the one style that
 //!    carries any words), Markdown as a literal block when it can be one.
-//! 2. [`append`] finds the file's top-level sections. New entries of the section the
-//!    file ends with go on after it, at its indentation; other sections are written new
-//!    at the end. A section that exists but is not the last cannot take entries without
-//!    changing a byte of the file, nor can a last one written in flow style (`notes: {}`):
-//!    [`blocked`] names them, and their entries are given to the editor to place by hand
-//!    (W0803) instead of written.
+//! 2. [`insertions`] finds the file's top-level sections. New entries of a section the
+//!    file has go after its last entry, before the blank lines and comments leading to
+//!    the next section, at its entries' indentation, set apart by blank lines if they
+//!    are, in the file's line breaks; sections it lacks are written new at its end.
+//!    Every byte of the file stays, in order. A section written in flow style
+//!    (`notes: {}`) has no line to add to: [`blocked`] names it, and its entries are
+//!    given to the editor to place by hand (W0803) instead of written.
+//! 3. [`apply`] makes the new file.
 
 use std::ops::Range;
 
