@@ -767,6 +767,30 @@ fn only_the_references_a_reading_cites_are_on_the_site() {
     assert!(!files.iter().any(|f| f.path.contains("doe2019")));
 }
 
+/// The import proves its file without the references' fields and kinds filled in: a
+/// source cited by key with no `kind` must not stop it.
+#[test]
+fn annotations_import_into_a_reading_whose_sources_are_cited_by_key() {
+    let site = example(true);
+    let path = annotations_path(site.path());
+    let file = "sources:\n  roe2001:\n    cited: [Fast forward to 2026]\n";
+    fs::write(&path, file).unwrap();
+    fs::copy(
+        fixture("import/zotero.bib"),
+        site.path().join("content/sources.bib"),
+    )
+    .unwrap();
+    let outcome = import(site.path(), &fixture("import/w3c.jsonld"), false);
+    assert!(outcome.written, "{:?}", codes(&outcome));
+    let after = fs::read_to_string(&path).unwrap();
+    assert!(is_line_subsequence(file, &after));
+    let html = page(site.path(), "sources/roe2001/index.html");
+    assert!(
+        html.contains("<span class=\"note-kind\">book</span>"),
+        "{html}"
+    );
+}
+
 #[test]
 fn a_source_with_no_kind_and_no_reference_is_an_error_that_says_a_key_would_do() {
     let site = common::site(
