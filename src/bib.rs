@@ -4,14 +4,15 @@
 //!    `content/sources.json` (CSL-JSON): each entry keyed by its citation key. A parse
 //!    error points at the file, line and column (E0820, E0821); a key in both files is
 //!    E0822.
-//! 2. [`apply`] gives each source of the site whose id is a key the entry's title,
+//! 2. [`fill`] gives each source of the site whose id is a key the entry's title,
 //!    author, publisher, date and address wherever its YAML gives none (the YAML wins),
-//!    so `sources: {roe2001: {kind: book, cited: [...]}}` cites a reference by its key.
+//!    so `sources: {roe2001: {cited: [...]}}` cites a reference by its key; the source's
+//!    `kind`, when it gives none, is the reference's type ([`kind_of`]).
 //!    Entries no source names are not sources of the site: a library holds more than a
 //!    site cites.
-//! 3. With `citation_style:` in `site.yaml` ([`Style::load`]: a style hayagriva bundles,
-//!    by name, or a `.csl` file of the site; E0823, E0824), every source's citation is
-//!    formatted by it ([`format`]): from its reference entry when it has one, else from
+//! 3. With `citation_style:` in `site.yaml` (a style hayagriva bundles, by name,
+//!    [`Style::by_name`], or a `.csl` file of the site, [`Style::from_csl`]; E0823,
+//!    E0824), every source's citation is formatted by it ([`format`]): from its reference entry when it has one, else from
 //!    its YAML fields mapped to a hayagriva entry ([`entry_of`]). The HTML is written
 //!    here, escaping every text, rather than by hayagriva's writer, which does not.
 //!    Without a style, citations keep scholia's own look.
@@ -362,9 +363,46 @@ fn write_formatted(out: &mut String, t: &hayagriva::Formatted) {
     }
 }
 
+/// The kind of source a reference is, by its entry type, for a source that gives none
+/// (the table in docs/annotations.md): a book or a part of one is a book; an article
+/// of a journal, magazine, newspaper or blog is an article; a report is a report; a
+/// CSL speech or interview is one; anything else (a web page, a thesis, `@misc`) is
+/// `other`.
+pub fn kind_of(reference: &Reference) -> SourceKind {
+    use hayagriva::types::EntryType as T;
+    match reference {
+        Reference::Bib(entry) => match entry.entry_type() {
+            T::Book | T::Anthology | T::Chapter | T::Anthos | T::Proceedings | T::Reference => {
+                SourceKind::Book
+            }
+            T::Article | T::Newspaper | T::Periodical | T::Blog | T::Post => SourceKind::Article,
+            T::Report => SourceKind::Report,
+            _ => SourceKind::Other,
+        },
+        Reference::Csl(item) => {
+            let kind = item
+                .0
+                .get("type")
+                .and_then(citationberg::json::Value::to_str)
+                .unwrap_or_default();
+            match kind.as_ref() {
+                "book" | "chapter" | "classic" | "collection" | "entry-dictionary"
+                | "entry-encyclopedia" => SourceKind::Book,
+                "article" | "article-journal" | "article-magazine" | "article-newspaper"
+                | "paper-conference" | "periodical" | "post" | "post-weblog" | "review"
+                | "review-book" => SourceKind::Article,
+                "report" => SourceKind::Report,
+                "speech" => SourceKind::Speech,
+                "interview" => SourceKind::Interview,
+                _ => SourceKind::Other,
+            }
+        }
+    }
+}
+
 /// A source written in YAML as a hayagriva entry, its kind mapped to the nearest type.
 pub fn entry_of(source: &Source, id: &str) -> Option<Entry> {
-    let kind = match source.kind {
+    let kind = match source.kind() {
         SourceKind::Report => "report",
         SourceKind::Article => "article",
         SourceKind::Book => "book",
@@ -390,4 +428,49 @@ pub fn entry_of(source: &Source, id: &str) -> Option<Entry> {
         let _ = writeln!(yaml, "  url: {}", q(&url.value));
     }
     hayagriva::io::from_yaml_str(&yaml).ok()?.into_iter().next()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(bib: &str) -> Vec<(String, SourceKind)> {
+        hayagriva::io::from_biblatex_str(bib)
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.key().to_owned(), kind_of(&Reference::Bib(Box::new(e)))))
+            .collect()
+    }
+
+    #[test]
+    fn a_reference_kind_follows_its_entry_type() {
+        let found = kinds(
+            "@book{a, title={A}}\n@incollection{b, title={B}, booktitle={C}}\n@article{c, title={C}, journaltitle={J}}\n@report{d, title={D}, type={techreport}, institution={I}}\n@online{e, title={E}, url={https://x.org}}\n@misc{f, title={F}}\n@thesis{g, title={G}, type={phdthesis}, institution={I}}\n",
+        );
+        let kind = |k: &str| found.iter().find(|(key, _)| key == k).unwrap().1;
+        assert_eq!(kind("a"), SourceKind::Book);
+        assert_eq!(kind("b"), SourceKind::Book);
+        assert_eq!(kind("c"), SourceKind::Article);
+        assert_eq!(kind("d"), SourceKind::Report);
+        assert_eq!(kind("e"), SourceKind::Other);
+        assert_eq!(kind("f"), SourceKind::Other);
+        assert_eq!(kind("g"), SourceKind::Other);
+        let csl: Vec<citationberg::json::Item> = serde_json::from_str(
+            r#"[{"id": "s", "type": "speech"}, {"id": "n", "type": "article-newspaper"}, {"id": "w", "type": "webpage"}, {"id": "i", "type": "interview"}]"#,
+        )
+        .unwrap();
+        let csl: Vec<SourceKind> = csl
+            .into_iter()
+            .map(|i| kind_of(&Reference::Csl(Box::new(i))))
+            .collect();
+        assert_eq!(
+            csl,
+            [
+                SourceKind::Speech,
+                SourceKind::Article,
+                SourceKind::Other,
+                SourceKind::Interview
+            ]
+        );
+    }
 }

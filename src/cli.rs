@@ -115,7 +115,7 @@ pub enum ImportCommand {
         /// The reading the annotations are on (its folder name in content/).
         #[arg(long, value_name = "SLUG")]
         reading: String,
-        /// Print the YAML that would be appended; write nothing.
+        /// Print the YAML that would be added; write nothing.
         #[arg(long)]
         dry_run: bool,
         #[command(flatten)]

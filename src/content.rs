@@ -858,8 +858,16 @@ fn cite(
         for (id, source) in annotations.file.sources.0.iter_mut() {
             let key = id.written.value.as_str();
             let reference = references.entries.get(key);
-            if let Some((_, fields)) = reference {
+            if let Some((reference, fields)) = reference {
                 crate::bib::fill(source, &id.written, fields);
+                // A reference says what it is: `kind:` need not say it again.
+                source.kind = source.kind.or(Some(crate::bib::kind_of(reference)));
+            } else if source.kind.is_none() {
+                problems.push(
+                    Diagnostic::error("E0001", "missing field `kind`: this entry needs it")
+                        .at(annotations.locator.locate(&id.written), "in this entry")
+                        .help("add the field (docs/annotations.md lists the kinds), or make the source's id the citation key of a reference in content/sources.bib or content/sources.json, whose type gives it"),
+                );
             }
             if let Some(style) = &style {
                 let formatted = crate::bib::format(style, reference.map(|r| &r.0), source, key);

@@ -21,7 +21,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::yaml::Spanned;
 
-const MONTHS: [&str; 12] = [
+/// The months as scholia writes them in YAML and in English words.
+pub(crate) const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",

@@ -569,7 +569,7 @@ impl<'x> Exporter<'x, '_> {
                         format: None,
                     }));
                 }
-                body.push(tag(source.kind.label()));
+                body.push(tag(source.kind().label()));
                 body.push(self.entry(self.iris.source(entry.id)));
                 let annotation = Annotation {
                     id: self
@@ -766,7 +766,7 @@ fn tag<'a>(kind: &str) -> Body<'a> {
 
 /// A source as the bibliography cites it, then its note: HTML.
 fn citation_html(source: &crate::annotations::model::Source) -> String {
-    let kind = source.kind.label();
+    let kind = source.kind().label();
     let mut kind_chars = kind.chars();
     let kind: String = kind_chars
         .next()

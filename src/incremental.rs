@@ -368,7 +368,7 @@ fn keys(index: &SiteIndex, gloss_html: &[String]) -> HashMap<String, u64> {
                 entry.id,
                 entry.owner,
                 render::citation_html(src),
-                src.kind.label(),
+                src.kind().label(),
                 (&src.title, &src.author, &src.publisher),
                 format!("{:?}", src.date.as_ref().and_then(|d| d.date())),
                 src.url.as_ref().map(|u| &u.value),

@@ -252,33 +252,10 @@ pub fn markdown_of(file: &Arc<SourceFile>) -> (String, Vec<Diagnostic>) {
     (out, said)
 }
 
-/// One line with what Markdown would read as syntax escaped.
+/// One line with what Markdown would read as syntax escaped: the import's escaping of
+/// inline syntax, then of what would open a block at the line's start.
 fn escape_line(line: &str) -> String {
-    let mut out = String::with_capacity(line.len() + 8);
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '~' | '|' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '&' if chars
-                .peek()
-                .is_some_and(|n| n.is_ascii_alphanumeric() || *n == '#') =>
-            {
-                out.push_str("\\&");
-            }
-            c => out.push(c),
-        }
-    }
-    if out.starts_with(['#', '>', '-', '+', '=']) {
-        return format!("\\{out}");
-    }
-    let digits = out.chars().take_while(char::is_ascii_digit).count();
-    if digits > 0 && out[digits..].starts_with(['.', ')']) {
-        return format!("{}\\{}", &out[..digits], &out[digits..]);
-    }
-    out
+    crate::import::html::escape_line_start(&crate::import::html::escape(line))
 }
 
 /// One thing the typographic check looks for: its name (one, many), the help, and

@@ -422,7 +422,7 @@ pub fn files(index: &SiteIndex) -> Vec<OutputFile> {
             .unwrap_or_else(|| {
                 t.fill(
                     "unnamed_source",
-                    &[("kind", crate::render::source_kind(source.kind, t))],
+                    &[("kind", crate::render::source_kind(source.kind(), t))],
                 )
             });
         let detail = [source.author.as_deref(), source.publisher.as_deref()]
@@ -434,7 +434,7 @@ pub fn files(index: &SiteIndex) -> Vec<OutputFile> {
         let view = EntryView(
             label,
             source_page(entry.id),
-            crate::render::source_kind(source.kind, t).to_owned(),
+            crate::render::source_kind(source.kind(), t).to_owned(),
             detail,
         );
         add(view, source_strings(source));

@@ -189,28 +189,243 @@ fn a_w3c_collection_from_another_client_becomes_notes_a_gloss_and_a_cross_refere
     );
 }
 
+/// `new` split into the lines of `old` (each as `new` has it) and the lines added, when
+/// the lines of `old` are the lines of `new` with some taken out, in order.
+fn split_lines(old: &str, new: &str) -> Option<(String, Vec<String>)> {
+    let bare = |l: &str| l.trim_end_matches('\n').trim_end_matches('\r').to_owned();
+    let mut old_lines = old.split_inclusive('\n').map(bare).peekable();
+    let (mut kept, mut added) = (String::new(), Vec::new());
+    for line in new.split_inclusive('\n') {
+        if old_lines.peek() == Some(&bare(line)) {
+            old_lines.next();
+            kept.push_str(line);
+        } else {
+            added.push(bare(line));
+        }
+    }
+    old_lines.next().is_none().then_some((kept, added))
+}
+
+/// Whether every byte of `old` is in `new`, in order, and what was added is whole lines:
+/// `new` with the added lines taken out is `old` (a last line may have gained its
+/// line break).
+fn is_line_subsequence(old: &str, new: &str) -> bool {
+    split_lines(old, new).is_some_and(|(kept, _)| {
+        kept == old || (!old.ends_with('\n') && kept.strip_suffix('\n') == Some(old))
+    })
+}
+
 #[test]
-fn on_the_example_as_it_is_every_annotation_anchors_but_sections_not_last_are_left_to_the_editor() {
-    // The example's file ends with `unglossed: [...]`, so neither its `notes:` nor its
-    // `glosses:` can grow at the end: the entries are given in W0803 and the file stays.
+fn on_the_example_as_it_is_every_annotation_in_the_text_goes_into_its_section() {
+    // The example's `glosses:` and `notes:` are followed by other sections and its file
+    // ends with `unglossed: [...]`: the new entries go at the end of their sections.
     let site = example(false);
     let path = annotations_path(site.path());
-    let before = fs::read(&path).unwrap();
+    let before = fs::read_to_string(&path).unwrap();
     let outcome = import(site.path(), &fixture("import/hypothesis.json"), false);
     assert_eq!((outcome.anchored, outcome.orphans()), (6, 3));
-    assert!(!outcome.written);
-    assert_eq!(fs::read(&path).unwrap(), before);
+    assert!(!codes(&outcome).contains(&"W0803"), "{:?}", codes(&outcome));
+    assert!(outcome.written);
+    assert_eq!(outcome.imported.len(), 6, "{:?}", outcome.imported);
+    let after = fs::read_to_string(&path).unwrap();
+    assert!(is_line_subsequence(&before, &after));
+    let (_, added) = split_lines(&before, &after).unwrap();
+    assert!(added.iter().any(|l| l == "  maverick:"), "{added:?}");
+    // Each entry is in its own section, after the section's last entry.
+    let notes = after.find("\nnotes:\n").unwrap();
+    let pullquotes = after.find("\npullquotes:\n").unwrap();
+    let new_note = after.find("  fast-forward-to-2026:\n").unwrap();
+    assert!(notes < new_note && new_note < pullquotes, "{after}");
+    assert!(
+        after[new_note..=pullquotes].ends_with("\n\n"),
+        "the blank line kept before `pullquotes:`"
+    );
+    let sources = after.find("\nsources:\n").unwrap();
+    let new_gloss = after.find("  maverick:\n").unwrap();
+    assert!(new_gloss < sources, "{after}");
+    // The ids never meet the example's own (it has a `khamenei` gloss).
+    assert!(after.contains("  khamenei-2:\n"), "{}", outcome.yaml);
+    // Every passage lands where it was anchored, and the site checks as before.
+    let (_, before_it) = note_place(site.path(), "durable-diplomacy-2");
+    assert!(before_it.ends_with("This is why "), "{before_it:?}");
+    let check = scholia(site.path(), &["check"]);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    // The dry run says where each part goes.
+    let again = example(false);
+    let dry = import(again.path(), &fixture("import/hypothesis.json"), true);
+    assert!(dry.yaml.starts_with("# after line "), "{}", dry.yaml);
+    assert_eq!(
+        fs::read_to_string(annotations_path(again.path())).unwrap(),
+        before
+    );
+}
+
+/// The command of issue 11, as an editor runs it, on a copy of the example site (its
+/// `site.yaml` and `content/`): every annotation in the text written, the orphans
+/// reported, and the site builds with them.
+#[test]
+fn the_hypothesis_fixture_imported_into_a_copy_of_the_example_site_writes_every_annotation_in_the_text()
+ {
+    let site = tempfile::tempdir().unwrap();
+    fs::copy(repo().join("site.yaml"), site.path().join("site.yaml")).unwrap();
+    common::copy_tree(&repo().join("content"), &site.path().join("content"));
+    let before = fs::read_to_string(annotations_path(site.path())).unwrap();
+    let file = fixture("import/hypothesis.json");
+    let out = scholia(
+        site.path(),
+        &[
+            "import",
+            "annotations",
+            file.to_str().unwrap(),
+            "--reading",
+            SLUG,
+        ],
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains(&format!("Hypothesis export: 6 of 10 annotations anchored; 6 entries added to content/{SLUG}/annotations.yaml; 3 were not anchored.")),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("warning[W0800]").count(), 3, "{stderr}");
+    assert!(!stderr.contains("W0803"), "{stderr}");
+    let after = fs::read_to_string(annotations_path(site.path())).unwrap();
+    assert!(is_line_subsequence(&before, &after));
+    for id in [
+        "maverick:",
+        "a-cancer-condemned-to:",
+        "fast-forward-to-2026:",
+        "durable-diplomacy-2:",
+        "khamenei-2:",
+        "deng-xiaoping-like-figure:",
+    ] {
+        assert!(after.contains(&format!("\n  {id}\n")), "{id}");
+    }
+    let build = scholia(site.path(), &["build"]);
+    assert_eq!(
+        build.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+}
+
+/// The same notes imported into files of each YAML style: every byte kept, in order; the
+/// entries in their section; the new file checks and every note is where it was anchored.
+#[test]
+fn entries_are_added_as_lines_to_files_of_every_yaml_style() {
+    let styles: &[(&str, &str)] = &[
+        (
+            "block, notes first",
+            "notes:\n  old:\n    at: Fast forward to 2026\n    text: An old note.\n\nunglossed: [Khamenei]\n",
+        ),
+        (
+            "four spaces, comments between entries and before the next key",
+            "# header\nnotes:\n    # the first\n    old:\n        at: Fast forward to 2026\n        text: |\n            An old note.\n            # not a comment: a line of the text\n    # the last\n\n# ---- pull quotes ----\npullquotes: {}\n",
+        ),
+        (
+            "crlf",
+            "unglossed:\r\n  - Khamenei\r\nnotes:\r\n  old:\r\n    at: Fast forward to 2026\r\n    text: An old note.\r\nglosses: {}\r\n",
+        ),
+        (
+            "a last line without a line break",
+            "unglossed: [Khamenei]\nnotes:\n  old: {at: Fast forward to 2026, text: An old note.}",
+        ),
+        (
+            "no notes yet, glosses in flow style",
+            "glosses: {}\nunglossed: [Khamenei]\n",
+        ),
+        (
+            "a last note that keeps its blank lines",
+            "notes:\n  old:\n    at: Fast forward to 2026\n    text: |+\n      An old note.\n\n\nunglossed: [Khamenei]\n",
+        ),
+        (
+            "sections in another order, a comment at the end",
+            "pullquotes: {}\nnotes:\n  old:\n    at: Fast forward to 2026\n    text: An old note.\n\n# the end\n",
+        ),
+    ];
+    for (style, file) in styles {
+        let site = example(true);
+        let path = annotations_path(site.path());
+        fs::write(&path, file).unwrap();
+        // The notes of the W3C fixture only: its gloss would meet `glosses: {}`.
+        let outcome = import(site.path(), &fixture("import/w3c.jsonld"), false);
+        let after = fs::read_to_string(&path).unwrap();
+        let blocked = codes(&outcome).contains(&"W0803");
+        assert_eq!(
+            blocked,
+            file.contains("glosses: {}"),
+            "{style}: {:?}",
+            codes(&outcome)
+        );
+        assert!(outcome.written, "{style}");
+        assert!(is_line_subsequence(file, &after), "{style}:\n{after}");
+        if file.contains("\r\n") {
+            assert!(
+                !after.replace("\r\n", "").contains('\n'),
+                "{style}: a bare line break\n{after:?}"
+            );
+        }
+        let notes_at = after.find("notes:").unwrap();
+        assert_eq!(
+            after.matches("notes:").count(),
+            1,
+            "{style}: one notes section\n{after}"
+        );
+        let new_note = after.find("us-marine-barracks:").unwrap();
+        assert!(notes_at < new_note, "{style}");
+        if let Some(next) = after[notes_at..]
+            .find("\nunglossed:")
+            .or_else(|| after[notes_at..].find("\npullquotes:"))
+        {
+            assert!(
+                new_note < notes_at + next,
+                "{style}: the note is in its section\n{after}"
+            );
+        }
+        let (quote, _) = note_place(site.path(), "us-marine-barracks");
+        assert_eq!(quote, "US Marine barracks", "{style}");
+        if file.contains("old") {
+            let (quote, _) = note_place(site.path(), "old");
+            assert_eq!(quote, "Fast forward to 2026", "{style}");
+        }
+        let check = scholia(site.path(), &["check"]);
+        assert_eq!(
+            check.status.code(),
+            Some(0),
+            "{style}: {}",
+            String::from_utf8_lossy(&check.stderr)
+        );
+    }
+}
+
+#[test]
+fn a_notes_section_in_flow_style_is_left_to_the_editor() {
+    let site = example(true);
+    let path = annotations_path(site.path());
+    let file = "notes: {old: {at: Fast forward to 2026, text: An old note.}}\n";
+    fs::write(&path, file).unwrap();
+    let outcome = import(site.path(), &fixture("import/hypothesis.json"), false);
     let blocked: Vec<_> = outcome
         .warnings
         .iter()
         .filter(|d| d.code == "W0803")
         .collect();
-    assert_eq!(blocked.len(), 2);
-    // The ids given never meet the example's own (it has a `khamenei` gloss).
+    assert_eq!(blocked.len(), 1, "{:?}", codes(&outcome));
+    assert!(blocked[0].message.contains("imported notes not written"));
+    // The gloss is written, in a new section at the end.
+    assert!(outcome.written);
+    let after = fs::read_to_string(&path).unwrap();
     assert!(
-        blocked
-            .iter()
-            .any(|d| d.help.iter().any(|h| h.contains("khamenei-2:")))
+        after.starts_with(file)
+            && after.contains("\nglosses:\n")
+            && after.contains("\n  maverick:\n"),
+        "{after}"
     );
 }
 
@@ -425,18 +640,29 @@ fn the_import_examples_in_docs_diagnostics_are_real_output() {
         "{\"type\": \"AnnotationCollection\", \"first\": \"https://annotations.example.net/anno/?page=1\"}\n",
     )
     .unwrap();
+    // W0803's: a reading (the example's text) whose file has its glosses in flow style.
+    let flow = example(true);
+    let reading = flow.path().join("content/reading");
+    fs::rename(flow.path().join("content").join(SLUG), &reading).unwrap();
+    fs::write(reading.join("annotations.yaml"), "glosses: {}\n").unwrap();
+    fs::copy(fixture("import/w3c.jsonld"), flow.path().join("w3c.jsonld")).unwrap();
+    let original = fs::read(annotations_path(site.path())).unwrap();
     let mut checked = 0;
     for block in doc.split("```\n").skip(1).step_by(2) {
         let Some(rest) = block.strip_prefix("$ scholia import annotations ") else {
             continue;
         };
         let (command, example) = rest.split_once('\n').unwrap();
-        if command.ends_with("--reading reading") {
-            continue; // E0804, E0805: src/import/mod.rs checks them
-        }
+        let root = match command.ends_with("--reading reading") {
+            true if example.contains("[W0803]") => flow.path(),
+            true => continue, // E0804, E0805: src/import/mod.rs checks them
+            false => site.path(),
+        };
+        // Each example starts from the example as it is: an import writes.
+        fs::write(annotations_path(site.path()), &original).unwrap();
         let mut args = vec!["import", "annotations"];
         args.extend(command.split(' '));
-        let out = scholia(site.path(), &args);
+        let out = scholia(root, &args);
         let stderr = String::from_utf8(out.stderr).unwrap();
         assert!(
             stderr.contains(example.trim_end()),
@@ -444,7 +670,7 @@ fn the_import_examples_in_docs_diagnostics_are_real_output() {
         );
         checked += 1;
     }
-    assert!(checked >= 8, "{checked}");
+    assert!(checked >= 9, "{checked}");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -493,6 +719,92 @@ fn a_bib_file_gives_the_sources_cited_by_key_their_fields_in_the_house_style() {
             "John Doe, Ann Poe, <cite>Counting Fleets</cite>, Journal of Naval History, May 2019"
         ),
         "{html}"
+    );
+}
+
+/// Issue 11: "each entry is a source whose id is its citation key". A source cited by key
+/// need not say its `kind:`: the reference's type gives it.
+#[test]
+fn a_source_cited_by_key_takes_its_kind_from_the_reference() {
+    let no_kind = "sources:\n  roe2001:\n    cited: [Rome ruled the sea]\n  doe2019: {cited: [The fleet was large]}\n";
+    for file in ["zotero.bib", "zotero.json"] {
+        let site = common::site(FLEET_TEXT, no_kind);
+        let ext = file.rsplit('.').next().unwrap();
+        fs::copy(
+            fixture("import").join(file),
+            site.path().join(format!("content/sources.{ext}")),
+        )
+        .unwrap();
+        let html = page(site.path(), "sources.html");
+        let with_kind = page(cited_site(Some(file), None).path(), "sources.html");
+        assert_eq!(
+            html, with_kind,
+            "{file}: as with `kind: book` and `kind: article`"
+        );
+        assert!(html.contains("Jane Roe, <cite>Sea and Land"), "{html}");
+    }
+}
+
+/// A reading cites a reference that no other YAML names by its `cited:` alone; the
+/// references it does not cite are not on the site.
+#[test]
+fn only_the_references_a_reading_cites_are_on_the_site() {
+    let site = common::site(
+        FLEET_TEXT,
+        "sources:\n  roe2001: {cited: [Rome ruled the sea]}\n",
+    );
+    fs::copy(
+        fixture("import/zotero.bib"),
+        site.path().join("content/sources.bib"),
+    )
+    .unwrap();
+    let (files, _) =
+        scholia::render_site(site.path()).unwrap_or_else(|f| panic!("{}", describe(&f)));
+    let html = page(site.path(), "sources.html");
+    assert!(html.contains("Sea and Land"), "{html}");
+    assert!(!html.contains("Counting Fleets"), "{html}");
+    assert!(files.iter().any(|f| f.path == "sources/roe2001/index.html"));
+    assert!(!files.iter().any(|f| f.path.contains("doe2019")));
+}
+
+/// The import proves its file without the references' fields and kinds filled in: a
+/// source cited by key with no `kind` must not stop it.
+#[test]
+fn annotations_import_into_a_reading_whose_sources_are_cited_by_key() {
+    let site = example(true);
+    let path = annotations_path(site.path());
+    let file = "sources:\n  roe2001:\n    cited: [Fast forward to 2026]\n";
+    fs::write(&path, file).unwrap();
+    fs::copy(
+        fixture("import/zotero.bib"),
+        site.path().join("content/sources.bib"),
+    )
+    .unwrap();
+    let outcome = import(site.path(), &fixture("import/w3c.jsonld"), false);
+    assert!(outcome.written, "{:?}", codes(&outcome));
+    let after = fs::read_to_string(&path).unwrap();
+    assert!(is_line_subsequence(file, &after));
+    let html = page(site.path(), "sources/roe2001/index.html");
+    assert!(
+        html.contains("<span class=\"note-kind\">book</span>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn a_source_with_no_kind_and_no_reference_is_an_error_that_says_a_key_would_do() {
+    let site = common::site(
+        FLEET_TEXT,
+        "sources:\n  roe2001:\n    cited: [Rome ruled the sea]\n",
+    );
+    let out = scholia(site.path(), &["check"]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error[E0001]: missing field `kind`: this entry needs it")
+            && stderr.contains("annotations.yaml:2:3")
+            && stderr.contains("citation key of a reference in content/sources.bib"),
+        "{stderr}"
     );
 }
 

@@ -183,7 +183,11 @@ pub enum MarkPolicy {
 #[derive(Debug, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
-    pub kind: SourceKind,
+    /// What sort of source it is. A source whose id is a citation key of
+    /// `content/sources.bib` or `content/sources.json` may leave it out: the reference's
+    /// type gives it (see [`crate::bib::kind_of`]), and [`Source::kind`] reads it.
+    #[serde(default)]
+    pub kind: Option<SourceKind>,
     #[serde(default)]
     pub title: Option<String>,
     #[serde(default)]
@@ -207,6 +211,14 @@ pub struct Source {
     #[serde(skip)]
     #[schemars(skip)]
     pub formatted: Option<String>,
+}
+
+impl Source {
+    /// Its kind, as written or as its reference gives it (set at load, where a source
+    /// with neither is an error).
+    pub fn kind(&self) -> SourceKind {
+        self.kind.unwrap_or(SourceKind::Other)
+    }
 }
 
 #[derive(Debug, JsonSchema, Deserialize, Clone, Copy, PartialEq, Eq)]

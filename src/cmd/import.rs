@@ -24,9 +24,9 @@ pub fn run(site: &SiteArgs, file: &std::path::Path, reading: &str, dry_run: bool
                 let entries = outcome.imported.len();
                 let orphans = outcome.orphans();
                 let verb = if outcome.written {
-                    "appended to"
+                    "added to"
                 } else if dry_run {
-                    "would be appended to"
+                    "would be added to"
                 } else {
                     "for"
                 };

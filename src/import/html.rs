@@ -41,7 +41,7 @@ fn escape_lines(text: &str) -> String {
 }
 
 /// Backslash-escapes inline syntax (CommonMark lets any ASCII punctuation be escaped).
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -64,7 +64,7 @@ fn escape(text: &str) -> String {
 }
 
 /// A line that would open a heading, a quote, a list or a rule is escaped at its start.
-fn escape_line_start(line: &str) -> String {
+pub(crate) fn escape_line_start(line: &str) -> String {
     let trimmed = line.trim_start();
     let indent = &line[..line.len() - trimmed.len()];
     if trimmed.starts_with(['#', '>', '-', '+', '=']) {

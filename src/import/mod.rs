@@ -1,6 +1,6 @@
 //! `scholia import annotations FILE --reading SLUG`: annotations made elsewhere (a
-//! Hypothesis export, W3C Web Annotations, scholia's own export) appended to a reading's
-//! `annotations.yaml`, each proven before anything is written.
+//! Hypothesis export, W3C Web Annotations, scholia's own export) added to a reading's
+//! `annotations.yaml` as new lines, each proven before anything is written.
 //!
 //! 1. Read the file ([`read`]): each annotation, its target's selectors, and what it
 //!    becomes by the convention of docs/import.md (a note, a gloss, a source's
@@ -14,11 +14,12 @@
 //!    the quote alone when it is unique, else the shortest prefix or suffix.
 //! 4. Bodies become Markdown ([`html`]); ids are the annotation's own when it was
 //!    scholia's, else made from its words, and never one the site has ([`Ids`]).
-//! 5. The YAML is appended after the file's last byte ([`write::append`]), so the file as
-//!    it was is a prefix of the new one.
-//! 6. Prove, as `check --fix` does: the new file parses with every new entry in it, the
-//!    site checks with no problem it did not have, and each passage resolves to the
-//!    place chosen. Then write it atomically, only if the file is unchanged on disk
+//! 5. The YAML goes in as whole lines ([`write::insertions`]): at the end of the section
+//!    it belongs to, or as a new section at the file's end. Every byte of the file as it
+//!    was is kept, in order; a section in flow style cannot take lines (W0803).
+//! 6. Prove, as `check --fix` does: the new file parses with every new entry in it and
+//!    every value it had reading back the same, the site checks with no problem it did
+//!    not have, and each passage resolves to the place chosen. Then write it atomically, only if the file is unchanged on disk
 //!    (E0805), or, with `--dry-run`, print the YAML.
 //!
 //! Entry point: [`import`].
@@ -58,7 +59,8 @@ pub struct Outcome {
     pub format: &'static str,
     /// The file the annotations go into, from the site's root.
     pub file: PathBuf,
-    /// The YAML appended (or, with `--dry-run`, that would be).
+    /// The YAML added (or, with `--dry-run`, that would be), each part not at the
+    /// file's end after a comment naming the line it follows.
     pub yaml: String,
     /// One line for each entry written: its kind and id.
     pub imported: Vec<String>,
@@ -381,31 +383,44 @@ pub fn import(root: &Path, file: &Path, options: &Options) -> Result<Outcome, Fa
     if drafts.is_empty() {
         return Ok(outcome);
     }
-    for (section, why) in write::blocked(&existing, &drafts.wanted()) {
-        let yaml = drafts.entries(section, 2);
+    for (section, why, key) in write::blocked(&existing, &drafts.wanted()) {
+        let yaml = drafts.entries(section, 2, false);
         let ids = drafts.take(section);
         let d = Diagnostic::warning(
             "W0803",
             format!("imported {section} not written ({}): {why}", ids.join(", ")),
         )
         .help(format!(
-            "add them under `{section}:` by hand, or move that section to the end of the file and import again:\n{}",
+            "add them under `{section}:` by hand, or write the section in block style (each entry on lines of its own) and import again:\n{}",
             yaml.trim_end()
         ));
         outcome
             .warnings
             .push(match site.readings[r].annotations.as_ref() {
-                Some(a) => d.at(Location::start_of(&a.locator.file), "not written"),
+                Some(a) => d.at(Location::new(&a.locator.file, key), "not written"),
                 None => d,
             });
     }
     if drafts.is_empty() {
         return Ok(outcome);
     }
-    let addition = drafts.yaml(&existing, original.is_none(), format);
-    let new_text = format!("{existing}{addition}");
-    prove(&mut site, r, &annotations_path, &new_text, &drafts)?;
-    outcome.yaml = addition;
+    let mut insertions = drafts.insertions(&existing, original.is_none(), format, true);
+    let mut new_text = write::apply(&existing, &insertions);
+    let file = SourceFile::new(annotations_path.clone(), new_text.clone());
+    if !keeps_what_was_there(&annotations_path, &existing, &file) {
+        // The last value before the blank lines keeps them (`|+`): go after them.
+        insertions = drafts.insertions(&existing, original.is_none(), format, false);
+        new_text = write::apply(&existing, &insertions);
+    }
+    prove(
+        &mut site,
+        r,
+        &annotations_path,
+        &existing,
+        &new_text,
+        &drafts,
+    )?;
+    outcome.yaml = shown(&insertions);
     outcome.imported = drafts.summary();
     if options.dry_run {
         return Ok(outcome);
@@ -421,6 +436,24 @@ pub fn import(root: &Path, file: &Path, options: &Options) -> Result<Outcome, Fa
     })?;
     outcome.written = true;
     Ok(outcome)
+}
+
+/// The YAML added, as `--dry-run` prints it: each part that does not go at the file's
+/// end after a comment saying where it goes.
+fn shown(insertions: &[write::Insertion]) -> String {
+    if insertions.iter().all(|i| i.at_end) {
+        return insertions.iter().map(|i| i.text.as_str()).collect();
+    }
+    let mut out = String::new();
+    for i in insertions {
+        if i.at_end {
+            out.push_str("# at the end of the file:\n");
+        } else {
+            out.push_str(&format!("# after line {}:\n", i.after_line));
+        }
+        out.push_str(&i.text);
+    }
+    out
 }
 
 /// E0805: the reading's annotations could not be written.
@@ -481,12 +514,18 @@ fn prove(
     site: &mut Site,
     r: usize,
     path: &Path,
+    existing: &str,
     new_text: &str,
     drafts: &Drafts,
 ) -> Result<(), Failure> {
     let refused = |why: String| Failure::Input(vec![would_not_check(&why)]);
     let baseline = crate::fix::problems(site);
     let file = SourceFile::new(path.to_path_buf(), new_text.to_owned());
+    if !keeps_what_was_there(path, existing, &file) {
+        return Err(refused(
+            "an entry the file had would not read back the same".into(),
+        ));
+    }
     let parsed = crate::yaml::parse::<AnnotationFile>(&file, 0..file.text.len())
         .map_err(|d| refused(format!("the file would not read as YAML ({})", d.message)))?;
     let before = site.readings[r]
@@ -542,6 +581,35 @@ fn prove(
         }
     }
     Ok(())
+}
+
+/// Whether every value the file held before reads back the same from the new file: new
+/// lines in the middle of a file must not fall inside an entry (a block scalar, say).
+/// A section may gain entries; nothing else may change.
+fn keeps_what_was_there(path: &Path, existing: &str, new: &Arc<SourceFile>) -> bool {
+    use serde_json::Value;
+    let old = SourceFile::new(path.to_path_buf(), existing.to_owned());
+    let Ok(old) = crate::yaml::parse::<Value>(&old, 0..old.text.len()) else {
+        // The file as it was read as an annotation file: a loose reading cannot fail.
+        return existing.trim().is_empty();
+    };
+    let Ok(new) = crate::yaml::parse::<Value>(new, 0..new.text.len()) else {
+        return false;
+    };
+    let (old, new) = (old.value, new.value);
+    let Some(new) = new.as_object() else {
+        return false;
+    };
+    let Some(old) = old.as_object() else {
+        return old.is_null();
+    };
+    old.iter().all(|(key, was)| match (was, new.get(key)) {
+        (Value::Object(was), Some(Value::Object(now))) => {
+            was.iter().all(|(id, entry)| now.get(id) == Some(entry))
+        }
+        (Value::Null, Some(Value::Object(_))) => true,
+        (was, now) => now == Some(was),
+    })
 }
 
 fn counts(file: &AnnotationFile) -> [usize; 4] {
@@ -1003,27 +1071,38 @@ impl Drafts {
         }
     }
 
-    /// The YAML to append to `existing`.
-    fn yaml(&self, existing: &str, new_file: bool, format: read::Format) -> String {
+    /// The lines to add to `existing`.
+    fn insertions(
+        &self,
+        existing: &str,
+        new_file: bool,
+        format: read::Format,
+        tidy: bool,
+    ) -> Vec<write::Insertion> {
         let wanted = self.wanted();
-        let mut yaml = write::append(existing, &wanted, |section, indent| {
-            self.entries(section, indent)
-        });
-        if new_file {
-            yaml = format!(
+        let mut insertions =
+            write::insertions(existing, &wanted, tidy, |section, indent, spaced| {
+                self.entries(section, indent, spaced)
+            });
+        if new_file && let Some(first) = insertions.first_mut() {
+            first.text = format!(
                 "# Annotations imported by `scholia import annotations` from a {} export.\n# The format: docs/annotations.md.\n{}",
                 format.name(),
-                yaml.trim_start_matches('\n')
+                first.text.trim_start_matches('\n')
             );
         }
-        yaml
+        insertions
     }
 
-    fn entries(&self, section: &str, indent: usize) -> String {
+    /// The entries of `section` at `indent`; each after a blank line when `spaced`.
+    fn entries(&self, section: &str, indent: usize, spaced: bool) -> String {
         let mut out = String::new();
         let pad = " ".repeat(indent);
         let inner = indent + 2;
         let origin = |out: &mut String, from: &str| {
+            if spaced {
+                out.push('\n');
+            }
             if !from.is_empty() {
                 let from: String = from.chars().filter(|c| !c.is_control()).collect();
                 out.push_str(&format!("{pad}# imported from {from}\n"));
@@ -1146,21 +1225,6 @@ fn dates_of(words: Option<&str>, kind: GlossKind) -> Vec<(&'static str, String)>
         .unwrap_or_default()
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// A date in scholia's words (`19 April 1939`, `April 1939`, `1939`, `44 BCE`) as it is
 /// written in YAML.
 fn date_from_words(words: &str) -> Option<String> {
@@ -1175,7 +1239,12 @@ fn date_from_words(words: &str) -> Option<String> {
     } else {
         format!("{year:04}")
     };
-    let month = |m: &str| MONTHS.iter().position(|x| *x == m).map(|i| i + 1);
+    let month = |m: &str| {
+        crate::date::MONTHS
+            .iter()
+            .position(|x| *x == m)
+            .map(|i| i + 1)
+    };
     let written = match parts[..] {
         [_] => year,
         [m, _] => format!("{year}-{:02}", month(m)?),
@@ -1287,6 +1356,19 @@ mod tests {
         assert_eq!(example("E0805"), format!("{command}{}\n", d.render()));
         let d = would_not_check("the note `sea` would not be where it was anchored");
         assert_eq!(example("E0804"), format!("{command}{}\n", d.render()));
+    }
+
+    #[test]
+    fn new_lines_that_would_change_an_entry_are_refused() {
+        let path = Path::new("a.yaml");
+        let old = "notes:\n  a:\n    text: |\n      x\n";
+        let file = |text: &str| SourceFile::new(path.to_path_buf(), text.to_owned());
+        let inside = file("notes:\n  a:\n    text: |\n      x\n  # y\n      z\n");
+        assert!(!keeps_what_was_there(path, old, &inside));
+        let after = file("notes:\n  a:\n    text: |\n      x\n  b:\n    text: y\n");
+        assert!(keeps_what_was_there(path, old, &after));
+        let moved = file("glosses: {}\nnotes:\n  a:\n    text: |\n      x\n");
+        assert!(!keeps_what_was_there(path, "glosses: {a: 1}\n", &moved));
     }
 
     #[test]

@@ -1,13 +1,18 @@
-//! Writing the imported annotations as YAML, after what the file already holds.
+//! Writing the imported annotations as YAML, as whole lines added to what the file
+//! already holds.
 //!
 //! 1. Each entry is written in block style: strings double-quoted (the one style that
 //!    carries any words), Markdown as a literal block when it can be one.
-//! 2. [`append`] finds the file's top-level sections. New entries of the section the
-//!    file ends with go on after it, at its indentation; other sections are written new
-//!    at the end. A section that exists but is not the last cannot take entries without
-//!    changing a byte of the file, nor can a last one written in flow style (`notes: {}`):
-//!    [`blocked`] names them, and their entries are given to the editor to place by hand
-//!    (W0803) instead of written.
+//! 2. [`insertions`] finds the file's top-level sections. New entries of a section the
+//!    file has go after its last entry, before the blank lines and comments leading to
+//!    the next section, at its entries' indentation, set apart by blank lines if they
+//!    are, in the file's line breaks; sections it lacks are written new at its end.
+//!    Every byte of the file stays, in order. A section written in flow style
+//!    (`notes: {}`) has no line to add to: [`blocked`] names it, and its entries are
+//!    given to the editor to place by hand (W0803) instead of written.
+//! 3. [`apply`] makes the new file.
+
+use std::ops::Range;
 
 use crate::yaml::{double_quoted, printable};
 
@@ -103,30 +108,36 @@ pub fn write_list(out: &mut String, indent: usize, key: &str, passages: &[Passag
     }
 }
 
-/// A top-level section of the file: its key, where its line starts, whether its
-/// value is written on the key's line (flow style or a scalar).
+/// A top-level section of the file: its key, its lines (the key's, then up to the next
+/// top-level key), whether its value is written on the key's line (flow style or a
+/// scalar).
 #[derive(Debug)]
 struct Section {
     key: String,
-    line_start: usize,
+    lines: Range<usize>,
     inline: bool,
 }
 
-fn sections(text: &str) -> Vec<Section> {
-    let mut found = Vec::new();
-    let mut at = 0;
-    for line in text.split_inclusive('\n') {
-        let start = at;
-        at += line.len();
+/// The file's lines, each with its line break.
+fn lines(text: &str) -> Vec<&str> {
+    text.split_inclusive('\n').collect()
+}
+
+fn sections(lines: &[&str]) -> Vec<Section> {
+    let mut found: Vec<Section> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
         let content = line.trim_end();
         if content.is_empty() || content.starts_with([' ', '\t', '#', '-']) {
             continue;
         }
         if let Some((key, value)) = content.split_once(':') {
             let value = value.split(" #").next().unwrap_or("").trim();
+            if let Some(last) = found.last_mut() {
+                last.lines.end = i;
+            }
             found.push(Section {
                 key: key.trim().trim_matches(['"', '\'']).to_owned(),
-                line_start: start,
+                lines: i..lines.len(),
                 inline: !value.is_empty(),
             });
         }
@@ -134,62 +145,164 @@ fn sections(text: &str) -> Vec<Section> {
     found
 }
 
-/// The indentation of the entries of the section that starts at `line_start`.
-fn entry_indent(text: &str, line_start: usize) -> usize {
-    text[line_start..]
-        .lines()
-        .skip(1)
+fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
+}
+
+/// The indentation of the entries of `section`.
+fn entry_indent(lines: &[&str], section: &Section) -> usize {
+    lines[section.lines.start + 1..section.lines.end]
+        .iter()
         .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-        .map(|l| l.len() - l.trim_start_matches(' ').len())
+        .map(|l| indent_of(l))
         .filter(|&n| n > 0)
         .unwrap_or(2)
 }
 
-/// The sections of `wanted` that cannot take new entries at the end of `existing`,
-/// each with the reason: one that exists but is not the file's last, or is written on
-/// one line (flow style).
-pub fn blocked<'w>(existing: &str, wanted: &[&'w str]) -> Vec<(&'w str, String)> {
-    let found = sections(existing);
-    let last = found.last().map(|l| l.line_start);
+/// Whether the entries of `section` are set apart by blank lines (a comment may come
+/// between), so that new ones are too.
+fn spaced(lines: &[&str], section: &Section, indent: usize) -> bool {
+    let body = &lines[section.lines.start + 1..section.lines.end];
+    let is_entry = |l: &&str| {
+        indent_of(l) == indent && !l.trim().is_empty() && !l.trim_start().starts_with('#')
+    };
+    let Some(first) = body.iter().position(is_entry) else {
+        return false;
+    };
+    (first + 1..body.len())
+        .filter(|&i| is_entry(&body[i]))
+        .any(|i| {
+            body[..i]
+                .iter()
+                .rev()
+                .take_while(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+                .any(|l| l.trim().is_empty())
+        })
+}
+
+/// The line before which new entries of `section` go: after its last entry's last line,
+/// before the blank lines and comments that lead to the next section. A comment
+/// indented deeper than the entries may be a line of a block scalar (`text: |`), and is
+/// kept inside the section.
+/// Without `tidy`, the section's very end, before the next section's key: the place
+/// for a section whose last value keeps its trailing blank lines (`text: |+`).
+fn insertion_line(lines: &[&str], section: &Section, indent: usize, tidy: bool) -> usize {
+    let mut end = section.lines.end;
+    if !tidy {
+        return end;
+    }
+    while end > section.lines.start + 1 {
+        let line = lines[end - 1];
+        let trimmed = line.trim();
+        if trimmed.is_empty() || (trimmed.starts_with('#') && indent_of(line) <= indent) {
+            end -= 1;
+        } else {
+            break;
+        }
+    }
+    end
+}
+
+/// The sections of `wanted` that cannot take new entries, each with the reason: one
+/// written on the key's line (flow style, `notes: {}`), where a new line cannot go.
+/// The byte range of the section's key is given with each.
+pub fn blocked<'w>(existing: &str, wanted: &[&'w str]) -> Vec<(&'w str, String, Range<usize>)> {
+    let lines = lines(existing);
+    let found = sections(&lines);
     let mut out = Vec::new();
     for key in wanted {
-        let Some(section) = found.iter().find(|s| s.key == *key) else {
-            continue;
-        };
-        if Some(section.line_start) != last {
-            out.push((*key, format!("the file's `{key}:` section is not its last, and entries cannot be added to it without changing what is there")));
-        } else if section.inline {
-            out.push((*key, format!("the file's `{key}:` section is written on one line (flow style), and entries cannot be added to it without changing what is there")));
+        if let Some(s) = found.iter().rev().find(|s| s.key == *key && s.inline) {
+            let start = lines[..s.lines.start]
+                .iter()
+                .map(|l| l.len())
+                .sum::<usize>();
+            let end = start + lines[s.lines.start].find(':').unwrap_or(0);
+            out.push((*key, format!("the file's `{key}:` section is written on one line (flow style), and entries cannot be added to it without changing what is there"), start..end));
         }
     }
     out
 }
 
-/// The bytes to put after `existing` so that it holds the entries of each section
-/// (none of them [`blocked`]): `entries(section, indent)` writes them at that
-/// indentation.
-pub fn append(
+/// New lines for the file: `text` goes before the byte `at` of the file as it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Insertion {
+    pub at: usize,
+    /// The line (1-based) the new lines follow; 0 at the file's start.
+    pub after_line: usize,
+    /// Whether they go at the file's end.
+    pub at_end: bool,
+    pub text: String,
+}
+
+/// Where the entries of each section of `wanted` (none of them [`blocked`]) go in
+/// `existing`, as whole lines: at the end of the section when the file has it, at the
+/// file's end otherwise, in the file's line breaks (with `tidy`, before the blank lines
+/// and comments that lead to the next section). `entries(section, indent, spaced)`
+/// writes them at that indentation, each after a blank line when `spaced` (as the
+/// section's entries are). In the order of the file.
+pub fn insertions(
     existing: &str,
     wanted: &[&str],
-    mut entries: impl FnMut(&str, usize) -> String,
-) -> String {
-    let found = sections(existing);
-    let last = found.last();
-    let mut out = String::new();
-    if !existing.is_empty() && !existing.ends_with('\n') {
-        out.push('\n');
-    }
-    // The last section first: its entries must follow it directly.
-    if let Some(last) = last.filter(|l| wanted.contains(&l.key.as_str())) {
-        out.push_str(&entries(&last.key, entry_indent(existing, last.line_start)));
-    }
+    tidy: bool,
+    mut entries: impl FnMut(&str, usize, bool) -> String,
+) -> Vec<Insertion> {
+    let lines = lines(existing);
+    let found = sections(&lines);
+    let crlf = lines.first().is_some_and(|l| l.ends_with("\r\n"));
+    let eol = |s: String| if crlf { s.replace('\n', "\r\n") } else { s };
+    let offset = |line: usize| lines[..line].iter().map(|l| l.len()).sum::<usize>();
+    let unterminated = !existing.is_empty() && !existing.ends_with('\n');
+    let mut out = Vec::new();
+    let mut at_end = String::new();
     for key in wanted {
-        if last.is_some_and(|l| l.key == *key) {
-            continue;
+        match found.iter().rev().find(|s| s.key == *key) {
+            Some(section) => {
+                let indent = entry_indent(&lines, section);
+                let line = insertion_line(&lines, section, indent, tidy);
+                let mut text = entries(key, indent, spaced(&lines, section, indent));
+                // The last line of the file may have no line break to follow.
+                if line == lines.len() && unterminated {
+                    text.insert(0, '\n');
+                }
+                out.push(Insertion {
+                    at: offset(line),
+                    after_line: line,
+                    at_end: line == lines.len(),
+                    text: eol(text),
+                });
+            }
+            None => {
+                at_end.push_str(&format!("\n{key}:\n"));
+                at_end.push_str(&entries(key, 2, false));
+            }
         }
-        out.push_str(&format!("\n{key}:\n"));
-        out.push_str(&entries(key, 2));
     }
+    if !at_end.is_empty() {
+        if unterminated && !out.iter().any(|i| i.at_end) {
+            at_end.insert(0, '\n');
+        }
+        out.push(Insertion {
+            at: existing.len(),
+            after_line: lines.len(),
+            at_end: true,
+            text: eol(at_end),
+        });
+    }
+    // Stable: the entries of the file's last section come before new sections.
+    out.sort_by_key(|i| i.at);
+    out
+}
+
+/// `existing` with the insertions made.
+pub fn apply(existing: &str, insertions: &[Insertion]) -> String {
+    let mut out = String::with_capacity(existing.len());
+    let mut from = 0;
+    for i in insertions {
+        out.push_str(&existing[from..i.at]);
+        out.push_str(&i.text);
+        from = i.at;
+    }
+    out.push_str(&existing[from..]);
     out
 }
 
@@ -197,32 +310,69 @@ pub fn append(
 mod tests {
     use super::*;
 
-    fn entry(key: &str, indent: usize) -> String {
+    fn entry(key: &str, indent: usize, spaced: bool) -> String {
         format!(
-            "{}{key}-new:\n{}  text: x\n",
+            "{}{}{key}-new:\n{}  text: x\n",
+            if spaced { "\n" } else { "" },
             " ".repeat(indent),
             " ".repeat(indent)
         )
     }
 
+    fn added(file: &str, wanted: &[&str]) -> String {
+        apply(file, &insertions(file, wanted, true, entry))
+    }
+
     #[test]
     fn entries_of_the_last_section_follow_it_at_its_indentation() {
         let file = "glossary: # c\nnotes:\n    old:\n      text: y\n";
-        let added = append(file, &["notes", "crossrefs"], entry);
         assert_eq!(
-            added,
-            "    notes-new:\n      text: x\n\ncrossrefs:\n  crossrefs-new:\n    text: x\n"
+            added(file, &["notes", "crossrefs"]),
+            format!(
+                "{file}    notes-new:\n      text: x\n\ncrossrefs:\n  crossrefs-new:\n    text: x\n"
+            )
         );
     }
 
     #[test]
-    fn a_section_in_the_middle_or_in_flow_style_is_blocked() {
+    fn entries_go_at_the_end_of_their_section_before_the_comments_leading_to_the_next() {
+        let file = "notes:\n  a:\n    text: |\n      # a line of the text\n\n  # -- next --\nglosses: # g\n  b: {}\n";
+        assert_eq!(
+            added(file, &["notes"]),
+            "notes:\n  a:\n    text: |\n      # a line of the text\n  notes-new:\n    text: x\n\n  # -- next --\nglosses: # g\n  b: {}\n"
+        );
+    }
+
+    #[test]
+    fn entries_set_apart_by_blank_lines_are_followed_by_new_ones_set_apart() {
+        let file = "notes:\n\n  a:\n    text: y\n\n  # b\n  b:\n    text: z\n\nx: 1\n";
+        assert_eq!(
+            added(file, &["notes"]),
+            "notes:\n\n  a:\n    text: y\n\n  # b\n  b:\n    text: z\n\n  notes-new:\n    text: x\n\nx: 1\n"
+        );
+    }
+
+    #[test]
+    fn line_breaks_and_a_last_line_without_one_are_kept() {
+        assert_eq!(
+            added(
+                "notes:\r\n  a:\r\n    text: y\r\nx: 1\r\n",
+                &["notes", "glosses"]
+            ),
+            "notes:\r\n  a:\r\n    text: y\r\n  notes-new:\r\n    text: x\r\nx: 1\r\n\r\nglosses:\r\n  glosses-new:\r\n    text: x\r\n"
+        );
+        assert_eq!(
+            added("notes:\n  a: {}", &["notes", "glosses"]),
+            "notes:\n  a: {}\n  notes-new:\n    text: x\n\nglosses:\n  glosses-new:\n    text: x\n"
+        );
+    }
+
+    #[test]
+    fn a_section_in_flow_style_is_blocked() {
         let file = "notes:\n  a: {}\nglosses:\n  b: {}\n";
-        let blocked_here = blocked(file, &["notes", "glosses", "crossrefs"]);
-        assert_eq!(blocked_here.len(), 1);
-        assert_eq!(blocked_here[0].0, "notes");
+        assert!(blocked(file, &["notes", "glosses", "crossrefs"]).is_empty());
         assert_eq!(blocked("notes: {}\n", &["notes"]).len(), 1);
-        assert!(blocked("notes:\n  a: {}\n", &["notes"]).is_empty());
+        assert_eq!(blocked("notes: {a: {}}\nglosses:\n", &["notes"]).len(), 1);
     }
 
     #[test]

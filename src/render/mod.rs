@@ -463,7 +463,7 @@ fn source_name(source: &Source, t: &Strings) -> String {
     if let Some(title) = &source.title {
         return title.clone();
     }
-    let what = source_kind(source.kind, t);
+    let what = source_kind(source.kind(), t);
     let comma = t.get("comma");
     match (&source.author, &source.publisher) {
         (Some(a), _) => format!("{a}{comma}{what}"),

@@ -384,7 +384,7 @@ fn note_html(index: &SiteIndex, r: Option<usize>, note: NoteRef, gloss_html: &[S
             let _ = write!(
                 out,
                 "<p class=\"note-head\"><span class=\"note-kind\">{}</span> {}</p>",
-                escape(source_kind(source.kind, t)),
+                escape(source_kind(source.kind(), t)),
                 citation_html_in(source, t)
             );
             if let Some(note) = &source.note {

@@ -104,7 +104,7 @@ pub(super) fn pages(index: &SiteIndex, pages: &Pages) -> Vec<Diagnostic> {
         let view = SourceView {
             id: entry.id.to_owned(),
             name: source_name(source, t),
-            kind: source_kind(source.kind, t).to_owned(),
+            kind: source_kind(source.kind(), t).to_owned(),
             citation: citation_html_in(source, t),
             html: source
                 .note
@@ -142,7 +142,7 @@ fn bibliography(index: &SiteIndex) -> Vec<SourceLine> {
             let line = SourceLine {
                 anchor: format!("s-{}", entry.id),
                 href: source_href("", entry.id),
-                kind: source_kind(source.kind, t).to_owned(),
+                kind: source_kind(source.kind(), t).to_owned(),
                 citation: citation_html_in(source, t),
                 summary: source
                     .note
