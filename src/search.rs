@@ -126,12 +126,21 @@ pub enum Field {
     Other = 1,
 }
 
-/// What search finds a gloss by. One place, so a new field is one line here (a gloss's
-/// `original`, say: `strings.extend(gloss.original.as_ref().map(|o| (o.text.value.as_str(),
-/// Field::Other)))`, and the same in [`gloss_detail`] to show it).
+/// What search finds a gloss by: its headword first, then its match forms and its
+/// original (in its own script, and as transliterated), so that `ولایت` or `velayat`
+/// finds the Guardianship of the Jurist.
 pub fn gloss_strings(gloss: &Gloss) -> Vec<(&str, Field)> {
     let mut strings = vec![(gloss.term.value.as_str(), Field::Headword)];
     strings.extend(gloss.forms.iter().map(|f| (f.value.as_str(), Field::Other)));
+    if let Some(original) = &gloss.original {
+        strings.push((original.text.as_str(), Field::Other));
+        strings.extend(
+            original
+                .transliteration
+                .as_deref()
+                .map(|t| (t, Field::Other)),
+        );
+    }
     strings
 }
 

@@ -183,6 +183,26 @@ fn rafsanjani_finds_his_entry_and_every_paragraph_that_names_him() {
 }
 
 #[test]
+fn a_gloss_is_found_by_its_original_in_its_own_script() {
+    let root = common::repo();
+    let search = Index::of(index_files(&root));
+    // The example gives Khamenei's name as written in Persian, with its non-joiner (a
+    // word break for search, on the page as here: each part is a word).
+    for word in scholia::search::tokens("خامنه‌ای") {
+        let found = search.entries(&word);
+        assert!(
+            found.iter().any(|e| e.1 == "glossary/khamenei/index.html"),
+            "his entry, by {word} of its original: {found:?}"
+        );
+    }
+    let found = search.entries("فقیه");
+    assert!(
+        found.iter().any(|e| e.1.starts_with("glossary/")),
+        "velayat-e faqih, by its original: {found:?}"
+    );
+}
+
+#[test]
 fn sources_are_found_by_title_and_author() {
     let root = common::repo();
     let search = Index::of(index_files(&root));

@@ -1,0 +1,1 @@
+scholiaSearch.shard("اس",{"w":{},"p":{},"e":{"اسلامی":[14,1,15,1,21,1]},"d":{"14":["Islamic Republic of Iran","glossary/islamic-republic/index.html","organisation","from 1979"],"15":["Islamic Revolutionary Guard Corps","glossary/irgc/index.html","organisation","from 1979"],"21":["Parliament of Iran (Majlis)","glossary/majlis/index.html","organisation",""]}});

@@ -1,0 +1,1 @@
+scholiaSearch.shard("ال",{"w":{},"p":{},"e":{"الله":[19,1,41,1]},"d":{"19":["Hezbollah","glossary/hezbollah/index.html","organisation",""],"41":["Ayatollah","glossary/ayatollah/index.html","concept",""]}});

@@ -1,0 +1,1 @@
+scholiaSearch.shard("ان",{"w":{},"p":{},"e":{"انقلاب":[15,1]},"d":{"15":["Islamic Revolutionary Guard Corps","glossary/irgc/index.html","organisation","from 1979"]}});

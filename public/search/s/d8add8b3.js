@@ -1,0 +1,1 @@
+scholiaSearch.shard("حس",{"w":{},"p":{},"e":{"حسن":[7,1]},"d":{"7":["Hassan Rouhani","glossary/rouhani/index.html","person","born 12 November 1948"]}});

@@ -1,0 +1,1 @@
+scholiaSearch.shard("شو",{"w":{},"p":{},"e":{"شورای":[20,1,21,1]},"d":{"20":["Supreme National Security Council","glossary/snsc/index.html","organisation",""],"21":["Parliament of Iran (Majlis)","glossary/majlis/index.html","organisation",""]}});

@@ -1,0 +1,1 @@
+scholiaSearch.shard("عل",{"w":{},"p":{},"e":{"علی":[0,1,3,1,5,1]},"d":{"0":["Ali Khamenei","glossary/khamenei/index.html","person","born 1939"],"3":["Ali Larijani","glossary/larijani/index.html","person",""],"5":["Ali Shamkhani","glossary/shamkhani/index.html","person","born 1955"]}});
