@@ -45,10 +45,19 @@ pub const ENTRIES_PER_WORD: usize = 50;
 /// Paragraphs per text file.
 pub const CHUNK: usize = 32;
 
-/// Lowercased, decomposed, without combining marks: `Rafsanjānī` → `rafsanjani`.
+/// Lowercased, decomposed, without combining marks: `Rafsanjānī` → `rafsanjani`; and
+/// what an Arabic keyboard types as a Persian one would (ي ى → ی, ك → ک, Arabic-Indic
+/// digits → Persian), without tatweel, as anchoring compares them
+/// ([`crate::annotations::fold`]). templates/search.js folds a query the same way.
 pub fn fold(s: &str) -> String {
     s.nfd()
-        .filter(|c| !is_combining_mark(*c))
+        .filter(|&c| !is_combining_mark(c) && c != '\u{0640}')
+        .map(|c| match c {
+            '\u{064A}' | '\u{0649}' => '\u{06CC}',
+            '\u{0643}' => '\u{06A9}',
+            '\u{0660}'..='\u{0669}' => char::from_u32(c as u32 - 0x0660 + 0x06F0).unwrap_or(c),
+            c => c,
+        })
         .collect::<String>()
         .to_lowercase()
 }

@@ -87,7 +87,12 @@
   const shard = (m, key) => load(`search/s/${hex(key)}.js`, `shard:${key}`, m.s[key]);
 
   /* ---------- Words ---------- */
-  const fold = (s) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  // As src/search.rs folds: no marks or tatweel; an Arabic keyboard's yeh, kaf and digits
+  // as the Persian ones.
+  const ARABIC = { '\u064a': '\u06cc', '\u0649': '\u06cc', '\u0643': '\u06a9' };
+  const fold = (s) => s.normalize('NFD').replace(/\p{M}|\u0640/gu, '')
+    .replace(/[\u064a\u0649\u0643\u0660-\u0669]/g, (c) => ARABIC[c] ?? String.fromCharCode(c.charCodeAt(0) - 0x0660 + 0x06f0))
+    .toLowerCase();
   const CJK = /[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3ffff}]/u;
   const LETTER = /[\p{Alphabetic}\p{N}]/u;
   // The words of a text with where each is: [start, end, folded].

@@ -203,6 +203,23 @@ fn a_gloss_is_found_by_its_original_in_its_own_script() {
 }
 
 #[test]
+fn a_query_typed_on_an_arabic_keyboard_finds_persian_words() {
+    let dir = common::site("کتابخانه‌ی ملی در تهران است.\n\nسال ۱۴۰۲.\n", "");
+    let search = Index::of(index_files(dir.path()));
+    // Arabic kaf and yeh, Arabic-Indic digits, a tatweel: as an Arabic keyboard types.
+    for (typed, paragraph) in [("كتابخانه", 1), ("ملي", 1), ("تهـران", 1), ("١٤٠٢", 2)]
+    {
+        let words = scholia::search::tokens(typed);
+        assert_eq!(words.len(), 1, "{typed}: one word");
+        assert_eq!(
+            search.paragraphs(&words[0]),
+            BTreeSet::from([(0, paragraph)]),
+            "{typed}"
+        );
+    }
+}
+
+#[test]
 fn sources_are_found_by_title_and_author() {
     let root = common::repo();
     let search = Index::of(index_files(&root));
