@@ -410,6 +410,7 @@ fn keys(index: &SiteIndex, gloss_html: &[String]) -> HashMap<String, u64> {
             )
                 .hash(&mut h);
             (format!("{:?}", gloss.mark), &gloss.sort).hash(&mut h);
+            format!("{:?}", gloss.original).hash(&mut h);
             for form in &gloss.forms {
                 form.value.hash(&mut h);
             }
@@ -474,10 +475,20 @@ fn keys(index: &SiteIndex, gloss_html: &[String]) -> HashMap<String, u64> {
             (place.reading, &place.range, reading[place.reading]).hash(h);
         }
     };
+    // An entry's page also lists related entries, which other entries and readings
+    // decide: the related entries themselves (their ids and headwords) are in its key.
+    let (together, linked_from) = render::related(index);
+    let named = |o: usize| (index.glosses[o].id, &index.glosses[o].gloss.term.value);
     for (g, entry) in index.glosses.iter().enumerate() {
         let mut h = DefaultHasher::new();
         (global, gloss[g]).hash(&mut h);
         quoted(&entry.mentions, &mut h);
+        for &(o, paragraphs) in &together[g] {
+            (named(o), paragraphs).hash(&mut h);
+        }
+        for &o in &linked_from[g] {
+            named(o).hash(&mut h);
+        }
         keys.insert(render::gloss_page(entry.id), h.finish());
     }
     let mut citing: Vec<DefaultHasher> = vec![DefaultHasher::new(); index.sources.len()];

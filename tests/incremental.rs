@@ -355,6 +355,32 @@ fn edit_a_generated_site(readings: usize, glosses: usize) {
         redone(0, (0, readings, 0, readings), true),
         "a shared gloss's forms"
     );
+    s.step("the added gloss refers to another with see", Builds, |s| {
+        // The other's page lists it among the entries that refer to it: a page whose own
+        // entry did not change.
+        let glossary = s.read("content/glossary.yaml");
+        let other = glossary
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix("  ")?
+                    .strip_suffix(':')
+                    .filter(|id| !id.starts_with(' '))
+            })
+            .unwrap()
+            .to_owned();
+        s.replace(
+            "content/glossary.yaml",
+            "    text: |\n      Added to the shared glossary.\n",
+            &format!("    see: [{other}]\n    text: |\n      Added to the shared glossary.\n"),
+        );
+    });
+    s.step("the added gloss gains its original", Builds, |s| {
+        s.replace(
+            "content/glossary.yaml",
+            "    term: closing paragraph\n",
+            "    term: closing paragraph\n    original: {text: بند پایانی, lang: fa}\n",
+        );
+    });
     s.step("the shared gloss is removed", Builds, |s| {
         let glossary = s.read("content/glossary.yaml");
         let at = glossary.find("  shared-added:\n").unwrap();

@@ -129,8 +129,7 @@ pub(super) fn pages(index: &SiteIndex, pages: &Pages) -> Vec<Diagnostic> {
         entry: GlossView,
     }
     let ids = Ids::of(index);
-    let together = together(index);
-    let linked_from = linked_from(index, &ids);
+    let (together, linked_from) = related(index);
     problems.par_extend((0..index.glosses.len()).into_par_iter().filter_map(|g| {
         let path = gloss_page(index.glosses[g].id);
         if !pages.wants((part::GLOSSES, g as u32), &path) {
@@ -246,6 +245,14 @@ impl<'a> Ids<'a> {
                 .collect(),
         }
     }
+}
+
+/// For each gloss, what its page lists as related: the others mentioned in the same
+/// paragraphs (with in how many), and those whose `see` names it. (`serve` keys each
+/// entry's page by these too: they change with other entries and readings.)
+pub fn related(index: &SiteIndex) -> (Vec<Vec<(usize, usize)>>, Vec<Vec<usize>>) {
+    let ids = Ids::of(index);
+    (together(index), linked_from(index, &ids))
 }
 
 /// For each gloss, the others mentioned in the same paragraphs and in how many: the

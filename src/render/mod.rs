@@ -35,7 +35,7 @@ use crate::markdown;
 use crate::site::{NoteRef, Place, SiteIndex};
 use crate::templates::Theme;
 
-pub use glossary::{gloss_page, plain_summary};
+pub use glossary::{gloss_page, plain_summary, related};
 pub use sources::source_page;
 
 /// A file of the built site.
