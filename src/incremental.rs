@@ -207,9 +207,7 @@ impl Incremental {
         let theme = templates::Theme::load(&site.templates).ok()?;
         let mut warnings = site.warnings.clone();
         warnings.extend(index.warnings.iter().cloned());
-        warnings.extend(theme.warnings.iter().cloned());
-        // As `render_into` (lib.rs) gathers them, stage by stage.
-        warnings.extend(crate::render::feed::warning(site));
+        warnings.extend(crate::warnings_of_the_theme_on(site, &theme));
         if self.options.deny_warnings && !warnings.is_empty() {
             return None;
         }

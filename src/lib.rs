@@ -96,8 +96,7 @@ fn render_into<S: render::Sink>(
     warnings.extend(index.warnings.iter().cloned());
     let theme = templates::Theme::load(&site.templates)
         .map_err(|p| with_warnings(classify(p), &warnings))?;
-    warnings.extend(theme.warnings.iter().cloned());
-    warnings.extend(render::feed::warning(&site));
+    warnings.extend(warnings_of_the_theme_on(&site, &theme));
     let input = |problems| with_warnings(Failure::Input(problems), &warnings);
     let warned = |problems| with_warnings(classify(problems), &warnings);
     let sink = open()?;
@@ -178,6 +177,18 @@ pub fn build(root: &Path, output: &Path, options: Options) -> Result<Report, Fai
     let report = deny(report, options)?;
     staging.commit().map_err(refused)?;
     Ok(report)
+}
+
+/// The warnings found once the theme is known, before any page is made: the theme's own,
+/// and what the site lacks for the pages the theme would make (W0302). `render_into` and
+/// [`incremental`] both report these, so a rebuild warns as a build does.
+pub(crate) fn warnings_of_the_theme_on(
+    site: &content::Site,
+    theme: &templates::Theme,
+) -> Vec<Diagnostic> {
+    let mut warnings = theme.warnings.clone();
+    warnings.extend(render::feed::warning(site));
+    warnings
 }
 
 /// The warnings of an earlier stage, first, with the errors of a later one.
