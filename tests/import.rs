@@ -45,6 +45,18 @@ fn import(root: &Path, file: &Path, dry_run: bool) -> scholia::import::Outcome {
     scholia::import::import(root, file, &options).unwrap_or_else(|f| panic!("{}", describe(&f)))
 }
 
+/// Runs `scholia COMMAND` on the site at `root` and asserts that it succeeds, saying
+/// `what` (the case) and what scholia printed if it does not.
+fn succeeds(root: &Path, command: &str, what: &str) {
+    let out = scholia(root, &[command]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{what}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn codes(outcome: &scholia::import::Outcome) -> Vec<&'static str> {
     outcome.warnings.iter().map(|d| d.code).collect()
 }
@@ -90,13 +102,7 @@ fn a_hypothesis_export_anchors_every_annotation_in_the_text_and_lists_the_orphan
     assert!(after.starts_with(&before), "the file as it was is a prefix");
     assert_eq!(after[before.len()..], outcome.yaml);
     // (The copy's names are unglossed, W0204: warnings, as they were before the import.)
-    let check = scholia(site.path(), &["check"]);
-    assert_eq!(
-        check.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&check.stderr)
-    );
+    succeeds(site.path(), "check", "");
 
     // A repeated quote is anchored where its context says, and written with the least
     // context that singles it out.
@@ -180,13 +186,7 @@ fn a_w3c_collection_from_another_client_becomes_notes_a_gloss_and_a_cross_refere
     let (quote, _) = note_place(site.path(), "geneva-peace-conference-in");
     assert_eq!(quote, "Geneva peace conference in 1991");
     assert!(yaml.contains("killed **241** American service members; see [the bombing](https://en.wikipedia.org/wiki/1983_Beirut_barracks_bombings)."), "{yaml}");
-    let check = scholia(site.path(), &["check"]);
-    assert_eq!(
-        check.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&check.stderr)
-    );
+    succeeds(site.path(), "check", "");
 }
 
 /// `new` split into the lines of `old` (each as `new` has it) and the lines added, when
@@ -248,13 +248,7 @@ fn on_the_example_as_it_is_every_annotation_in_the_text_goes_into_its_section() 
     // Every passage lands where it was anchored, and the site checks as before.
     let (_, before_it) = note_place(site.path(), "durable-diplomacy-2");
     assert!(before_it.ends_with("This is why "), "{before_it:?}");
-    let check = scholia(site.path(), &["check"]);
-    assert_eq!(
-        check.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&check.stderr)
-    );
+    succeeds(site.path(), "check", "");
     // The dry run says where each part goes.
     let again = example(false);
     let dry = import(again.path(), &fixture("import/hypothesis.json"), true);
@@ -306,13 +300,7 @@ fn the_hypothesis_fixture_imported_into_a_copy_of_the_example_site_writes_every_
     ] {
         assert!(after.contains(&format!("\n  {id}\n")), "{id}");
     }
-    let build = scholia(site.path(), &["build"]);
-    assert_eq!(
-        build.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
+    succeeds(site.path(), "build", "");
 }
 
 /// The same notes imported into files of each YAML style: every byte kept, in order; the
@@ -394,13 +382,7 @@ fn entries_are_added_as_lines_to_files_of_every_yaml_style() {
             let (quote, _) = note_place(site.path(), "old");
             assert_eq!(quote, "Fast forward to 2026", "{style}");
         }
-        let check = scholia(site.path(), &["check"]);
-        assert_eq!(
-            check.status.code(),
-            Some(0),
-            "{style}: {}",
-            String::from_utf8_lossy(&check.stderr)
-        );
+        succeeds(site.path(), "check", style);
     }
 }
 
