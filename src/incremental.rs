@@ -61,6 +61,7 @@ pub struct Incremental {
 struct Kept {
     load: content::Earlier,
     resolve: resolve::Kept,
+    search: crate::search::Kept,
 }
 
 /// What a good rebuild changed, against the last good build.
@@ -87,6 +88,8 @@ pub struct Redone {
     /// Readings whose files were parsed again.
     pub loaded: usize,
     pub resolve: resolve::Redone,
+    /// Readings whose words were read again for the search index.
+    pub words: usize,
 }
 
 /// A good build, before it is compared with the last one.
@@ -187,7 +190,7 @@ impl Incremental {
         // edit that breaks the site is mended by the next.
         let built = match resolve::index_with(&site, Some(&mut cache.resolve)) {
             Ok(mut index) => {
-                let built = self.render(&site, &index);
+                let built = self.render(&site, &index, &cache.search);
                 let documents = std::mem::take(&mut index.documents);
                 cache.resolve.keep_documents(&site, documents);
                 built
@@ -197,13 +200,19 @@ impl Incremental {
         let redone = Redone {
             loaded,
             resolve: cache.resolve.redone(),
+            words: cache.search.read(),
         };
         cache.load.keep(site.readings);
         built.map(|built| Built { redone, ..built })
     }
 
     /// The steps from a resolved site to its files.
-    fn render(&self, site: &content::Site, index: &SiteIndex) -> Option<Built> {
+    fn render(
+        &self,
+        site: &content::Site,
+        index: &SiteIndex,
+        search: &crate::search::Kept,
+    ) -> Option<Built> {
         let theme = templates::Theme::load(&site.templates).ok()?;
         let mut warnings = site.warnings.clone();
         warnings.extend(index.warnings.iter().cloned());
@@ -236,7 +245,16 @@ impl Incremental {
         };
         let sink = Collect::default();
         let (rendered, ()) = rayon::join(
-            || render::render_wanted(index, &theme, &sink, &gloss_html, Some(&wanted)),
+            || {
+                render::render_wanted(
+                    index,
+                    &theme,
+                    &sink,
+                    &gloss_html,
+                    Some(&wanted),
+                    Some(search),
+                )
+            },
             || export::export_wanted(index, &sink, &gloss_html, Some(&wanted)),
         );
         rendered.ok()?;

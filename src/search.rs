@@ -20,19 +20,21 @@
 //!    system) and `search/p/R-C.js` (the text of reading R's paragraphs C×32 to C×32+31, to
 //!    show a result's words around its hit).
 //!
-//! Entry point: [`files`].
+//! Entry points: [`index_into`] (into a sink, as the pages are) and [`files`].
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
-use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 use crate::annotations::model::{Gloss, Source};
 use crate::i18n::Strings;
-use crate::render::{OutputFile, gloss_page, source_page};
+use crate::render::{OutputFile, Sink, gloss_page, part, source_page};
 use crate::site::SiteIndex;
 
 /// The largest shard, in bytes, unless one word alone is larger.
@@ -50,16 +52,42 @@ pub const CHUNK: usize = 32;
 /// digits → Persian), without tatweel, as anchoring compares them
 /// ([`crate::annotations::fold`]). templates/search.js folds a query the same way.
 pub fn fold(s: &str) -> String {
-    s.nfd()
-        .filter(|&c| !is_combining_mark(c) && c != '\u{0640}')
-        .map(|c| match c {
-            '\u{064A}' | '\u{0649}' => '\u{06CC}',
-            '\u{0643}' => '\u{06A9}',
-            '\u{0660}'..='\u{0669}' => char::from_u32(c as u32 - 0x0660 + 0x06F0).unwrap_or(c),
-            c => c,
-        })
-        .collect::<String>()
-        .to_lowercase()
+    let mut out = String::with_capacity(s.len());
+    fold_into(s, &mut out);
+    out
+}
+
+/// [`fold`] into `out` (cleared first). Each character is decomposed on its own: NFD's
+/// only other step, putting combining marks in order, cannot change a text whose marks
+/// are all taken out. ASCII, most of most texts, is copied as it is.
+fn fold_into(s: &str, out: &mut String) {
+    out.clear();
+    let mut decomposed = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_ascii() {
+            decomposed.push(c);
+            continue;
+        }
+        unicode_normalization::char::decompose_canonical(c, |c| {
+            if is_combining_mark(c) || c == '\u{0640}' {
+                return;
+            }
+            decomposed.push(match c {
+                '\u{064A}' | '\u{0649}' => '\u{06CC}',
+                '\u{0643}' => '\u{06A9}',
+                '\u{0660}'..='\u{0669}' => char::from_u32(c as u32 - 0x0660 + 0x06F0).unwrap_or(c),
+                c => c,
+            });
+        });
+    }
+    if decomposed.is_ascii() {
+        decomposed.make_ascii_lowercase();
+        *out = decomposed;
+    } else {
+        // `to_lowercase` of the whole text, not of each character: a final capital sigma
+        // becomes ς.
+        *out = decomposed.to_lowercase();
+    }
 }
 
 /// Ideographs and kana: a word of its own each, as no space separates their words.
@@ -77,28 +105,35 @@ pub const MAX_WORD: usize = 40;
 /// cut to [`MAX_WORD`] characters.
 pub fn tokens(s: &str) -> Vec<String> {
     let mut words = Vec::new();
-    let mut word = String::new();
-    for c in fold(s).chars() {
-        if is_cjk(c) {
-            if !word.is_empty() {
-                words.push(std::mem::take(&mut word));
-            }
-            words.push(c.to_string());
-        } else if c.is_alphanumeric() {
-            word.push(c);
-        } else if !word.is_empty() {
-            words.push(std::mem::take(&mut word));
-        }
-    }
-    if !word.is_empty() {
-        words.push(word);
-    }
-    for word in &mut words {
-        if let Some((cut, _)) = word.char_indices().nth(MAX_WORD) {
-            word.truncate(cut);
-        }
-    }
+    each_word(&fold(s), |word| words.push(word.to_owned()));
     words
+}
+
+/// Calls `f` with each word of the folded text `folded`, as [`tokens`] cuts them.
+fn each_word(folded: &str, mut f: impl FnMut(&str)) {
+    let mut start = None;
+    let emit = |from: usize, to: usize, f: &mut dyn FnMut(&str)| {
+        let word = &folded[from..to];
+        match word.char_indices().nth(MAX_WORD) {
+            Some((cut, _)) => f(&word[..cut]),
+            None => f(word),
+        }
+    };
+    for (i, c) in folded.char_indices() {
+        if is_cjk(c) {
+            if let Some(from) = start.take() {
+                emit(from, i, &mut f);
+            }
+            f(&folded[i..i + c.len_utf8()]);
+        } else if c.is_alphanumeric() {
+            start.get_or_insert(i);
+        } else if let Some(from) = start.take() {
+            emit(from, i, &mut f);
+        }
+    }
+    if let Some(from) = start {
+        emit(from, folded.len(), &mut f);
+    }
 }
 
 /// The Snowball stemmer for a BCP 47 language tag, if there is one.
@@ -166,45 +201,82 @@ pub fn source_strings(source: &Source) -> Vec<(&str, Field)> {
 #[derive(Serialize, Clone)]
 struct EntryView(String, String, String, String);
 
-/// One reading's share of the index.
+/// A run of [`ReadingWords::arena`]: start and end.
+type Span = (u32, u32);
+
+/// One reading's share of the index, in few allocations: a site has a thousand of them
+/// side by side while the index is made.
 #[derive(Default)]
-struct ReadingWords {
-    /// stem → (paragraph, times)
-    stems: HashMap<String, Vec<(u32, u32)>>,
-    /// word → stem
-    words: HashMap<String, String>,
-    /// paragraph → length in words
+pub struct ReadingWords {
+    /// The reading's distinct words and stems, one after the other.
+    arena: String,
+    /// Each distinct word (folded) and the number of its stem.
+    words: Vec<(Span, u32)>,
+    /// Each distinct stem.
+    stems: Vec<Span>,
+    /// (stem, paragraph, times), by paragraph and stem.
+    postings: Vec<(u32, u32, u32)>,
+    /// (paragraph, length in words), by paragraph.
     lengths: Vec<(u32, u32)>,
-    /// (paragraph, text)
-    texts: Vec<(usize, String)>,
 }
 
+impl ReadingWords {
+    fn text(&self, (from, to): Span) -> &str {
+        &self.arena[from as usize..to as usize]
+    }
+
+    fn push(arena: &mut String, s: &str) -> Span {
+        let from = arena.len() as u32;
+        arena.push_str(s);
+        (from, arena.len() as u32)
+    }
+}
+
+/// The words of reading `r`'s numbered paragraphs.
 fn read_reading(index: &SiteIndex, r: usize, stemmer: Option<&Stemmer>) -> ReadingWords {
     let document = &index.documents[r];
     let mut out = ReadingWords::default();
+    let mut word_stem: HashMap<String, u32> = HashMap::new();
+    let mut stem_number: HashMap<String, u32> = HashMap::new();
+    let mut folded = String::new();
+    let mut found: Vec<u32> = Vec::new();
     for block in &document.blocks {
         let Some(p) = block.paragraph else { continue };
-        let text = &document.text[block.text.clone()];
-        let words = tokens(text);
-        let mut counts: HashMap<String, u32> = HashMap::new();
-        for word in &words {
-            let stem = out
-                .words
-                .entry(word.clone())
-                .or_insert_with(|| match stemmer {
-                    Some(s) if !word.chars().any(is_cjk) => s.stem(word).into_owned(),
-                    _ => word.clone(),
-                });
-            *counts.entry(stem.clone()).or_default() += 1;
+        fold_into(&document.text[block.text.clone()], &mut folded);
+        found.clear();
+        each_word(&folded, |word| {
+            let stem = match word_stem.get(word) {
+                Some(&stem) => stem,
+                None => {
+                    let stem = match stemmer {
+                        Some(s) if !word.chars().any(is_cjk) => s.stem(word),
+                        _ => std::borrow::Cow::Borrowed(word),
+                    };
+                    let next = stem_number.len() as u32;
+                    let n = *stem_number.entry(stem.into_owned()).or_insert(next);
+                    word_stem.insert(word.to_owned(), n);
+                    n
+                }
+            };
+            found.push(stem);
+        });
+        out.lengths.push((p as u32, found.len() as u32));
+        found.sort_unstable();
+        for run in found.chunk_by(|a, b| a == b) {
+            out.postings.push((run[0], p as u32, run.len() as u32));
         }
-        let mut counted: Vec<(String, u32)> = counts.into_iter().collect();
-        counted.sort();
-        for (stem, n) in counted {
-            out.stems.entry(stem).or_default().push((p as u32, n));
-        }
-        out.lengths.push((p as u32, words.len() as u32));
-        out.texts.push((p, text.to_owned()));
     }
+    let mut stems: Vec<(String, u32)> = stem_number.into_iter().collect();
+    stems.sort_by_key(|(_, n)| *n);
+    out.stems = stems
+        .iter()
+        .map(|(stem, _)| ReadingWords::push(&mut out.arena, stem))
+        .collect();
+    out.words = word_stem
+        .into_iter()
+        .map(|(word, stem)| (ReadingWords::push(&mut out.arena, &word), stem))
+        .collect();
+    out.arena.shrink_to_fit();
     out
 }
 
@@ -213,48 +285,53 @@ type Posting = (u32, u32, u32);
 
 /// A shard's contents, as its file holds them.
 #[derive(Serialize, Default)]
-struct Shard {
+struct Shard<'a> {
     /// word → stem
-    w: BTreeMap<String, String>,
+    w: BTreeMap<&'a str, &'a str>,
     /// stem → [reading − previous reading, paragraph, score, …]
-    p: BTreeMap<String, Vec<u32>>,
+    p: BTreeMap<&'a str, Vec<u32>>,
     /// word → [entry, field, …]
-    e: BTreeMap<String, Vec<u32>>,
+    e: BTreeMap<&'a str, Vec<u32>>,
     /// entry → its view
-    d: BTreeMap<u32, EntryView>,
+    d: BTreeMap<u32, &'a EntryView>,
 }
 
 /// The whole index before it is cut into shards.
-struct Whole {
-    words: BTreeMap<String, String>,
-    postings: HashMap<String, Vec<Posting>>,
+struct Whole<'a> {
+    /// Every word of the readings → its stem's number.
+    words: HashMap<&'a str, u32>,
+    /// Each stem, by number.
+    stems: Vec<&'a str>,
+    /// Each stem's best paragraphs, by number.
+    postings: Vec<Vec<Posting>>,
     entry_words: BTreeMap<String, Vec<(u32, Field)>>,
     entries: Vec<EntryView>,
 }
 
-impl Whole {
-    fn shard(&self, terms: &[&str]) -> Shard {
+impl Whole<'_> {
+    fn shard<'s>(&'s self, terms: &[&'s str]) -> Shard<'s> {
         let mut shard = Shard::default();
         for &term in terms {
-            if let Some(stem) = self.words.get(term) {
-                shard.w.insert(term.to_owned(), stem.clone());
-                if !shard.p.contains_key(stem) {
-                    let mut flat = Vec::new();
+            if let Some(&stem) = self.words.get(term) {
+                let name = self.stems[stem as usize];
+                shard.w.insert(term, name);
+                if !shard.p.contains_key(name) {
+                    let mut flat = Vec::with_capacity(self.postings[stem as usize].len() * 3);
                     let mut previous = 0;
-                    for &(r, p, s) in self.postings.get(stem).into_iter().flatten() {
+                    for &(r, p, s) in &self.postings[stem as usize] {
                         flat.extend([r - previous, p, s]);
                         previous = r;
                     }
-                    shard.p.insert(stem.clone(), flat);
+                    shard.p.insert(name, flat);
                 }
             }
-            if let Some(found) = self.entry_words.get(term) {
+            if let Some((term, found)) = self.entry_words.get_key_value(term) {
                 let mut flat = Vec::new();
                 for &(entry, field) in found {
                     flat.extend([entry, field as u32]);
-                    shard.d.insert(entry, self.entries[entry as usize].clone());
+                    shard.d.insert(entry, &self.entries[entry as usize]);
                 }
-                shard.e.insert(term.to_owned(), flat);
+                shard.e.insert(term, flat);
             }
         }
         shard
@@ -340,12 +417,101 @@ struct Texts<'a> {
 
 /// Every file of the search index, in a fixed order.
 pub fn files(index: &SiteIndex) -> Vec<OutputFile> {
+    let memory = crate::render::Memory::default();
+    index_into(index, &memory, None);
+    memory.into_files()
+}
+
+/// What [`index_into`] keeps of each reading for the next build (`serve`): its words,
+/// while its text and paragraphs are the same.
+#[derive(Default)]
+pub struct Kept {
+    readings: Mutex<HashMap<String, (u64, Arc<ReadingWords>)>>,
+    /// Readings whose words were read again in the last build.
+    read: AtomicUsize,
+}
+
+impl Kept {
+    /// How many readings' words the last build read again.
+    pub fn read(&self) -> usize {
+        self.read.load(Ordering::Relaxed)
+    }
+}
+
+/// What a reading's words are made from.
+fn reading_key(index: &SiteIndex, r: usize, language: &str) -> u64 {
+    let document = &index.documents[r];
+    let mut hasher = std::hash::DefaultHasher::new();
+    language.hash(&mut hasher);
+    document.text.hash(&mut hasher);
+    for block in &document.blocks {
+        (block.paragraph, &block.text).hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+/// Makes the search index of the site into `sink`: each reading's paragraph texts as soon
+/// as its words are read, then the shards and their manifest. With `kept`, a reading whose
+/// text is as it was is not read again.
+pub fn index_into(index: &SiteIndex, sink: &dyn Sink, kept: Option<&Kept>) {
     let config = &index.site.config;
     let stemmer = stemmer(config.language());
-    let readings: Vec<ReadingWords> = (0..index.documents.len())
-        .into_par_iter()
-        .map(|r| read_reading(index, r, stemmer.as_ref()))
+    // The text files of every reading, numbered in the site's order before any is made.
+    let chunks: Vec<usize> = index
+        .documents
+        .iter()
+        .map(|document| {
+            document
+                .blocks
+                .iter()
+                .filter_map(|b| b.paragraph)
+                .max()
+                .map_or(0, |p| p / CHUNK + 1)
+        })
         .collect();
+    let first: Vec<usize> = chunks
+        .iter()
+        .scan(0, |next, n| {
+            let first = *next;
+            *next += n;
+            Some(first)
+        })
+        .collect();
+    if let Some(kept) = kept {
+        kept.read.store(0, Ordering::Relaxed);
+    }
+    let (readings, sizes): (Vec<Arc<ReadingWords>>, Vec<Vec<usize>>) = (0..index.documents.len())
+        .into_par_iter()
+        .map(|r| {
+            let words = match kept {
+                None => Arc::new(read_reading(index, r, stemmer.as_ref())),
+                Some(kept) => {
+                    let key = reading_key(index, r, config.language());
+                    let slug = index.site.readings[r].slug.as_str();
+                    let same = lock(&kept.readings)
+                        .get(slug)
+                        .filter(|(k, _)| *k == key)
+                        .map(|(_, words)| Arc::clone(words));
+                    same.unwrap_or_else(|| {
+                        kept.read.fetch_add(1, Ordering::Relaxed);
+                        let words = Arc::new(read_reading(index, r, stemmer.as_ref()));
+                        lock(&kept.readings).insert(slug.to_owned(), (key, Arc::clone(&words)));
+                        words
+                    })
+                }
+            };
+            (words, texts_into(index, r, chunks[r], first[r], sink))
+        })
+        .unzip();
+    if let Some(kept) = kept {
+        let slugs: HashSet<&str> = index
+            .site
+            .readings
+            .iter()
+            .map(|m| m.slug.as_str())
+            .collect();
+        lock(&kept.readings).retain(|slug, _| slugs.contains(slug.as_str()));
+    }
 
     // BM25 over all paragraphs: k1 = 1.2, b = 0.75.
     let total: u64 = readings
@@ -358,25 +524,37 @@ pub fn files(index: &SiteIndex) -> Vec<OutputFile> {
         .sum::<usize>()
         .max(1);
     let average = (total as f64 / count as f64).max(1.0);
-    let mut words = BTreeMap::new();
-    let mut raw: HashMap<String, Vec<(u32, u32, u32, u32)>> = HashMap::new();
+    let mut words: HashMap<&str, u32> = HashMap::new();
+    let mut numbers: HashMap<&str, u32> = HashMap::new();
+    let mut stems: Vec<&str> = Vec::new();
+    let mut raw: Vec<Vec<(u32, u32, u32, u32)>> = Vec::new();
     for (r, reading) in readings.iter().enumerate() {
-        let lengths: HashMap<u32, u32> = reading.lengths.iter().copied().collect();
-        for (word, stem) in &reading.words {
-            words.insert(word.clone(), stem.clone());
+        let global: Vec<u32> = reading
+            .stems
+            .iter()
+            .map(|&span| {
+                let stem = reading.text(span);
+                *numbers.entry(stem).or_insert_with(|| {
+                    stems.push(stem);
+                    raw.push(Vec::new());
+                    stems.len() as u32 - 1
+                })
+            })
+            .collect();
+        for &(span, stem) in &reading.words {
+            words.insert(reading.text(span), global[stem as usize]);
         }
-        for (stem, found) in &reading.stems {
-            let list = raw.entry(stem.clone()).or_default();
-            list.extend(
-                found
-                    .iter()
-                    .map(|&(p, n)| (r as u32, p, n, lengths.get(&p).copied().unwrap_or(1))),
-            );
+        for &(stem, p, n) in &reading.postings {
+            let len = reading
+                .lengths
+                .binary_search_by_key(&p, |&(q, _)| q)
+                .map_or(1, |i| reading.lengths[i].1);
+            raw[global[stem as usize] as usize].push((r as u32, p, n, len));
         }
     }
-    let postings: HashMap<String, Vec<Posting>> = raw
+    let postings: Vec<Vec<Posting>> = raw
         .into_par_iter()
-        .map(|(stem, list)| {
+        .map(|list| {
             let df = list.len() as f64;
             let idf = (1.0 + (count as f64 - df + 0.5) / (df + 0.5)).ln();
             let mut scored: Vec<Posting> = list
@@ -391,7 +569,7 @@ pub fn files(index: &SiteIndex) -> Vec<OutputFile> {
             scored.sort_by(|a, b| b.2.cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
             scored.truncate(POSTINGS_PER_STEM);
             scored.sort();
-            (stem, scored)
+            scored
         })
         .collect();
 
@@ -461,6 +639,7 @@ pub fn files(index: &SiteIndex) -> Vec<OutputFile> {
     keep(&entries, &mut entry_words);
     let whole = Whole {
         words,
+        stems,
         postings,
         entry_words,
         entries,
@@ -468,64 +647,100 @@ pub fn files(index: &SiteIndex) -> Vec<OutputFile> {
     let terms: BTreeSet<&str> = whole
         .words
         .keys()
-        .chain(whole.entry_words.keys())
-        .map(String::as_str)
+        .copied()
+        .chain(whole.entry_words.keys().map(String::as_str))
         .collect();
     let groups = groups(terms.into_iter().collect(), 2);
-    let shards: Vec<(String, String)> = groups
+    // Each group's shards are numbered in the site's order before any is made.
+    let mut first = 1;
+    let groups: Vec<(u32, String, Vec<&str>)> = groups
+        .into_iter()
+        .map(|(key, group)| {
+            let n = first;
+            first += group.len() as u32;
+            (n, key, group)
+        })
+        .collect();
+    let sizes_of_shards: Vec<(String, usize)> = groups
         .into_par_iter()
-        .flat_map_iter(|(key, group)| {
+        .flat_map_iter(|(n, key, group)| {
             let mut out = Vec::new();
             cut(&whole, &key, 2, group, &mut out);
-            out
+            out.into_iter()
+                .enumerate()
+                .map(move |(i, (key, contents))| {
+                    let size = contents.len();
+                    sink.put(
+                        (part::SEARCH, n + i as u32),
+                        OutputFile {
+                            path: shard_file(&key),
+                            contents: contents.into_bytes(),
+                        },
+                    );
+                    (key, size)
+                })
         })
         .collect();
 
-    let mut files = Vec::new();
-    let mut manifest = Manifest {
+    let manifest = Manifest {
         lang: config.language(),
         chunk: CHUNK,
-        s: BTreeMap::new(),
-        c: Vec::new(),
+        s: sizes_of_shards.into_iter().collect(),
+        c: sizes,
     };
-    for (key, contents) in shards {
-        manifest.s.insert(key.clone(), contents.len());
-        files.push(OutputFile {
-            path: shard_file(&key),
-            contents: contents.into_bytes(),
-        });
-    }
-    for (r, reading) in readings.iter().enumerate() {
-        let meta = &index.site.readings[r];
-        let mut chunks: BTreeMap<usize, BTreeMap<usize, &str>> = BTreeMap::new();
-        for (p, text) in &reading.texts {
-            chunks.entry(p / CHUNK).or_default().insert(*p, text);
-        }
-        let last = chunks.keys().next_back().map_or(0, |c| c + 1);
-        let mut sizes = vec![0; last];
-        for (c, paragraphs) in chunks {
-            let texts = Texts {
-                t: &meta.meta.title,
-                u: format!("{}/index.html", meta.slug),
-                p: paragraphs,
-            };
-            let contents = js("text", &format!("{r}-{c}"), &texts);
-            sizes[c] = contents.len();
-            files.push(OutputFile {
-                path: format!("search/p/{r}-{c}.js"),
-                contents: contents.into_bytes(),
-            });
-        }
-        manifest.c.push(sizes);
-    }
-    files.insert(
-        0,
+    sink.put(
+        (part::SEARCH, 0),
         OutputFile {
             path: "search/index.js".into(),
             contents: js("index", "", &manifest).into_bytes(),
         },
     );
-    files
+}
+
+/// Puts reading `r`'s paragraph texts, `chunks` files numbered from `first`, into `sink`;
+/// gives each file's size (0 for a chunk without paragraphs, which has no file).
+fn texts_into(
+    index: &SiteIndex,
+    r: usize,
+    chunks: usize,
+    first: usize,
+    sink: &dyn Sink,
+) -> Vec<usize> {
+    let document = &index.documents[r];
+    let meta = &index.site.readings[r];
+    let mut by_chunk: Vec<BTreeMap<usize, &str>> = vec![BTreeMap::new(); chunks];
+    for block in &document.blocks {
+        if let Some(p) = block.paragraph {
+            by_chunk[p / CHUNK].insert(p, &document.text[block.text.clone()]);
+        }
+    }
+    let mut sizes = vec![0; chunks];
+    for (c, paragraphs) in by_chunk.into_iter().enumerate() {
+        if paragraphs.is_empty() {
+            continue;
+        }
+        let texts = Texts {
+            t: &meta.meta.title,
+            u: format!("{}/index.html", meta.slug),
+            p: paragraphs,
+        };
+        let contents = js("text", &format!("{r}-{c}"), &texts);
+        sizes[c] = contents.len();
+        sink.put(
+            (part::SEARCH_TEXTS, (first + c) as u32),
+            OutputFile {
+                path: format!("search/p/{r}-{c}.js"),
+                contents: contents.into_bytes(),
+            },
+        );
+    }
+    sizes
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The line under a gloss's headword in a result: its dates, if any, in the words of `t`.

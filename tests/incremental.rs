@@ -200,14 +200,17 @@ fn first_shared_term(session: &Session) -> String {
 }
 
 /// What a rebuild should have done again: readings whose files were parsed, whose text
-/// was parsed, indexed, anchored in and searched for glosses; the shared glossary compiled.
+/// was parsed, indexed, anchored in and searched for glosses; the shared glossary compiled;
+/// readings whose words were read again for the search index.
 fn redone(
     loaded: usize,
     (parsed, indexed, anchored, searched): (usize, usize, usize, usize),
     glossary: bool,
+    words: usize,
 ) -> Redone {
     Redone {
         loaded,
+        words,
         resolve: resolve::Redone {
             parsed,
             indexed,
@@ -236,7 +239,11 @@ fn edit_a_generated_site(readings: usize, glosses: usize) {
         );
     });
     // That reading alone is parsed, indexed, anchored and searched again.
-    assert_eq!(s.redone, redone(1, (1, 1, 1, 1), false), "a reading's text");
+    assert_eq!(
+        s.redone,
+        redone(1, (1, 1, 1, 1), false, 1),
+        "a reading's text"
+    );
     // Only the pages that show the reading are made again: it, its neighbours by
     // cross-reference, the entries it mentions or cites, the indexes.
     // (On a site of a few readings, that is most of it.)
@@ -261,7 +268,7 @@ fn edit_a_generated_site(readings: usize, glosses: usize) {
         );
     });
     // Its passages are the same: only its glosses are looked for again.
-    assert_eq!(s.redone, redone(1, (0, 1, 0, 1), false), "a gloss added");
+    assert_eq!(s.redone, redone(1, (0, 1, 0, 1), false, 0), "a gloss added");
     s.step("the gloss is renamed", Builds, |s| {
         s.replace(&notes, "  added-term:\n", "  renamed-term:\n");
     });
@@ -285,7 +292,11 @@ fn edit_a_generated_site(readings: usize, glosses: usize) {
     });
     // The broken build kept what it had parsed; the mended file's reading alone is
     // anchored and searched again.
-    assert_eq!(s.redone, redone(1, (0, 1, 1, 1), false), "a quote mended");
+    assert_eq!(
+        s.redone,
+        redone(1, (0, 1, 1, 1), false, 0),
+        "a quote mended"
+    );
     let term = first_shared_term(&s);
     s.step("a reading is added", Builds, |s| {
         s.write(
@@ -330,7 +341,7 @@ fn edit_a_generated_site(readings: usize, glosses: usize) {
     // A gloss's text is in no reading: nothing is found again, the automaton stays.
     assert_eq!(
         s.redone,
-        redone(0, (0, 0, 0, 0), false),
+        redone(0, (0, 0, 0, 0), false, 0),
         "a shared gloss's text"
     );
     s.step("a shared gloss is added", Builds, |s| {
@@ -352,7 +363,7 @@ fn edit_a_generated_site(readings: usize, glosses: usize) {
     // New forms: every reading is searched again with a new automaton, and none anchored.
     assert_eq!(
         s.redone,
-        redone(0, (0, readings, 0, readings), true),
+        redone(0, (0, readings, 0, readings), true, 0),
         "a shared gloss's forms"
     );
     s.step("the added gloss refers to another with see", Builds, |s| {
@@ -402,7 +413,7 @@ fn edit_a_generated_site(readings: usize, glosses: usize) {
     s.step("site.yaml changes", Builds, |s| {
         s.replace("site.yaml", "title: ", "title: Retitled ");
     });
-    assert_eq!(s.redone, redone(0, (0, 0, 0, 0), false), "site.yaml");
+    assert_eq!(s.redone, redone(0, (0, 0, 0, 0), false, 0), "site.yaml");
     s.step("a template is overridden", Builds, |s| {
         let theme = common::repo().join("templates");
         for entry in fs::read_dir(&theme).unwrap() {

@@ -376,3 +376,63 @@ fn no_query_on_the_benchmark_site_loads_more_than_300_kb() {
     loads.sort();
     eprintln!("bytes of shards per query: {loads:?}");
 }
+
+/// `fold` decomposes each character on its own and copies ASCII as it is; that must be
+/// the same as folding the whole text through NFD (the rule templates/search.js follows),
+/// whatever the text: accents composed or not, marks in any order, Greek's final sigma,
+/// Hangul, the Arabic letters folded to Persian ones, tatweel, a dotted capital I.
+#[test]
+fn folding_each_character_is_folding_the_text() {
+    use proptest::prelude::*;
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+
+    fn reference(s: &str) -> String {
+        s.nfd()
+            .filter(|&c| !is_combining_mark(c) && c != '\u{0640}')
+            .map(|c| match c {
+                '\u{064A}' | '\u{0649}' => '\u{06CC}',
+                '\u{0643}' => '\u{06A9}',
+                '\u{0660}'..='\u{0669}' => char::from_u32(c as u32 - 0x0660 + 0x06F0).unwrap(),
+                c => c,
+            })
+            .collect::<String>()
+            .to_lowercase()
+    }
+    let pieces = [
+        "A",
+        "z",
+        " ",
+        "'",
+        "Σ",
+        "ΣΑΣ",
+        "σ",
+        "é",
+        "e\u{0301}",
+        "\u{0323}\u{0301}",
+        "Å",
+        "ǅ",
+        "İ",
+        "한",
+        "\u{1100}\u{1161}",
+        "ي",
+        "ى",
+        "ك",
+        "٣",
+        "ـ",
+        "\u{064E}",
+        "خامنه\u{200C}ای",
+        "ﬁ",
+        "Ⅻ",
+        "ẞ",
+        "’",
+        "\u{0345}",
+        "ΐ",
+        "東京",
+        "\u{FB2C}",
+    ];
+    proptest!(|(parts in proptest::collection::vec(0..pieces.len(), 0..12))| {
+        let text: String = parts.iter().map(|&i| pieces[i]).collect();
+        prop_assert_eq!(fold(&text), reference(&text), "{:?}", text);
+    });
+}

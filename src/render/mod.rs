@@ -64,6 +64,7 @@ pub mod part {
     pub const SITEMAP: u32 = 8;
     pub const BESIDE: u32 = 9;
     pub const SEARCH: u32 = 10;
+    pub const SEARCH_TEXTS: u32 = 11;
 }
 
 /// Where the files of the site go as they are made: called from many threads at once.
@@ -280,7 +281,7 @@ pub fn render_into(
     sink: &dyn Sink,
     gloss_html: &[String],
 ) -> Result<(), Vec<Diagnostic>> {
-    render_wanted(index, theme, sink, gloss_html, None)
+    render_wanted(index, theme, sink, gloss_html, None, None)
 }
 
 /// [`render_into`], making of the pages per reading, gloss and source only those
@@ -291,6 +292,7 @@ pub fn render_wanted(
     sink: &dyn Sink,
     gloss_html: &[String],
     wanted: Option<Wanted>,
+    search: Option<&crate::search::Kept>,
 ) -> Result<(), Vec<Diagnostic>> {
     let config = &index.site.config;
     let pages = Pages {
@@ -360,14 +362,19 @@ pub fn render_wanted(
     // The indexes (home, glossary, bibliography) are each made on one thread: made side
     // by side with the many small pages, no thread waits for one of them. The problems
     // are gathered in the site's order all the same.
-    let ((home, readings), (glossary, sources)) = rayon::join(
-        || rayon::join(home, readings),
+    let (((home, readings), (glossary, sources)), ()) = rayon::join(
         || {
             rayon::join(
-                || glossary::pages(index, &pages),
-                || sources::pages(index, &pages),
+                || rayon::join(home, readings),
+                || {
+                    rayon::join(
+                        || glossary::pages(index, &pages),
+                        || sources::pages(index, &pages),
+                    )
+                },
             )
         },
+        || crate::search::index_into(index, sink, search),
     );
     let mut problems: Vec<Diagnostic> = home.into_iter().collect();
     problems.extend(readings);
@@ -384,9 +391,6 @@ pub fn render_wanted(
                 contents: contents.clone().into_bytes(),
             },
         );
-    }
-    for (i, file) in crate::search::files(index).into_iter().enumerate() {
-        sink.put((part::SEARCH, i as u32), file);
     }
     if problems.is_empty() {
         Ok(())
