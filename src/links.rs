@@ -23,7 +23,8 @@ pub fn check(index: &SiteIndex, built: &[String]) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     for (reading, document) in index.site.readings.iter().zip(&index.documents) {
         for (destination, range) in document.links() {
-            let Some(path) = local_path(&destination) else {
+            let range = range.clone();
+            let Some(path) = local_path(destination) else {
                 continue;
             };
             let target = resolve(&reading.slug, &path);
@@ -39,7 +40,7 @@ pub fn check(index: &SiteIndex, built: &[String]) -> Vec<Diagnostic> {
             let start = reading.body.start + range.start;
             let written = &reading.source.text[start..reading.body.start + range.end];
             let at = written
-                .rfind(&destination)
+                .rfind(destination.as_str())
                 .map_or(start..start + written.len(), |i| {
                     start + i..start + i + destination.len()
                 });

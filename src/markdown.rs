@@ -1,15 +1,16 @@
 //! Markdown: the parser options in one place, the text as a reader sees it, and the
 //! event-stream transform that weaves annotation marks into the HTML.
 //!
-//! 1. [`Document::parse`] runs pulldown-cmark once and keeps its events with their source
-//!    offsets, the *reading text* (what a reader sees: text only, no syntax) and, for each
-//!    piece of that text, the event it came from. It also notes the text that cannot
+//! 1. [`Document::parse`] runs pulldown-cmark and keeps the *reading text* (what a reader
+//!    sees: text only, no syntax) and, for each piece of that text, the event it came
+//!    from and its source offsets; not the events themselves, which
+//!    [`Document::render`] gets again from the Markdown. It also notes the text that cannot
 //!    carry a mark (an image's alt text, the content of raw `<textarea>`, `<script>`,
 //!    `<svg>` …) and checks that the author's raw HTML is balanced within each block
 //!    ([`rawhtml::check`]).
 //! 2. Anchoring ([`crate::annotations::anchor`]) resolves quotes and terms to byte ranges
 //!    of the reading text.
-//! 3. [`Document::render`] replays the events through `pulldown_cmark::html`, splitting
+//! 3. [`Document::render`] parses the Markdown again and replays the events through `pulldown_cmark::html`, splitting
 //!    text events at mark boundaries and closing and reopening marks around every element
 //!    boundary, Markdown's own or raw HTML's, so the HTML is well-formed whatever ranges
 //!    the marks cover. Inside alt text no mark is written; a note number that falls inside
@@ -44,8 +45,13 @@ pub fn to_html(markdown: &str) -> String {
 /// A reading's Markdown, parsed once.
 #[derive(Debug)]
 pub struct Document {
-    /// The events with their byte ranges in the Markdown.
-    events: Vec<(Event<'static>, Range<usize>)>,
+    /// How many events pulldown-cmark gives for the Markdown. The events themselves are
+    /// not kept (they were two fifths of a large site's memory): [`Document::render`]
+    /// parses the Markdown again, into the same events.
+    event_count: usize,
+    /// Each Markdown link's and image's destination with its byte range (see
+    /// [`Document::links`]).
+    links: Vec<(String, Range<usize>)>,
     /// The text as a reader sees it; blocks separated by [`BLOCK_SEPARATOR`].
     pub text: String,
     /// Where each piece of `text` came from.
@@ -145,12 +151,40 @@ fn holds_text(tag: &Tag) -> bool {
     )
 }
 
+/// pulldown-cmark's events for `markdown`, adjacent text merged, with their byte ranges.
+fn events(markdown: &str) -> impl Iterator<Item = (Event<'_>, Range<usize>)> {
+    TextMergeWithOffset::new(Parser::new_ext(markdown, options()).into_offset_iter())
+}
+
+/// The destination of every Markdown link and image among `events`, with its byte range.
+/// Autolinks and e-mail links are left out: they are absolute by their syntax.
+fn links(events: &[(Event<'_>, Range<usize>)]) -> Vec<(String, Range<usize>)> {
+    use pulldown_cmark::LinkType;
+    events
+        .iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(
+                Tag::Link {
+                    link_type,
+                    dest_url,
+                    ..
+                }
+                | Tag::Image {
+                    link_type,
+                    dest_url,
+                    ..
+                },
+            ) if !matches!(link_type, LinkType::Autolink | LinkType::Email) => {
+                Some((dest_url.to_string(), range.clone()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 impl Document {
     pub fn parse(markdown: &str) -> Document {
-        let events: Vec<(Event<'static>, Range<usize>)> =
-            TextMergeWithOffset::new(Parser::new_ext(markdown, options()).into_offset_iter())
-                .map(|(e, r)| (e.into_static(), r))
-                .collect();
+        let events: Vec<(Event<'_>, Range<usize>)> = events(markdown).collect();
         let mut text = String::new();
         let mut pieces = Vec::new();
         let mut blocks: Vec<Block> = Vec::new();
@@ -251,24 +285,17 @@ impl Document {
             .map(|(event, _)| event)
             .collect();
         // Every reading's document is held from the index stage to the last page, so it
-        // keeps no more than it needs. A text event's words are in `text` too, where its
-        // piece says: the event gives its own copy back, and each reading's words are
-        // held once, not twice.
-        let mut events = events;
-        for piece in &pieces {
-            if let (Event::Text(t), _) = &mut events[piece.event] {
-                *t = CowStr::Borrowed("");
-            }
-        }
-        // The room the vectors grew into (up to half of each) would otherwise be a tenth
-        // of the build's memory on a large site.
-        events.shrink_to_fit();
+        // keeps no more than it needs. The room the vectors grew into (up to half of each)
+        // would otherwise be a tenth of the build's memory on a large site.
         text.shrink_to_fit();
         pieces.shrink_to_fit();
         blocks.shrink_to_fit();
         hidden.shrink_to_fit();
+        let mut links = links(&events);
+        links.shrink_to_fit();
         Document {
-            events,
+            event_count: events.len(),
+            links,
             text,
             pieces,
             blocks,
@@ -282,28 +309,8 @@ impl Document {
     /// The destination of every Markdown link and image in the text, with the byte range
     /// of the link or image in the Markdown. Autolinks and e-mail links are left out:
     /// they are absolute by their syntax.
-    pub fn links(&self) -> Vec<(String, Range<usize>)> {
-        use pulldown_cmark::LinkType;
-        self.events
-            .iter()
-            .filter_map(|(event, range)| match event {
-                Event::Start(
-                    Tag::Link {
-                        link_type,
-                        dest_url,
-                        ..
-                    }
-                    | Tag::Image {
-                        link_type,
-                        dest_url,
-                        ..
-                    },
-                ) if !matches!(link_type, LinkType::Autolink | LinkType::Email) => {
-                    Some((dest_url.to_string(), range.clone()))
-                }
-                _ => None,
-            })
-            .collect()
+    pub fn links(&self) -> &[(String, Range<usize>)] {
+        &self.links
     }
 
     /// Where the page's text nodes may differ from the reading text: where no mark can
@@ -366,10 +373,17 @@ impl Document {
         }
     }
 
-    /// The HTML of the text with `weave` woven in.
-    pub fn render(&self, weave: &Weave) -> String {
+    /// The HTML of the text with `weave` woven in; `markdown` is the Markdown the
+    /// document was parsed from.
+    pub fn render(&self, markdown: &str, weave: &Weave) -> String {
+        let events: Vec<(Event<'_>, Range<usize>)> = events(markdown).collect();
+        assert_eq!(
+            events.len(),
+            self.event_count,
+            "a document is rendered from the Markdown it was parsed from"
+        );
         let mut weaver = Weaver::new(&weave.marks);
-        let mut out: Vec<Event<'_>> = Vec::with_capacity(self.events.len() * 2);
+        let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len() * 2);
         let pieces: BTreeMap<usize, &Piece> = self.pieces.iter().map(|p| (p.event, p)).collect();
         let ends: BTreeMap<usize, usize> = self
             .blocks
@@ -382,9 +396,9 @@ impl Document {
 
         let mut footnotes: BTreeMap<String, usize> = BTreeMap::new();
         let mut tags = BlockTags::default();
-        for (index, (event, _)) in self.events.iter().enumerate() {
+        for (index, (event, _)) in events.iter().enumerate() {
             match event {
-                // Its words are kept in `text` alone (see `parse`).
+                // The words as the reader sees them are in `text`, where its piece says.
                 Event::Text(_) => {
                     let piece = &pieces[&index].text;
                     weaver.text(&mut out, &self.text[piece.clone()], piece.start)

@@ -201,7 +201,7 @@ pub(super) fn reading_view(
             "<aside class=\"pullquote\" data-ui aria-hidden=\"true\" data-quote=\"{text}\"></aside>"
         );
     }
-    let body = document.render(&weave);
+    let body = document.render(index.site.readings[r].markdown(), &weave);
 
     let notes = ri
         .notes
