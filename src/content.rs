@@ -16,7 +16,7 @@
 //!
 //! Entry point: [`load`]. Every problem found is returned, not only the first.
 //! [`load_with`] takes as it was each reading of an earlier load whose files have the
-//! same text ([`Earlier`]; `serve`).
+//! same text, or are known unchanged without reading them ([`Earlier`]; `serve`).
 //! [`copy_beside`] turns the files beside the readings into files of the built site.
 
 mod files;
@@ -27,6 +27,7 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime};
 
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -144,20 +145,140 @@ const REFERENCES: [&str; 2] = ["sources.bib", "sources.json"];
 
 /// The readings of an earlier load, by slug. A reading whose `index.md` and
 /// `annotations.yaml` have the same text again is taken as it was rather than parsed
-/// again; the files beside it are always looked at anew.
+/// again; the files beside it are then looked at anew.
+///
+/// A reading whose files are known not to have changed is taken without reading them at
+/// all: its folder, `index.md` and `annotations.yaml` have the same size, times and
+/// identity ([`Stamps`]) as when they were read, and they were already old then (see
+/// [`Stamps::trusted`]). A folder's time changes when a file in it is added, removed or
+/// renamed (an editor's save by rename included), so the files beside it are the same
+/// too; a reading with a subfolder or a link is always read.
 ///
 /// Readings are loaded in parallel, so it is shared between them: each reading is taken
 /// out once, under a lock held only for that.
 #[derive(Default)]
 pub struct Earlier {
     readings: Mutex<HashMap<String, Reading>>,
+    /// The stamps of the readings kept, by slug.
+    stamps: Mutex<HashMap<String, Stamps>>,
+    /// The stamps of the readings of the load under way.
+    fresh: Mutex<HashMap<String, Stamps>>,
     /// How many readings the last load took as they were.
     taken: AtomicUsize,
+    /// How many of those it took without reading their files.
+    unread: AtomicUsize,
+}
+
+/// What a file or folder was when a reading was read: enough to tell, without reading it
+/// again, that it has not changed since.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: SystemTime,
+    /// The inode and the time of its last change (which no program sets back) on Unix.
+    identity: (u64, i64, i64),
+}
+
+impl Stamp {
+    /// The stamp of a plain file or folder (`folder` says which); `Some(None)` if
+    /// nothing is there; `None` for a link or anything else, which is always read.
+    fn of(path: &Path, folder: bool) -> Option<Option<Stamp>> {
+        let meta = match std::fs::symlink_metadata(path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Some(None),
+            Err(_) => return None,
+        };
+        let plain = if folder {
+            meta.is_dir()
+        } else {
+            meta.is_file()
+        };
+        if !plain {
+            return None;
+        }
+        #[cfg(unix)]
+        let identity = {
+            use std::os::unix::fs::MetadataExt;
+            (meta.ino(), meta.ctime(), meta.ctime_nsec())
+        };
+        #[cfg(not(unix))]
+        let identity = (0, 0, 0);
+        Some(Some(Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok()?,
+            identity,
+        }))
+    }
+
+    /// Whether the file was last changed before `time`, by a margin.
+    fn older_than(&self, time: SystemTime) -> bool {
+        // A file system keeps times to a tick (a few milliseconds on Linux, two seconds
+        // on FAT): a file written in the tick its stamp was taken could be written again
+        // in the same tick, at the same size. Only a stamp older than that is trusted.
+        #[cfg(unix)]
+        let changed = SystemTime::UNIX_EPOCH
+            .checked_add(Duration::new(
+                u64::try_from(self.identity.1).unwrap_or(u64::MAX),
+                u32::try_from(self.identity.2).unwrap_or(0),
+            ))
+            .unwrap_or(SystemTime::now());
+        #[cfg(not(unix))]
+        let changed = self.modified;
+        let margin = Duration::from_secs(3);
+        self.modified.max(changed) + margin < time
+    }
+}
+
+/// The stamps of a reading's folder and files, taken just before they were read.
+#[derive(Debug, Clone)]
+struct Stamps {
+    /// Folder, `index.md`, `annotations.yaml` (or `None` where there is none).
+    files: (Stamp, Stamp, Option<Stamp>),
+    /// When they were taken.
+    at: SystemTime,
+    /// The warnings the reading's folder raised.
+    warnings: Vec<Diagnostic>,
+}
+
+impl Stamps {
+    /// The stamps of the reading in folder `dir` as it is now, if it can have any.
+    fn of(dir: &Path, warnings: Vec<Diagnostic>) -> Option<Stamps> {
+        let at = SystemTime::now();
+        let folder = Stamp::of(dir, true)??;
+        let index = Stamp::of(&dir.join("index.md"), false)??;
+        let annotations = Stamp::of(&dir.join("annotations.yaml"), false)?;
+        Some(Stamps {
+            files: (folder, index, annotations),
+            at,
+            warnings,
+        })
+    }
+
+    /// Whether every stamp was already old when taken: a file changed since then cannot
+    /// have the same stamp.
+    fn trusted(&self) -> bool {
+        let (folder, index, annotations) = &self.files;
+        folder.older_than(self.at)
+            && index.older_than(self.at)
+            && annotations.as_ref().is_none_or(|a| a.older_than(self.at))
+    }
 }
 
 impl Earlier {
     /// Keeps a load's readings for the next one.
     pub fn keep(&mut self, readings: Vec<Reading>) {
+        let mut fresh =
+            std::mem::take(self.fresh.get_mut().unwrap_or_else(PoisonError::into_inner));
+        *self
+            .stamps
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner) = readings
+            .iter()
+            .filter_map(|r| {
+                let slug = r.slug.as_str();
+                fresh.remove(slug).map(|stamps| (slug.to_owned(), stamps))
+            })
+            .collect();
         *self
             .readings
             .get_mut()
@@ -166,11 +287,17 @@ impl Earlier {
             .map(|r| (r.slug.as_str().to_owned(), r))
             .collect();
         *self.taken.get_mut() = 0;
+        *self.unread.get_mut() = 0;
     }
 
     /// How many readings the loads since [`Earlier::keep`] took as they were.
     pub fn taken(&self) -> usize {
         self.taken.load(Ordering::Relaxed)
+    }
+
+    /// How many of those were taken without reading their files.
+    pub fn unread(&self) -> usize {
+        self.unread.load(Ordering::Relaxed)
     }
 
     /// The earlier reading of folder `name`, if its files had this text.
@@ -194,6 +321,50 @@ impl Earlier {
         self.taken.fetch_add(1, Ordering::Relaxed);
         readings.remove(name.to_str()?)
     }
+
+    /// The earlier reading of folder `name` (at `dir` from where scholia runs) and its
+    /// warnings, if its files are known unchanged without reading them.
+    fn unchanged(&self, name: &OsStr, dir: &Path) -> Option<(Reading, Vec<Diagnostic>)> {
+        let name = name.to_str()?;
+        let stamps = lock(&self.stamps).remove(name)?;
+        let now = Stamps::of(dir, Vec::new())?;
+        if now.files != stamps.files || !stamps.trusted() {
+            return None;
+        }
+        let reading = lock(&self.readings).remove(name)?;
+        self.taken.fetch_add(1, Ordering::Relaxed);
+        self.unread.fetch_add(1, Ordering::Relaxed);
+        let warnings = stamps.warnings.clone();
+        lock(&self.fresh).insert(name.to_owned(), stamps);
+        Some((reading, warnings))
+    }
+
+    /// Notes the stamps of reading `name`, taken before it was read, for the next load.
+    fn stamped(
+        &self,
+        name: &OsStr,
+        stamps: Option<Stamps>,
+        beside: &[BesideFile],
+        warnings: &[Diagnostic],
+    ) {
+        let Some(name) = name.to_str() else { return };
+        // The folder's time tells that no file was added, removed or renamed in it; what
+        // is behind a link or inside a subfolder, it does not tell.
+        let plain = beside.iter().all(|b| {
+            !b.path.contains('/') && Stamp::of(&b.source, false).is_some_and(|s| s.is_some())
+        });
+        if let Some(stamps) = stamps.filter(|_| plain) {
+            let stamps = Stamps {
+                warnings: warnings.to_vec(),
+                ..stamps
+            };
+            lock(&self.fresh).insert(name.to_owned(), stamps);
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Reads and parses every file of the site at `root`.
@@ -265,6 +436,14 @@ pub fn load_with(root: &Path, earlier: &Earlier) -> Result<Site, Vec<Diagnostic>
                     continue;
                 }
                 let path = content.join(&name);
+                if let Some(Loaded::Kept(_)) = loaded
+                    && let Some(Loaded::Kept(kept)) = loaded.take()
+                {
+                    let (reading, mut found) = *kept;
+                    readings.push(reading);
+                    problems.append(&mut found);
+                    continue;
+                }
                 match files.kind(&path) {
                     Ok(Kind::File) if SHARED.iter().any(|s| name == *s) => {
                         let parsed = match loaded.take() {
@@ -365,6 +544,9 @@ pub fn load_with(root: &Path, earlier: &Earlier) -> Result<Site, Vec<Diagnostic>
 enum Loaded {
     Shared(Box<Result<(Annotations, Vec<Diagnostic>), Diagnostic>>),
     Reading(Box<LoadedReading>),
+    /// A reading of the earlier load whose files are unchanged, with its warnings: a
+    /// plain folder holding a plain `index.md`, so nothing more need be asked of it.
+    Kept(Box<(Reading, Vec<Diagnostic>)>),
 }
 
 /// What [`load_reading`] gives: the reading and its warnings, or its errors.
@@ -390,6 +572,9 @@ fn preload(
             }
             let path = content.join(name);
             let shared = SHARED.iter().any(|s| name == *s);
+            if !shared && let Some(kept) = earlier.unchanged(name, &files.full(&path)) {
+                return Some(Loaded::Kept(Box::new(kept)));
+            }
             match files.kind(&path) {
                 Ok(Kind::File) if shared => Some(Loaded::Shared(Box::new(
                     files.read_text(&path).and_then(|f| parse_annotations(&f)),
@@ -409,6 +594,8 @@ fn preload(
 /// Reads one reading's folder: its text, its annotations and the files beside them.
 /// Returns the reading and the warnings its folder raised, or its errors.
 fn load_reading(files: &SiteFiles, dir: &Path, name: &OsStr, earlier: &Earlier) -> LoadedReading {
+    // Taken before anything is read: a change while it is read makes the next stamp differ.
+    let stamps = Stamps::of(&files.full(dir), Vec::new());
     let index = dir.join("index.md");
     let source = files.read_text(&index).map_err(|d| vec![d])?;
     let mut problems = Vec::new();
@@ -426,6 +613,7 @@ fn load_reading(files: &SiteFiles, dir: &Path, name: &OsStr, earlier: &Earlier) 
         return if problems.iter().any(Diagnostic::is_error) {
             Err(problems)
         } else {
+            earlier.stamped(name, stamps, &beside, &problems);
             Ok((Reading { beside, ..old }, problems))
         };
     }
@@ -458,6 +646,7 @@ fn load_reading(files: &SiteFiles, dir: &Path, name: &OsStr, earlier: &Earlier) 
     let beside = beside_of(files, dir, &mut problems);
     match (meta, slug) {
         (Some((meta, meta_locator)), Some(slug)) if !problems.iter().any(Diagnostic::is_error) => {
+            earlier.stamped(name, stamps, &beside, &problems);
             Ok((
                 Reading {
                     slug,

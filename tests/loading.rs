@@ -476,3 +476,51 @@ fn warnings_of_the_content_folder_come_with_later_errors() {
         assert!(codes.contains(&"W0501"), "{error}: {codes:?}");
     }
 }
+
+/// `serve` takes a reading whose files are known unchanged without reading them: the
+/// same size, times and identity as when they were read, and already old then. A file
+/// written since, even at the same size, is read again, and so is a folder with a file
+/// added beside the reading.
+#[test]
+fn unchanged_readings_are_taken_unread_and_changed_ones_are_read() {
+    use scholia::content::{Earlier, load_with};
+    let dir = site("Rome ruled the sea.\n");
+    let root = dir.path();
+    for slug in ["second", "third"] {
+        let to = root.join("content").join(slug);
+        fs::create_dir(&to).unwrap();
+        for name in ["index.md", "annotations.yaml"] {
+            fs::copy(root.join("content/reading").join(name), to.join(name)).unwrap();
+        }
+    }
+    let mut earlier = Earlier::default();
+    let load = |earlier: &mut Earlier| {
+        let site = load_with(root, earlier).unwrap_or_else(|d| panic!("{d:?}"));
+        let counts = (earlier.taken(), earlier.unread());
+        let texts: Vec<(String, String, usize)> = site
+            .readings
+            .iter()
+            .map(|r| (r.slug.to_string(), r.markdown().to_owned(), r.beside.len()))
+            .collect();
+        earlier.keep(site.readings);
+        (counts, texts)
+    };
+    assert_eq!(load(&mut earlier).0, (0, 0));
+    // Files written a moment ago are read, whatever their stamps say.
+    assert_eq!(load(&mut earlier).0, (3, 0));
+    std::thread::sleep(std::time::Duration::from_millis(3500));
+    // Now they were old when stamped: the next load takes them unread.
+    assert_eq!(load(&mut earlier).0, (3, 0));
+    assert_eq!(load(&mut earlier).0, (3, 3));
+
+    let second = root.join("content/second/index.md");
+    let text = fs::read_to_string(&second).unwrap();
+    fs::write(&second, text.replace("Rome ruled", "Roma ruled")).unwrap();
+    fs::write(root.join("content/third/map.png"), b"png").unwrap();
+    let (counts, texts) = load(&mut earlier);
+    assert_eq!(counts, (2, 1), "only `reading` is taken unread");
+    let second = texts.iter().find(|(slug, ..)| slug == "second").unwrap();
+    assert!(second.1.contains("Roma ruled"), "{:?}", second.1);
+    let third = texts.iter().find(|(slug, ..)| slug == "third").unwrap();
+    assert_eq!(third.2, 1, "the file beside the third reading is seen");
+}

@@ -72,6 +72,11 @@ impl SiteFiles {
         })
     }
 
+    /// `relative` from where scholia runs (the root joined to it), not resolved.
+    pub fn full(&self, relative: &Path) -> PathBuf {
+        self.root.join(relative)
+    }
+
     /// Where `relative` really is, for telling a folder already walked (a link loop).
     pub fn real_path(&self, relative: &Path) -> Option<PathBuf> {
         fs::canonicalize(self.root.join(relative)).ok()
