@@ -72,9 +72,25 @@ pub fn export_wanted(
     let creator = Agent {
         name: &index.site.config.editor,
     };
+    // Which of each reading's two files are wanted, asked once for each file.
+    let wanted: Vec<(bool, bool)> = index
+        .site
+        .readings
+        .iter()
+        .enumerate()
+        .map(|(r, reading)| {
+            let slug = reading.slug.as_str();
+            let order = 2 * r as u32;
+            (
+                wants((part::EXPORT, order + 1), &text_path(slug)),
+                wants((part::EXPORT, order), &collection_path(slug)),
+            )
+        })
+        .collect();
+    let exported: Vec<bool> = wanted.iter().map(|&(_, a)| a).collect();
     let exporter = Exporter {
         index,
-        ends: crossref_ends(index),
+        ends: crossref_ends(index, &exported),
         gloss_html,
         glosses_in: per_reading(index, index.glosses.iter().map(|g| &g.mentions[..])),
         sources_in: per_reading(index, index.sources.iter().map(|s| &s.citations[..])),
@@ -92,8 +108,7 @@ pub fn export_wanted(
             let order = 2 * r as u32;
             let text_file = text_path(slug);
             let annotations = collection_path(slug);
-            let want_text = wants((part::EXPORT, order + 1), &text_file);
-            let want_annotations = wants((part::EXPORT, order), &annotations);
+            let (want_text, want_annotations) = wanted[r];
             if !want_text && !want_annotations {
                 return;
             }
@@ -481,9 +496,10 @@ pub struct TextPositionSelector {
 
 struct Exporter<'x, 's> {
     index: &'x SiteIndex<'s>,
-    /// The selectors of each cross-reference's two ends (from, to): the one end of
+    /// The selectors of each cross-reference's two ends (from, to), of those into or out
+    /// of the readings exported: the one end of
     /// them that is not in the reading exported is in another reading's text.
-    ends: Vec<[Selectors; 2]>,
+    ends: Vec<Option<[Selectors; 2]>>,
     gloss_html: &'x [String],
     /// For each reading, the glosses mentioned in it and the sources citing it, in the
     /// index's order: a reading looks only at its own, not at every entry of the site.
@@ -504,6 +520,15 @@ enum Kind {
 }
 
 impl<'x> Exporter<'x, '_> {
+    /// The selectors of end `end` (0: from, 1: to) of cross-reference `c`, which is into
+    /// or out of the reading exported.
+    fn end(&self, c: usize, end: usize) -> Selectors {
+        self.ends[c]
+            .as_ref()
+            .expect("the ends of a reading's cross-references are made")[end]
+            .clone()
+    }
+
     /// Every annotation of reading `r`, in text order.
     /// `text` is the reading's plain text.
     fn annotations(&self, r: usize, text: &PlainText) -> Vec<Annotation<'x>> {
@@ -605,9 +630,9 @@ impl<'x> Exporter<'x, '_> {
                 creator: self.creator,
                 body: vec![
                     self.html(&entry.crossref.note.value, "commenting"),
-                    Body::Passage(self.passage(to, Some("linking"), self.ends[c][1].clone())),
+                    Body::Passage(self.passage(to, Some("linking"), self.end(c, 1))),
                 ],
-                target: self.passage(from, None, self.ends[c][0].clone()),
+                target: self.passage(from, None, self.end(c, 0)),
             };
             push(here, Kind::CrossRef, annotation);
         }
@@ -690,13 +715,16 @@ impl<'x> Exporter<'x, '_> {
 /// The two selectors of a passage.
 type Selectors = (TextQuoteSelector, TextPositionSelector);
 
-/// The selectors of every cross-reference's ends, by cross-reference: each reading's
-/// plain text is made once, its ends' selectors taken, and dropped.
-fn crossref_ends(index: &SiteIndex) -> Vec<[Selectors; 2]> {
+/// The selectors of the ends of every cross-reference into or out of a reading whose
+/// annotations are `exported`, by cross-reference (`None` for the others): each
+/// reading's plain text is made once, its ends' selectors taken, and dropped.
+fn crossref_ends(index: &SiteIndex, exported: &[bool]) -> Vec<Option<[Selectors; 2]>> {
     let mut in_reading: Vec<Vec<(usize, usize)>> = vec![Vec::new(); index.readings.len()];
     for (c, entry) in index.crossrefs.iter().enumerate() {
-        in_reading[entry.from.reading].push((c, 0));
-        in_reading[entry.to.reading].push((c, 1));
+        if exported[entry.from.reading] || exported[entry.to.reading] {
+            in_reading[entry.from.reading].push((c, 0));
+            in_reading[entry.to.reading].push((c, 1));
+        }
     }
     let made: Vec<Vec<(usize, usize, Selectors)>> = in_reading
         .par_iter()
@@ -720,12 +748,7 @@ fn crossref_ends(index: &SiteIndex) -> Vec<[Selectors; 2]> {
         ends[c][end] = Some(selectors);
     }
     ends.into_iter()
-        .map(|[from, to]| {
-            [
-                from.expect("every cross-reference starts in a reading"),
-                to.expect("every cross-reference ends in a reading"),
-            ]
-        })
+        .map(|[from, to]| Some([from?, to?]))
         .collect()
 }
 

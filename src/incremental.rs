@@ -21,6 +21,12 @@
 //!    readings, the link check, all from the whole list of paths.
 //! 5. Compare with the last good build: the paths new or with other bytes, the paths
 //!    gone. Only those change in what is served.
+//!
+//!    The search index comes last: every reading's words count in every shard's scores,
+//!    so an edit anywhere remakes it, a third of a rebuild's time on a large site.
+//!    [`Incremental::rebuild_in_steps`] hands the pages over as soon as they are ready
+//!    (`serve` tells the open pages to reload then) and makes the search index after
+//!    them; the rebuild is complete, and equal to a full build, when it returns.
 //! 6. Any failure is left to a full build ([`crate::render_site_with`]), so that its
 //!    diagnostics are exactly a build's; the last good build stays.
 //!
@@ -82,6 +88,15 @@ pub struct Rebuilt {
     pub redone: Redone,
 }
 
+/// The pages of a rebuild, before its search index: what changed among them against the
+/// last good build.
+pub struct PagesReady<'a> {
+    /// Paths new or with other bytes, and their bytes.
+    pub changed: Vec<(&'a str, &'a Arc<[u8]>)>,
+    /// Paths of the last good build that are no longer part of the site.
+    pub removed: Vec<&'a str>,
+}
+
 /// What a rebuild loaded and resolved again rather than keep from the last.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Redone {
@@ -129,8 +144,21 @@ impl Incremental {
     /// Builds the site from what is on disk now. On success the build replaces the last
     /// good one and what changed is returned; on failure the last good build stays.
     pub fn rebuild(&mut self) -> Result<Rebuilt, Failure> {
+        self.rebuild_in_steps(&mut |_| {})
+    }
+
+    /// [`Incremental::rebuild`], calling `pages_ready` once with the pages' changes as
+    /// soon as every page is made and checked, before the search index is made. It is
+    /// not called when the rebuild fails, nor when the search index's files cannot be
+    /// told from the pages' (a reading named `search`, a link into `search/`): then
+    /// everything comes at once, in the returned [`Rebuilt`], which always holds every
+    /// change, the pages' included.
+    pub fn rebuild_in_steps(
+        &mut self,
+        pages_ready: &mut dyn FnMut(PagesReady<'_>),
+    ) -> Result<Rebuilt, Failure> {
         let mut kept = std::mem::take(&mut self.kept);
-        let built = self.build(&mut kept);
+        let built = self.build(&mut kept, pages_ready);
         self.kept = kept;
         let built = match built {
             Some(built) => built,
@@ -183,14 +211,18 @@ impl Incremental {
 
     /// The pipeline of [`crate::render_site`], remaking only the pages whose key
     /// changed; `None` at the first problem of any kind.
-    fn build(&self, cache: &mut Kept) -> Option<Built> {
+    fn build(
+        &self,
+        cache: &mut Kept,
+        pages_ready: &mut dyn FnMut(PagesReady<'_>),
+    ) -> Option<Built> {
         let site = content::load_with(&self.root, &cache.load).ok()?;
         let loaded = site.readings.len() - cache.load.taken();
         // What was loaded and parsed is kept whether or not the build goes through: an
         // edit that breaks the site is mended by the next.
         let built = match resolve::index_with(&site, Some(&mut cache.resolve)) {
             Ok(mut index) => {
-                let built = self.render(&site, &index, &cache.search);
+                let built = self.render(&site, &index, &cache.search, pages_ready);
                 let documents = std::mem::take(&mut index.documents);
                 cache.resolve.keep_documents(&site, documents);
                 built
@@ -212,6 +244,7 @@ impl Incremental {
         site: &content::Site,
         index: &SiteIndex,
         search: &crate::search::Kept,
+        pages_ready: &mut dyn FnMut(PagesReady<'_>),
     ) -> Option<Built> {
         let theme = templates::Theme::load(&site.templates).ok()?;
         let mut warnings = site.warnings.clone();
@@ -252,7 +285,7 @@ impl Incremental {
                     &sink,
                     &gloss_html,
                     Some(&wanted),
-                    Some(search),
+                    render::SearchIndex::Apart,
                 )
             },
             || export::export_wanted(index, &sink, &gloss_html, Some(&wanted)),
@@ -263,12 +296,33 @@ impl Incremental {
             .files
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner);
-        let remade = files.len();
+        let mut remade = files.len();
         for (order, path) in kept.into_inner().unwrap_or_else(PoisonError::into_inner) {
             let bytes = Arc::clone(self.files.get(&path)?);
             files.push((order, path, bytes));
         }
         files.sort_by_key(|file| file.0);
+        // The search index's files are told from the pages' by their folder, unless a
+        // reading's own pages or files could be there too.
+        let apart = !site.readings.iter().any(|r| r.slug.as_str() == "search")
+            && !index
+                .documents
+                .iter()
+                .any(|d| d.links().iter().any(|(to, _)| to.contains("search")));
+        let make_search = || {
+            let sink = Collect::default();
+            crate::search::index_into(index, &sink, Some(search));
+            let mut made = sink
+                .files
+                .into_inner()
+                .unwrap_or_else(PoisonError::into_inner);
+            made.sort_by_key(|file| file.0);
+            made
+        };
+        if !apart {
+            files.extend(make_search());
+            files.sort_by_key(|file| file.0);
+        }
         let mut paths: Vec<String> = files.iter().map(|(_, path, _)| path.clone()).collect();
         let mut put = |order: Order, file: OutputFile, paths: &mut Vec<String>| {
             paths.push(file.path.clone());
@@ -283,6 +337,28 @@ impl Incremental {
         }
         if !links::check(index, &paths).is_empty() {
             return None;
+        }
+        if apart {
+            let made: HashMap<&str, &Arc<[u8]>> = files
+                .iter()
+                .map(|(_, path, bytes)| (path.as_str(), bytes))
+                .collect();
+            let changed = made
+                .iter()
+                .filter(|(path, bytes)| self.files.get(**path) != Some(**bytes))
+                .map(|(path, bytes)| (*path, *bytes))
+                .collect();
+            let removed = self
+                .files
+                .keys()
+                .map(String::as_str)
+                .filter(|path| !path.starts_with("search/") && !made.contains_key(path))
+                .collect();
+            pages_ready(PagesReady { changed, removed });
+            let made = make_search();
+            remade += made.len();
+            paths.extend(made.iter().map(|(_, path, _)| path.clone()));
+            files.extend(made);
         }
 
         let used: HashMap<String, String> = index

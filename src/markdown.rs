@@ -54,6 +54,9 @@ pub struct Document {
     links: Vec<(String, Range<usize>)>,
     /// The text as a reader sees it; blocks separated by [`BLOCK_SEPARATOR`].
     pub text: String,
+    /// How many words `text` has, as runs of characters between white space (for the
+    /// time to read it).
+    pub words: usize,
     /// Where each piece of `text` came from.
     pieces: Vec<Piece>,
     /// The blocks that hold text (paragraphs, headings, list items …), in order.
@@ -296,6 +299,7 @@ impl Document {
         Document {
             event_count: events.len(),
             links,
+            words: text.split_whitespace().count(),
             text,
             pieces,
             blocks,

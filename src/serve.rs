@@ -199,13 +199,31 @@ fn rebuild(
     changes: &broadcast::Sender<u64>,
 ) {
     let started = Instant::now();
+    // The pages are served, and the open ones told to reload, as soon as they are ready;
+    // the search index follows them (see `Incremental::rebuild_in_steps`).
+    let mut told = None;
     let result = panic::catch_unwind(AssertUnwindSafe(|| {
         panic_if_asked();
-        incremental.rebuild()
+        incremental.rebuild_in_steps(&mut |pages| {
+            let mut state = write(served);
+            for path in pages.removed {
+                state.files.remove(path);
+            }
+            for (path, bytes) in pages.changed {
+                state.files.insert(path.to_owned(), Arc::clone(bytes));
+            }
+            state.version += 1;
+            state.internal = false;
+            state.errors = None;
+            let _ = changes.send(state.version);
+            told = Some(started.elapsed());
+        })
     }));
     let elapsed = started.elapsed();
     let mut state = write(served);
-    state.version += 1;
+    if told.is_none() {
+        state.version += 1;
+    }
     state.internal = false;
     match result {
         Ok(Ok(rebuilt)) => {
@@ -228,8 +246,11 @@ fn rebuild(
                 }
             }
             state.errors = None;
+            let pages = told.map_or_else(String::new, |t| {
+                format!(", the pages in {} ms", t.as_millis())
+            });
             println!(
-                "built {} files ({} made again, {} changed, {} removed) in {} ms",
+                "built {} files ({} made again, {} changed, {} removed) in {} ms{pages}",
                 state.files.len(),
                 rebuilt.remade,
                 rebuilt.changed.len(),
@@ -259,7 +280,9 @@ fn rebuild(
             incremental.reset();
         }
     }
-    let _ = changes.send(state.version);
+    if told.is_none() {
+        let _ = changes.send(state.version);
+    }
 }
 
 fn panic_message(payload: &(dyn Any + Send)) -> &str {

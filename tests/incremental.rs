@@ -48,6 +48,15 @@ enum Expect {
     Fails,
 }
 
+/// The files of a site but its search index's.
+fn without_search(files: &Files) -> Files {
+    files
+        .iter()
+        .filter(|(path, _)| !path.starts_with("search/"))
+        .map(|(path, bytes)| (path.clone(), bytes.clone()))
+        .collect()
+}
+
 /// One site under edit, with its incremental state and the last good full build.
 struct Session {
     root: PathBuf,
@@ -95,7 +104,26 @@ impl Session {
     fn step(&mut self, what: &str, expect: Expect, edit: impl FnOnce(&Session)) -> Option<usize> {
         edit(self);
         let full = full_build(&self.root);
-        let incremental = self.incremental.rebuild();
+        // What serve shows: the pages as soon as they are handed over, then the rest.
+        let mut served = self.last_good.clone();
+        let mut handed = false;
+        let incremental = self.incremental.rebuild_in_steps(&mut |pages| {
+            for path in pages.removed {
+                served.remove(path);
+            }
+            for (path, bytes) in pages.changed {
+                served.insert(path.to_owned(), bytes.to_vec());
+            }
+            handed = true;
+            let Ok((full, _)) = &full else {
+                panic!("{what}: pages handed over, but the full build failed")
+            };
+            assert_same(
+                &format!("{what} (the pages, handed over before the search index)"),
+                &without_search(full),
+                &without_search(&served),
+            );
+        });
         match (full, incremental) {
             (Ok((full, warnings)), Ok(rebuilt)) => {
                 assert_eq!(
@@ -116,6 +144,18 @@ impl Session {
                     .map(|(p, b)| (p.clone(), b.to_vec()))
                     .collect();
                 assert_same(what, &full, &got);
+                // serve puts in the rest of the changes once the rebuild returns.
+                assert!(handed, "{what}: the pages were handed over first");
+                if rebuilt.fresh {
+                    served.clear();
+                }
+                for path in &rebuilt.removed {
+                    served.remove(path);
+                }
+                for path in &rebuilt.changed {
+                    served.insert(path.clone(), got[path].clone());
+                }
+                assert_same(&format!("{what} (as served)"), &full, &served);
                 // What the rebuild says changed is what changed: serve replaces only those.
                 let mut changed: Vec<&String> = full
                     .iter()

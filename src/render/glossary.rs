@@ -250,12 +250,17 @@ impl<'a> Ids<'a> {
 /// Of one gloss, the others mentioned in the same paragraphs, with in how many.
 pub type Together = Vec<(usize, usize)>;
 
-/// For each gloss, what its page lists as related: the others mentioned in the same
-/// paragraphs (with in how many), and those whose `see` names it. (`serve` keys each
-/// entry's page by these too: they change with other entries and readings.)
-pub fn related(index: &SiteIndex) -> (Vec<Together>, Vec<Vec<usize>>) {
-    let ids = Ids::of(index);
-    (together(index), linked_from(index, &ids))
+/// For each gloss: the others mentioned in the same paragraphs (with in how many), and
+/// those whose `see` names it.
+pub type RelatedEntries = (Vec<Together>, Vec<Vec<usize>>);
+
+/// For each gloss, what its page lists as related, made once for the index. (`serve`
+/// keys each entry's page by these too: they change with other entries and readings.)
+pub fn related<'i>(index: &'i SiteIndex) -> &'i RelatedEntries {
+    index.related.get_or_init(|| {
+        let ids = Ids::of(index);
+        (together(index), linked_from(index, &ids))
+    })
 }
 
 /// For each gloss, the others mentioned in the same paragraphs and in how many: the

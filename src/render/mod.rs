@@ -35,7 +35,7 @@ use crate::markdown;
 use crate::site::{NoteRef, Place, SiteIndex};
 use crate::templates::Theme;
 
-pub use glossary::{gloss_page, plain_summary, related};
+pub use glossary::{RelatedEntries, gloss_page, plain_summary, related};
 pub use sources::source_page;
 
 /// A file of the built site.
@@ -281,7 +281,17 @@ pub fn render_into(
     sink: &dyn Sink,
     gloss_html: &[String],
 ) -> Result<(), Vec<Diagnostic>> {
-    render_wanted(index, theme, sink, gloss_html, None, None)
+    render_wanted(index, theme, sink, gloss_html, None, SearchIndex::Made)
+}
+
+/// Whether [`render_wanted`] makes the search index beside the pages.
+#[derive(Clone, Copy)]
+pub enum SearchIndex<'a> {
+    Made,
+    /// Made, keeping each reading's words for the next build.
+    MadeKeeping(&'a crate::search::Kept),
+    /// Not made: the caller makes it ([`crate::search::index_into`]).
+    Apart,
 }
 
 /// [`render_into`], making of the pages per reading, gloss and source only those
@@ -292,7 +302,7 @@ pub fn render_wanted(
     sink: &dyn Sink,
     gloss_html: &[String],
     wanted: Option<Wanted>,
-    search: Option<&crate::search::Kept>,
+    search: SearchIndex<'_>,
 ) -> Result<(), Vec<Diagnostic>> {
     let config = &index.site.config;
     let pages = Pages {
@@ -374,7 +384,11 @@ pub fn render_wanted(
                 },
             )
         },
-        || crate::search::index_into(index, sink, search),
+        || match search {
+            SearchIndex::Made => crate::search::index_into(index, sink, None),
+            SearchIndex::MadeKeeping(kept) => crate::search::index_into(index, sink, Some(kept)),
+            SearchIndex::Apart => {}
+        },
     );
     let mut problems: Vec<Diagnostic> = home.into_iter().collect();
     problems.extend(readings);

@@ -116,8 +116,7 @@ fn counts(index: &SiteIndex, r: usize) -> Counts {
 /// How many minutes reading `r` takes: counted once a build, for its page and the home
 /// page.
 pub(super) fn minutes(index: &SiteIndex, r: usize) -> usize {
-    let words = index.documents[r].text.split_whitespace().count();
-    words.div_ceil(WORDS_PER_MINUTE).max(1)
+    index.documents[r].words.div_ceil(WORDS_PER_MINUTE).max(1)
 }
 
 pub(super) fn reading_view(

@@ -150,5 +150,6 @@ pub fn gather<'s>(
         notes,
         readings,
         warnings,
+        related: std::sync::OnceLock::new(),
     }
 }

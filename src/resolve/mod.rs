@@ -66,6 +66,9 @@ pub struct SiteIndex<'s> {
     pub readings: Vec<ReadingIndex>,
     /// Problems that do not stop the build.
     pub warnings: Vec<Diagnostic>,
+    /// Each gloss's related entries, made when first asked for
+    /// ([`crate::render::related`]): the pages and `serve`'s keys both need them.
+    pub related: std::sync::OnceLock<crate::render::RelatedEntries>,
 }
 
 /// A place in a reading: the reading's index and a range of its text.
