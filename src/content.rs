@@ -57,7 +57,7 @@ pub struct Site {
 }
 
 /// One parsed annotation file.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Annotations {
     pub file: AnnotationFile,
     pub locator: Locator,
@@ -152,7 +152,8 @@ const REFERENCES: [&str; 2] = ["sources.bib", "sources.json"];
 /// identity ([`Stamps`]) as when they were read, and they were already old then (see
 /// [`Stamps::trusted`]). A folder's time changes when a file in it is added, removed or
 /// renamed (an editor's save by rename included), so the files beside it are the same
-/// too; a reading with a subfolder or a link is always read.
+/// too; a reading with a subfolder or a link is always read. A shared file
+/// (`glossary.yaml`, `sources.yaml`) with the same text is not parsed again.
 ///
 /// Readings are loaded in parallel, so it is shared between them: each reading is taken
 /// out once, under a lock held only for that.
@@ -163,6 +164,10 @@ pub struct Earlier {
     stamps: Mutex<HashMap<String, Stamps>>,
     /// The stamps of the readings of the load under way.
     fresh: Mutex<HashMap<String, Stamps>>,
+    /// The shared files (`glossary.yaml`, `sources.yaml`) as read and parsed, by name:
+    /// the last load's, and the load under way's.
+    shared: Mutex<HashMap<String, (Arc<SourceFile>, ParsedShared)>>,
+    fresh_shared: Mutex<HashMap<String, (Arc<SourceFile>, ParsedShared)>>,
     /// How many readings the last load took as they were.
     taken: AtomicUsize,
     /// How many of those it took without reading their files.
@@ -267,6 +272,14 @@ impl Stamps {
 impl Earlier {
     /// Keeps a load's readings for the next one.
     pub fn keep(&mut self, readings: Vec<Reading>) {
+        *self
+            .shared
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner) = std::mem::take(
+            self.fresh_shared
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
         let mut fresh =
             std::mem::take(self.fresh.get_mut().unwrap_or_else(PoisonError::into_inner));
         *self
@@ -320,6 +333,18 @@ impl Earlier {
         }
         self.taken.fetch_add(1, Ordering::Relaxed);
         readings.remove(name.to_str()?)
+    }
+
+    /// Shared file `name` parsed: as it was, if its text is the same.
+    fn shared(&self, name: &OsStr, file: Arc<SourceFile>) -> ParsedShared {
+        let name = name.to_string_lossy().into_owned();
+        let earlier = lock(&self.shared)
+            .get(&name)
+            .filter(|(old, _)| old.path == file.path && old.text == file.text)
+            .map(|(_, parsed)| parsed.clone());
+        let parsed = earlier.unwrap_or_else(|| parse_annotations(&file));
+        lock(&self.fresh_shared).insert(name, (file, parsed.clone()));
+        parsed
     }
 
     /// The earlier reading of folder `name` (at `dir` from where scholia runs) and its
@@ -541,8 +566,11 @@ pub fn load_with(root: &Path, earlier: &Earlier) -> Result<Site, Vec<Diagnostic>
 
 /// A shared file or a reading, read and parsed ahead of [`load`]'s walk of `content/`.
 /// Both are boxed: they are large, and most of the names are readings.
+/// A shared file parsed, with its warnings, or its error.
+type ParsedShared = Result<(Annotations, Vec<Diagnostic>), Diagnostic>;
+
 enum Loaded {
-    Shared(Box<Result<(Annotations, Vec<Diagnostic>), Diagnostic>>),
+    Shared(Box<ParsedShared>),
     Reading(Box<LoadedReading>),
     /// A reading of the earlier load whose files are unchanged, with its warnings: a
     /// plain folder holding a plain `index.md`, so nothing more need be asked of it.
@@ -577,7 +605,7 @@ fn preload(
             }
             match files.kind(&path) {
                 Ok(Kind::File) if shared => Some(Loaded::Shared(Box::new(
-                    files.read_text(&path).and_then(|f| parse_annotations(&f)),
+                    files.read_text(&path).and_then(|f| earlier.shared(name, f)),
                 ))),
                 Ok(Kind::Folder) if !shared => match files.kind(&path.join("index.md")) {
                     Ok(Kind::File) => Some(Loaded::Reading(Box::new(load_reading(

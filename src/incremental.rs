@@ -183,7 +183,7 @@ impl Incremental {
         let mut changed = Vec::new();
         let mut next = HashMap::with_capacity(built.files.len());
         for (path, bytes) in built.files {
-            if self.files.get(&path) != Some(&bytes) {
+            if !same(self.files.get(&path), &bytes) {
                 changed.push(path.clone());
             }
             next.insert(path, bytes);
@@ -345,7 +345,7 @@ impl Incremental {
                 .collect();
             let changed = made
                 .iter()
-                .filter(|(path, bytes)| self.files.get(**path) != Some(**bytes))
+                .filter(|(path, bytes)| !same(self.files.get(**path), bytes))
                 .map(|(path, bytes)| (*path, *bytes))
                 .collect();
             let removed = self
@@ -383,6 +383,13 @@ impl Incremental {
             gloss_html: used,
         })
     }
+}
+
+/// Whether a file of the last build has these bytes. A file kept from it is the same
+/// allocation, told in one comparison: comparing the bytes of every file of a large site
+/// took longer than making the pages an edit changes.
+fn same(old: Option<&Arc<[u8]>>, new: &Arc<[u8]>) -> bool {
+    old.is_some_and(|old| Arc::ptr_eq(old, new) || old[..] == new[..])
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -445,7 +452,7 @@ fn keys(index: &SiteIndex, gloss_html: &[String]) -> HashMap<String, u64> {
                 .as_ref()
                 .map(|a| &a.locator.file.text)
                 .hash(&mut h);
-            format!("{:?}", index.readings[r]).hash(&mut h);
+            index.readings[r].hash(&mut h);
             h.finish()
         })
         .collect();
@@ -597,5 +604,35 @@ fn keys(index: &SiteIndex, gloss_html: &[String]) -> HashMap<String, u64> {
         quoted(&entry.citations, &mut h);
         keys.insert(render::source_page(entry.id), h.finish());
     }
+
+    // The indexes show each entry's line (all in the entry's key) and the readings of its
+    // mentions or citations (how many, in how many readings); the timeline, each dated
+    // entry and reading.
+    let mut glossary = DefaultHasher::new();
+    global.hash(&mut glossary);
+    for (g, entry) in index.glosses.iter().enumerate() {
+        gloss[g].hash(&mut glossary);
+        for place in &entry.mentions {
+            place.reading.hash(&mut glossary);
+        }
+        usize::MAX.hash(&mut glossary);
+    }
+    keys.insert("glossary.html".into(), glossary.finish());
+    let mut sources = DefaultHasher::new();
+    global.hash(&mut sources);
+    for (s, entry) in index.sources.iter().enumerate() {
+        source[s].hash(&mut sources);
+        for place in &entry.citations {
+            place.reading.hash(&mut sources);
+        }
+        usize::MAX.hash(&mut sources);
+    }
+    keys.insert("sources.html".into(), sources.finish());
+    let mut timeline = DefaultHasher::new();
+    (global, &gloss).hash(&mut timeline);
+    for reading in &site.readings {
+        (reading.slug.as_str(), format!("{:?}", reading.meta)).hash(&mut timeline);
+    }
+    keys.insert("timeline.html".into(), timeline.finish());
     keys
 }

@@ -275,7 +275,7 @@ fn help_for(message: &str) -> String {
 /// A YAML mapping of ids to entries, kept in the order written, each id with its place.
 /// The key is a type of the caller's, such as a parsed id
 /// ([`WrittenId`](crate::names::WrittenId)), so that this module need not know it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Entries<K, V>(pub Vec<(K, V)>);
 
 impl<K, V> Default for Entries<K, V> {

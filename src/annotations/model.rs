@@ -15,7 +15,7 @@ use crate::yaml::Spanned;
 pub type Entries<V> = crate::yaml::Entries<WrittenId, V>;
 
 /// One annotation file. Every section is optional.
-#[derive(Debug, Default, JsonSchema, Deserialize)]
+#[derive(Debug, Default, Clone, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnnotationFile {
     /// Who, what, where, when: keyed by id.
@@ -41,7 +41,7 @@ pub struct AnnotationFile {
 }
 
 /// A gloss: who, what, where or when a term is.
-#[derive(Debug, JsonSchema, Deserialize)]
+#[derive(Debug, Clone, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Gloss {
     /// The headword, as the glossary lists it.
@@ -92,7 +92,7 @@ pub struct Gloss {
 
 /// A headword as written in its own language: shown with the term, marked with its
 /// language (and direction, for a language written right to left).
-#[derive(Debug, JsonSchema, Deserialize)]
+#[derive(Debug, Clone, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OriginalTerm {
     /// The headword in its own script: `ولایت فقیه`.
@@ -180,7 +180,7 @@ pub enum MarkPolicy {
 }
 
 /// A source: where a claim of the text comes from.
-#[derive(Debug, JsonSchema, Deserialize)]
+#[derive(Debug, Clone, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     /// What sort of source it is. A source whose id is a citation key of
@@ -248,7 +248,7 @@ impl SourceKind {
 }
 
 /// Two passages that belong together, and why.
-#[derive(Debug, JsonSchema, Deserialize)]
+#[derive(Debug, Clone, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CrossRef {
     pub from: Passage,
@@ -259,7 +259,7 @@ pub struct CrossRef {
 }
 
 /// The editor's commentary on a passage.
-#[derive(Debug, JsonSchema, Deserialize)]
+#[derive(Debug, Clone, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Note {
     pub at: Passage,
@@ -269,7 +269,7 @@ pub struct Note {
 }
 
 /// Words of the text shown again as a display aside.
-#[derive(Debug, JsonSchema, Deserialize)]
+#[derive(Debug, Clone, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PullQuote {
     #[schemars(with = "String")]

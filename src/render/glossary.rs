@@ -15,7 +15,7 @@
 //!    mentioned in the same paragraphs most often (counted once per paragraph, for the
 //!    whole site at once before the pages are made).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use pulldown_cmark::{Event, Parser, TagEnd};
 use rayon::prelude::*;
@@ -111,8 +111,9 @@ pub(super) fn pages(index: &SiteIndex, pages: &Pages) -> Vec<Diagnostic> {
     struct GlossaryPage {
         groups: Vec<GlossGroup>,
     }
-    let mut problems: Vec<Diagnostic> = pages
-        .add(
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    if pages.wants((part::GLOSSARY, 0), "glossary.html") {
+        problems.extend(pages.add(
             (part::GLOSSARY, 0),
             "glossary.html".into(),
             "glossary.html",
@@ -120,9 +121,8 @@ pub(super) fn pages(index: &SiteIndex, pages: &Pages) -> Vec<Diagnostic> {
             GlossaryPage {
                 groups: groups(index),
             },
-        )
-        .into_iter()
-        .collect();
+        ));
+    }
 
     #[derive(Serialize)]
     struct EntryPage {
@@ -266,45 +266,48 @@ pub fn related<'i>(index: &'i SiteIndex) -> &'i RelatedEntries {
 /// For each gloss, the others mentioned in the same paragraphs and in how many: the
 /// [`RELATED`] most frequent, then A–Z by headword.
 fn together(index: &SiteIndex) -> Vec<Vec<(usize, usize)>> {
-    let mut paragraphs: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
-    for (g, entry) in index.glosses.iter().enumerate() {
-        for place in &entry.mentions {
-            if let Some(p) = paragraph_of(index, place) {
-                let glosses = paragraphs.entry((place.reading, p)).or_default();
-                if glosses.last() != Some(&g) {
-                    glosses.push(g);
+    // (reading, paragraph, gloss) for each paragraph that mentions a gloss, once; then
+    // each pair of glosses in one paragraph, counted by sorting (a large site has tens
+    // of thousands of mentions: vectors sorted in place, not maps grown one by one).
+    let mut places: Vec<(usize, usize, usize)> = index
+        .glosses
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(g, entry)| {
+            entry
+                .mentions
+                .iter()
+                .filter_map(move |place| paragraph_of(index, place).map(|p| (place.reading, p, g)))
+        })
+        .collect();
+    places.par_sort_unstable();
+    places.dedup();
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for paragraph in places.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)) {
+        for &(_, _, a) in paragraph {
+            for &(_, _, b) in paragraph {
+                if a != b {
+                    pairs.push((a, b));
                 }
             }
         }
     }
-    let mut counts: Vec<HashMap<usize, usize>> = vec![HashMap::new(); index.glosses.len()];
-    for glosses in paragraphs.values() {
-        for &a in glosses {
-            for &b in glosses {
-                if a != b {
-                    *counts[a].entry(b).or_default() += 1;
-                }
-            }
-        }
+    pairs.par_sort_unstable();
+    let mut counts: Vec<Vec<(usize, usize)>> = vec![Vec::new(); index.glosses.len()];
+    for same in pairs.chunk_by(|x, y| x == y) {
+        counts[same[0].0].push((same[0].1, same.len()));
     }
     // Each gloss's place in the site language's order by headword, found once: a gloss
     // of a large site meets hundreds of others.
-    let mut collator = crate::i18n::collator(index.site.config.language());
-    let mut order: Vec<usize> = (0..index.glosses.len()).collect();
-    order.sort_by(|&a, &b| {
-        collator.collate(
-            &index.glosses[a].gloss.term.value,
-            &index.glosses[b].gloss.term.value,
-        )
-    });
-    let mut keys = vec![0; order.len()];
-    for (rank, &g) in order.iter().enumerate() {
-        keys[g] = rank;
-    }
+    let terms: Vec<&str> = index
+        .glosses
+        .iter()
+        .map(|g| g.gloss.term.value.as_str())
+        .collect();
+    let keys = crate::i18n::ranks(index.site.config.language(), &terms);
     counts
         .into_par_iter()
-        .map(|c| {
-            let mut c: Vec<(usize, usize)> = c.into_iter().collect();
+        .map(|mut c| {
             // The same site must give the same page: ties are broken by the gloss's
             // place, never by the hash map's order.
             c.sort_unstable_by(|a, b| {

@@ -59,8 +59,9 @@ pub(super) fn pages(index: &SiteIndex, pages: &Pages) -> Vec<Diagnostic> {
     struct SourcesPage {
         sources: Vec<SourceLine>,
     }
-    let mut problems: Vec<Diagnostic> = pages
-        .add(
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    if pages.wants((part::SOURCES, 0), "sources.html") {
+        problems.extend(pages.add(
             (part::SOURCES, 0),
             "sources.html".into(),
             "sources.html",
@@ -68,9 +69,8 @@ pub(super) fn pages(index: &SiteIndex, pages: &Pages) -> Vec<Diagnostic> {
             SourcesPage {
                 sources: bibliography(index),
             },
-        )
-        .into_iter()
-        .collect();
+        ));
+    }
 
     // Which glosses rest on each source, gathered once for all the pages.
     let ids: BTreeMap<&str, usize> = index

@@ -101,6 +101,9 @@ pub(super) fn page(index: &SiteIndex, pages: &Pages) -> Option<Diagnostic> {
     struct TimelinePage {
         timeline: TimelineView,
     }
+    if !pages.wants((part::GLOSSARY, 1), "timeline.html") {
+        return None;
+    }
     pages.add(
         (part::GLOSSARY, 1),
         "timeline.html".into(),

@@ -130,7 +130,7 @@ impl NoteRef {
 }
 
 /// A marked range of a reading's text.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct MarkPlace {
     pub note: NoteRef,
     pub range: Range<usize>,
@@ -138,7 +138,7 @@ pub struct MarkPlace {
     pub is_target: bool,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Hash)]
 pub struct ReadingIndex {
     /// Notes in the order a reader meets them; a note's number is its index + 1.
     pub notes: Vec<NoteRef>,
