@@ -40,6 +40,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 
+use crate::diagnostics::SourceFile;
 use crate::render::{self, Order, OutputFile, Sink, part};
 use crate::resolve::SiteIndex;
 use crate::{Failure, Options, Report, content, export, links, resolve, sitemap, templates};
@@ -58,6 +59,10 @@ pub struct Incremental {
     gloss_html: HashMap<String, String>,
     /// Whether a build has succeeded yet.
     built: bool,
+    /// The hash of each reading's files, by slug, with the files hashed: a file loaded
+    /// again only if changed ([`content::Earlier`]) is the same allocation while it is
+    /// the same, and is not hashed again.
+    texts: Mutex<HashMap<String, HashedFiles>>,
     /// What loading and resolving keep of each reading for the next build.
     kept: Kept,
 }
@@ -127,6 +132,7 @@ impl Incremental {
             pages: HashMap::new(),
             gloss_html: HashMap::new(),
             built: false,
+            texts: Mutex::default(),
             kept: Kept::default(),
         }
     }
@@ -265,7 +271,7 @@ impl Incremental {
                     .unwrap_or_else(|| crate::markdown::to_html(text))
             })
             .collect();
-        let pages = keys(index, &gloss_html);
+        let pages = keys(index, &gloss_html, &self.texts);
         let kept = Mutex::new(Vec::new());
         let wanted = |order: Order, path: &str| {
             let same = pages.get(path).is_some_and(|new| {
@@ -427,7 +433,37 @@ fn hash_of(value: impl Hash) -> u64 {
 }
 
 /// The key of each page made per reading, gloss or source, by path.
-fn keys(index: &SiteIndex, gloss_html: &[String]) -> HashMap<String, u64> {
+/// A reading's `index.md` and `annotations.yaml`, and the hash of their text.
+type HashedFiles = (Arc<SourceFile>, Option<Arc<SourceFile>>, u64);
+
+/// The hash of the text of a reading's files, from `texts` while they are the same
+/// allocations.
+fn text_key(reading: &content::Reading, texts: &Mutex<HashMap<String, HashedFiles>>) -> u64 {
+    let annotations = reading.annotations.as_ref().map(|a| &a.locator.file);
+    let slug = reading.slug.as_str();
+    if let Some((source, old, key)) = lock(texts).get(slug)
+        && Arc::ptr_eq(source, &reading.source)
+        && match (old, annotations) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        }
+    {
+        return *key;
+    }
+    let key = hash_of((&reading.source.text, annotations.map(|a| &a.text)));
+    lock(texts).insert(
+        slug.to_owned(),
+        (Arc::clone(&reading.source), annotations.cloned(), key),
+    );
+    key
+}
+
+fn keys(
+    index: &SiteIndex,
+    gloss_html: &[String],
+    texts: &Mutex<HashMap<String, HashedFiles>>,
+) -> HashMap<String, u64> {
     let site = index.site;
     // What every page is made with: the settings and the templates.
     let global = {
@@ -446,12 +482,7 @@ fn keys(index: &SiteIndex, gloss_html: &[String]) -> HashMap<String, u64> {
         .enumerate()
         .map(|(r, reading)| {
             let mut h = DefaultHasher::new();
-            (r, reading.slug.as_str(), &reading.source.text).hash(&mut h);
-            reading
-                .annotations
-                .as_ref()
-                .map(|a| &a.locator.file.text)
-                .hash(&mut h);
+            (r, reading.slug.as_str(), text_key(reading, texts)).hash(&mut h);
             index.readings[r].hash(&mut h);
             h.finish()
         })
@@ -631,7 +662,15 @@ fn keys(index: &SiteIndex, gloss_html: &[String]) -> HashMap<String, u64> {
     let mut timeline = DefaultHasher::new();
     (global, &gloss).hash(&mut timeline);
     for reading in &site.readings {
-        (reading.slug.as_str(), format!("{:?}", reading.meta)).hash(&mut timeline);
+        let meta = &reading.meta;
+        let date = |d: Option<&crate::date::WrittenDate>| format!("{:?}", d.and_then(|d| d.date()));
+        (
+            reading.slug.as_str(),
+            &meta.title,
+            date(meta.date.as_ref()),
+            date(meta.original.as_ref().and_then(|o| o.date.as_ref())),
+        )
+            .hash(&mut timeline);
     }
     keys.insert("timeline.html".into(), timeline.finish());
     keys
