@@ -119,6 +119,10 @@ fn generated() {
     };
     let site = dir.path().join("site");
     corpus::write(&params, &site).unwrap();
+    // A site's files are old but for the one being edited; serve takes a reading unread
+    // only when its files were already old (3 s) when it last read them. So the
+    // generated files are let age first, as an editor's would have.
+    std::thread::sleep(Duration::from_millis(3500));
     let what = format!(
         "{} readings, {} shared glosses",
         params.readings, params.glosses
@@ -138,7 +142,9 @@ fn generated() {
     let original = fs::read_to_string(&text).unwrap();
     let (mut to_event, mut to_page) = (Vec::new(), Vec::new());
     for round in 0..EDITS {
-        std::thread::sleep(Duration::from_millis(150));
+        // serve makes the search index after telling the pages to reload: the next edit
+        // waits for it, as an editor's next save would.
+        std::thread::sleep(Duration::from_millis(500));
         let edited = format!("{original}\nA paragraph added in edit {round}.\n");
         let started = Instant::now();
         fs::write(&text, edited).unwrap();
@@ -174,7 +180,7 @@ fn generated() {
     let page = format!("/{}", scholia::render::gloss_page(&id)).replace("index.html", "");
     let (mut to_event, mut to_page) = (Vec::new(), Vec::new());
     for round in 0..EDITS {
-        std::thread::sleep(Duration::from_millis(150));
+        std::thread::sleep(Duration::from_millis(500));
         let edited = original.replacen(
             "    text: |\n      ",
             &format!("    text: |\n      Revised in edit {round}. "),
