@@ -72,8 +72,9 @@ pub fn export_wanted(
     let creator = Agent {
         name: &index.site.config.editor,
     };
-    // Which of each reading's two files are wanted, asked once for each file.
-    let wanted: Vec<(bool, bool)> = index
+    // Each reading's two files, (text, annotations), with whether each is wanted: asked
+    // once for each file.
+    let files: Vec<[(String, bool); 2]> = index
         .site
         .readings
         .iter()
@@ -81,13 +82,13 @@ pub fn export_wanted(
         .map(|(r, reading)| {
             let slug = reading.slug.as_str();
             let order = 2 * r as u32;
-            (
-                wants((part::EXPORT, order + 1), &text_path(slug)),
-                wants((part::EXPORT, order), &collection_path(slug)),
-            )
+            let (text, annotations) = (text_path(slug), collection_path(slug));
+            let want_text = wants((part::EXPORT, order + 1), &text);
+            let want_annotations = wants((part::EXPORT, order), &annotations);
+            [(text, want_text), (annotations, want_annotations)]
         })
         .collect();
-    let exported: Vec<bool> = wanted.iter().map(|&(_, a)| a).collect();
+    let exported: Vec<bool> = files.iter().map(|[_, (_, wanted)]| *wanted).collect();
     let exporter = Exporter {
         index,
         ends: crossref_ends(index, &exported),
@@ -102,61 +103,61 @@ pub fn export_wanted(
         .site
         .readings
         .par_iter()
+        .zip(files)
         .enumerate()
-        .for_each(|(r, reading)| {
-            let slug = reading.slug.as_str();
-            let order = 2 * r as u32;
-            let text_file = text_path(slug);
-            let annotations = collection_path(slug);
-            let (want_text, want_annotations) = wanted[r];
-            if !want_text && !want_annotations {
-                return;
-            }
-            // Made here and dropped once written: the site's plain texts are never all
-            // held at once.
-            let text = PlainText::new(&index.documents[r].text).cut(index.documents[r].cuts());
-            if want_text {
+        .for_each(
+            |(r, (reading, [(text_file, want_text), (annotations, want_annotations)]))| {
+                let slug = reading.slug.as_str();
+                let order = 2 * r as u32;
+                if !want_text && !want_annotations {
+                    return;
+                }
+                // Made here and dropped once written: the site's plain texts are never all
+                // held at once.
+                let text = PlainText::new(&index.documents[r].text).cut(index.documents[r].cuts());
+                if want_text {
+                    sink.put(
+                        (part::EXPORT, order + 1),
+                        OutputFile {
+                            path: text_file,
+                            contents: text.text().as_bytes().to_vec(),
+                        },
+                    );
+                }
+                if !want_annotations {
+                    return;
+                }
+                let items = exporter.annotations(r, &text);
+                let id = iris.collection(slug);
+                let first = (!items.is_empty()).then(|| Page {
+                    id: format!("{id}#page-1"),
+                    kind: "AnnotationPage",
+                    part_of: id.clone(),
+                    start_index: 0,
+                    items,
+                });
+                let collection = Collection {
+                    context: CONTEXT,
+                    id: id.clone(),
+                    kind: "AnnotationCollection",
+                    label: format!("Annotations on “{}”", reading.meta.title),
+                    creator: &creator,
+                    total: first.as_ref().map_or(0, |p| p.items.len()),
+                    last: first.as_ref().map(|p| p.id.clone()),
+                    first,
+                };
+                let mut json = serde_json::to_vec_pretty(&collection)
+                    .expect("the export's views serialize to JSON");
+                json.push(b'\n');
                 sink.put(
-                    (part::EXPORT, order + 1),
+                    (part::EXPORT, order),
                     OutputFile {
-                        path: text_file,
-                        contents: text.text().as_bytes().to_vec(),
+                        path: annotations,
+                        contents: json,
                     },
                 );
-            }
-            if !want_annotations {
-                return;
-            }
-            let items = exporter.annotations(r, &text);
-            let id = iris.collection(slug);
-            let first = (!items.is_empty()).then(|| Page {
-                id: format!("{id}#page-1"),
-                kind: "AnnotationPage",
-                part_of: id.clone(),
-                start_index: 0,
-                items,
-            });
-            let collection = Collection {
-                context: CONTEXT,
-                id: id.clone(),
-                kind: "AnnotationCollection",
-                label: format!("Annotations on “{}”", reading.meta.title),
-                creator: &creator,
-                total: first.as_ref().map_or(0, |p| p.items.len()),
-                last: first.as_ref().map(|p| p.id.clone()),
-                first,
-            };
-            let mut json = serde_json::to_vec_pretty(&collection)
-                .expect("the export's views serialize to JSON");
-            json.push(b'\n');
-            sink.put(
-                (part::EXPORT, order),
-                OutputFile {
-                    path: annotations,
-                    contents: json,
-                },
-            );
-        });
+            },
+        );
 }
 
 /// A reading's plain text: the text a reader sees, its blocks separated by a blank line.

@@ -639,26 +639,34 @@ fn keys(
     // The indexes show each entry's line (all in the entry's key) and the readings of its
     // mentions or citations (how many, in how many readings); the timeline, each dated
     // entry and reading.
-    let mut glossary = DefaultHasher::new();
-    global.hash(&mut glossary);
-    for (g, entry) in index.glosses.iter().enumerate() {
-        gloss[g].hash(&mut glossary);
-        for place in &entry.mentions {
-            place.reading.hash(&mut glossary);
+    let index_key = |lines: &mut dyn Iterator<Item = (u64, &[crate::resolve::Place])>| {
+        let mut h = DefaultHasher::new();
+        global.hash(&mut h);
+        for (key, places) in lines {
+            key.hash(&mut h);
+            for place in places {
+                place.reading.hash(&mut h);
+            }
+            usize::MAX.hash(&mut h);
         }
-        usize::MAX.hash(&mut glossary);
-    }
-    keys.insert("glossary.html".into(), glossary.finish());
-    let mut sources = DefaultHasher::new();
-    global.hash(&mut sources);
-    for (s, entry) in index.sources.iter().enumerate() {
-        source[s].hash(&mut sources);
-        for place in &entry.citations {
-            place.reading.hash(&mut sources);
-        }
-        usize::MAX.hash(&mut sources);
-    }
-    keys.insert("sources.html".into(), sources.finish());
+        h.finish()
+    };
+    let glossary = index_key(
+        &mut index
+            .glosses
+            .iter()
+            .enumerate()
+            .map(|(g, e)| (gloss[g], &e.mentions[..])),
+    );
+    keys.insert("glossary.html".into(), glossary);
+    let sources = index_key(
+        &mut index
+            .sources
+            .iter()
+            .enumerate()
+            .map(|(s, e)| (source[s], &e.citations[..])),
+    );
+    keys.insert("sources.html".into(), sources);
     let mut timeline = DefaultHasher::new();
     (global, &gloss).hash(&mut timeline);
     for reading in &site.readings {
