@@ -230,7 +230,10 @@ impl Stamp {
         #[cfg(not(unix))]
         let changed = self.modified;
         let margin = Duration::from_secs(3);
-        self.modified.max(changed) + margin < time
+        self.modified
+            .max(changed)
+            .checked_add(margin)
+            .is_some_and(|trusted_from| trusted_from < time)
     }
 }
 

@@ -220,8 +220,11 @@ fn rebuild(
         })
     }));
     let elapsed = started.elapsed();
+    // The pages were told already, unless this is news to them: a failure after the
+    // hand-over (a panic while the search index was made) is.
+    let tell = told.is_none() || !matches!(result, Ok(Ok(_)));
     let mut state = write(served);
-    if told.is_none() {
+    if tell {
         state.version += 1;
     }
     state.internal = false;
@@ -280,7 +283,7 @@ fn rebuild(
             incremental.reset();
         }
     }
-    if told.is_none() {
+    if tell {
         let _ = changes.send(state.version);
     }
 }
