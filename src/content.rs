@@ -249,8 +249,9 @@ struct Stamps {
 }
 
 impl Stamps {
-    /// The stamps of the reading in folder `dir` as it is now, if it can have any.
-    fn of(dir: &Path, warnings: Vec<Diagnostic>) -> Option<Stamps> {
+    /// The stamps of the reading in folder `dir` as it is now, if it can have any; its
+    /// warnings are added once it is read.
+    fn of(dir: &Path) -> Option<Stamps> {
         let at = SystemTime::now();
         let folder = Stamp::of(dir, true)??;
         let index = Stamp::of(&dir.join("index.md"), false)??;
@@ -258,7 +259,7 @@ impl Stamps {
         Some(Stamps {
             files: (folder, index, annotations),
             at,
-            warnings,
+            warnings: Vec::new(),
         })
     }
 
@@ -355,7 +356,7 @@ impl Earlier {
     fn unchanged(&self, name: &OsStr, dir: &Path) -> Option<(Reading, Vec<Diagnostic>)> {
         let name = name.to_str()?;
         let stamps = lock(&self.stamps).remove(name)?;
-        let now = Stamps::of(dir, Vec::new())?;
+        let now = Stamps::of(dir)?;
         if now.files != stamps.files || !stamps.trusted() {
             return None;
         }
@@ -626,7 +627,7 @@ fn preload(
 /// Returns the reading and the warnings its folder raised, or its errors.
 fn load_reading(files: &SiteFiles, dir: &Path, name: &OsStr, earlier: &Earlier) -> LoadedReading {
     // Taken before anything is read: a change while it is read makes the next stamp differ.
-    let stamps = Stamps::of(&files.full(dir), Vec::new());
+    let stamps = Stamps::of(&files.full(dir));
     let index = dir.join("index.md");
     let source = files.read_text(&index).map_err(|d| vec![d])?;
     let mut problems = Vec::new();
