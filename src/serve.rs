@@ -38,6 +38,7 @@ use axum::middleware::{self, Next};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
 use notify::{EventKind, RecursiveMode, Watcher};
 use tokio::sync::{broadcast, watch};
 use tokio_stream::StreamExt;
@@ -75,6 +76,9 @@ const LIVE_JS: &str = include_str!("serve/live.js");
 const LIVE_CSS: &str = include_str!("serve/live.css");
 /// How long a burst of file events must be quiet before a rebuild.
 const DEBOUNCE: Duration = Duration::from_millis(30);
+/// How long to wait for more once an event ends a write (a file closed after writing, or
+/// renamed into place): the editor is done, and what else its save does follows at once.
+const SETTLE: Duration = Duration::from_millis(5);
 
 /// Builds, serves and watches the site at `root` until interrupted.
 pub fn serve(
@@ -318,7 +322,8 @@ fn panic_if_asked() {
 /// the file, and a watch on the old file sees nothing after the first save.
 struct Sources {
     watcher: notify::RecommendedWatcher,
-    events: std::sync::mpsc::Receiver<Vec<PathBuf>>,
+    /// The paths of each event, and whether it ends a write.
+    events: std::sync::mpsc::Receiver<(Vec<PathBuf>, bool)>,
     /// The site's folder as the watcher reports paths in it (symlinks resolved, as
     /// macOS's FSEvents does).
     root: PathBuf,
@@ -338,13 +343,24 @@ impl Sources {
                     // Events were lost (the system's queue overflowed): rebuild from
                     // what is on disk now, as if site.yaml had changed.
                     Ok(event) if event.need_rescan() => {
-                        let _ = tx.send(vec![config.clone()]);
+                        let _ = tx.send((vec![config.clone()], false));
+                    }
+                    // A file closed after writing: the write is over.
+                    Ok(event)
+                        if event.kind
+                            == EventKind::Access(AccessKind::Close(AccessMode::Write)) =>
+                    {
+                        let _ = tx.send((event.paths, true));
                     }
                     // Reads are not changes: the rebuild's own reading of the files
                     // must not set off another rebuild.
                     Ok(event) if matches!(event.kind, EventKind::Access(_) | EventKind::Other) => {}
                     Ok(event) => {
-                        let _ = tx.send(event.paths);
+                        let renamed_into_place = matches!(
+                            event.kind,
+                            EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
+                        );
+                        let _ = tx.send((event.paths, renamed_into_place));
                     }
                     Err(e) => eprintln!("warning: watching the site: {e}"),
                 }
@@ -408,11 +424,17 @@ impl Sources {
         changes: broadcast::Sender<u64>,
     ) {
         std::thread::spawn(move || {
-            while let Ok(paths) = self.events.recv() {
+            while let Ok((paths, mut done)) = self.events.recv() {
                 let mut burst = paths;
-                // An editor's save is often several events: wait for a quiet moment.
-                while let Ok(more) = self.events.recv_timeout(DEBOUNCE) {
+                // An editor's save is often several events: wait for a quiet moment, a
+                // short one once the last event ended a write (where the system says so:
+                // Linux does, macOS's FSEvents does not, and waits the whole quiet time).
+                while let Ok((more, ends)) =
+                    self.events
+                        .recv_timeout(if done { SETTLE } else { DEBOUNCE })
+                {
                     burst.extend(more);
+                    done = ends;
                 }
                 for path in &burst {
                     self.note_folder_change(path);
