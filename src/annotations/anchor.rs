@@ -231,7 +231,12 @@ impl<'d> TextIndex<'d> {
         }
         let mut hits: Vec<Vec<Range<usize>>> = vec![Vec::new(); patterns.len()];
         if !patterns.is_empty() {
-            let automaton = AhoCorasick::new(&patterns).expect("quotes make a valid automaton");
+            // Built for one search of one text: a contiguous NFA (the crate's own choice
+            // for a few patterns, a DFA, takes longer to build than to use).
+            let automaton = AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
+                .build(&patterns)
+                .expect("quotes make a valid automaton");
             for m in automaton.find_overlapping_iter(&self.normal) {
                 hits[m.pattern().as_usize()].push(m.range());
             }

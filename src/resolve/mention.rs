@@ -106,7 +106,10 @@ impl Glossary {
                 &mut problems,
             );
         }
-        let own = Terms::new(&own_forms, None);
+        // A reading's own few forms, searched once in its text: a contiguous NFA is built
+        // in a fraction of a DFA's time, and one text is too short for the DFA's speed to
+        // pay for it (the crate's own choice for a few patterns is a DFA).
+        let own = Terms::new(&own_forms, Some(AhoCorasickKind::ContiguousNFA));
         let found = text.find_sets(&[&self.terms, &own]);
         let owner = |(set, form): FormId| {
             if set == 0 {
