@@ -381,6 +381,21 @@ fn a_term_that_runs_the_other_way_is_isolated_in_its_note() {
     assert!(reading.contains("<dfn><bdi>مجلس</bdi></dfn>"), "{reading}");
 }
 
+/// The glossary index of the site at `root`: its headwords and its letter headings, in
+/// the order the page gives them.
+fn glossary_order(root: &std::path::Path) -> (Vec<String>, Vec<String>) {
+    let (files, _) = render(root);
+    let document = scraper::Html::parse_document(page(&files, "glossary.html"));
+    let texts = |selector: &str| -> Vec<String> {
+        let selector = scraper::Selector::parse(selector).unwrap();
+        document
+            .select(&selector)
+            .map(|e| e.text().collect())
+            .collect()
+    };
+    (texts(".index .term"), texts(".letter"))
+}
+
 #[test]
 fn a_persian_glossary_is_in_persian_alphabetical_order_under_persian_letters() {
     // By code point, پ (U+067E) would come after ی (U+06CC); in Persian it follows ب.
@@ -391,19 +406,8 @@ fn a_persian_glossary_is_in_persian_alphabetical_order_under_persian_letters() {
         "پاسداران و بسیج و تهران و یزد.\n",
         "glosses:\n  tehran:\n    term: تهران\n    kind: place\n    text: شهر.\n  yazd:\n    term: یزد\n    kind: place\n    text: شهر.\n  pasdaran:\n    term: پاسداران\n    kind: place\n    text: واژه.\n  basij:\n    term: بسیج\n    kind: place\n    text: واژه.\n",
     );
-    let (files, _) = render(dir.path());
-    let glossary = page(&files, "glossary.html");
-    let document = scraper::Html::parse_document(glossary);
-    let select = |s: &str| scraper::Selector::parse(s).unwrap();
-    let terms: Vec<String> = document
-        .select(&select(".index .term"))
-        .map(|e| e.text().collect())
-        .collect();
+    let (terms, letters) = glossary_order(dir.path());
     assert_eq!(terms, ["بسیج", "پاسداران", "تهران", "یزد"]);
-    let letters: Vec<String> = document
-        .select(&select(".letter"))
-        .map(|e| e.text().collect())
-        .collect();
     assert_eq!(letters, ["ب", "پ", "ت", "ی"]);
 }
 
@@ -416,19 +420,8 @@ fn an_english_glossary_puts_accented_names_with_their_letter() {
         "Zola, Émile and Ernie met apple growers.\n",
         "glosses:\n  zola:\n    term: Zola\n    kind: place\n    text: A.\n  emile:\n    term: Émile\n    kind: place\n    text: A.\n  ernie:\n    term: Ernie\n    kind: place\n    text: A.\n  apple:\n    term: apple\n    kind: place\n    text: A.\n",
     );
-    let (files, _) = render(dir.path());
-    let glossary = page(&files, "glossary.html");
-    let document = scraper::Html::parse_document(glossary);
-    let select = |s: &str| scraper::Selector::parse(s).unwrap();
-    let terms: Vec<String> = document
-        .select(&select(".index .term"))
-        .map(|e| e.text().collect())
-        .collect();
+    let (terms, letters) = glossary_order(dir.path());
     assert_eq!(terms, ["apple", "Émile", "Ernie", "Zola"]);
-    let letters: Vec<String> = document
-        .select(&select(".letter"))
-        .map(|e| e.text().collect())
-        .collect();
     assert_eq!(letters, ["A", "E", "Z"]);
 }
 

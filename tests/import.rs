@@ -57,6 +57,13 @@ fn succeeds(root: &Path, command: &str, what: &str) {
     );
 }
 
+/// Runs `scholia import annotations FILE --reading READING` and `extra` in `root`.
+fn run_import(root: &Path, file: &str, reading: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["import", "annotations", file, "--reading", reading];
+    args.extend(extra);
+    scholia(root, &args)
+}
+
 fn codes(outcome: &scholia::import::Outcome) -> Vec<&'static str> {
     outcome.warnings.iter().map(|d| d.code).collect()
 }
@@ -270,16 +277,7 @@ fn the_hypothesis_fixture_imported_into_a_copy_of_the_example_site_writes_every_
     common::copy_tree(&repo().join("content"), &site.path().join("content"));
     let before = fs::read_to_string(annotations_path(site.path())).unwrap();
     let file = fixture("import/hypothesis.json");
-    let out = scholia(
-        site.path(),
-        &[
-            "import",
-            "annotations",
-            file.to_str().unwrap(),
-            "--reading",
-            SLUG,
-        ],
-    );
+    let out = run_import(site.path(), file.to_str().unwrap(), SLUG, &[]);
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(
@@ -417,17 +415,7 @@ fn dry_run_prints_the_yaml_and_writes_nothing() {
     let path = annotations_path(site.path());
     let before = fs::read(&path).unwrap();
     let file = fixture("import/hypothesis.json");
-    let out = scholia(
-        site.path(),
-        &[
-            "import",
-            "annotations",
-            file.to_str().unwrap(),
-            "--reading",
-            SLUG,
-            "--dry-run",
-        ],
-    );
+    let out = run_import(site.path(), file.to_str().unwrap(), SLUG, &["--dry-run"]);
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8(out.stdout).unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
@@ -483,10 +471,7 @@ fn a_file_that_is_not_json_is_refused_at_its_line_and_column() {
     let site = example(true);
     let bad = site.path().join("bad.json");
     fs::write(&bad, "{\n  \"rows\": [\n    {\"id\": 1,}\n  ]\n}\n").unwrap();
-    let out = scholia(
-        site.path(),
-        &["import", "annotations", "bad.json", "--reading", SLUG],
-    );
+    let out = run_import(site.path(), "bad.json", SLUG, &[]);
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
@@ -494,16 +479,10 @@ fn a_file_that_is_not_json_is_refused_at_its_line_and_column() {
         "{stderr}"
     );
 
-    let out = scholia(
-        site.path(),
-        &["import", "annotations", "bad.json", "--reading", "nowhere"],
-    );
+    let out = run_import(site.path(), "bad.json", "nowhere", &[]);
     assert_eq!(out.status.code(), Some(1));
     fs::write(&bad, "{\"type\": \"Thing\"}").unwrap();
-    let out = scholia(
-        site.path(),
-        &["import", "annotations", "bad.json", "--reading", SLUG],
-    );
+    let out = run_import(site.path(), "bad.json", SLUG, &[]);
     assert!(
         String::from_utf8(out.stderr)
             .unwrap()
@@ -515,16 +494,7 @@ fn a_file_that_is_not_json_is_refused_at_its_line_and_column() {
 fn the_unknown_reading_names_the_readings_there_are() {
     let site = example(true);
     let file = fixture("import/hypothesis.json");
-    let out = scholia(
-        site.path(),
-        &[
-            "import",
-            "annotations",
-            file.to_str().unwrap(),
-            "--reading",
-            "nowhere",
-        ],
-    );
+    let out = run_import(site.path(), file.to_str().unwrap(), "nowhere", &[]);
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
         stderr.contains("error[E0802]") && stderr.contains(SLUG),
@@ -1111,18 +1081,11 @@ fn a_reference_is_escaped_in_every_style() {
 fn with_format_json_every_line_of_stdout_is_json() {
     let site = example(true);
     let file = fixture("import/hypothesis.json");
-    let out = scholia(
+    let out = run_import(
         site.path(),
-        &[
-            "import",
-            "annotations",
-            file.to_str().unwrap(),
-            "--reading",
-            SLUG,
-            "--dry-run",
-            "--format",
-            "json",
-        ],
+        file.to_str().unwrap(),
+        SLUG,
+        &["--dry-run", "--format", "json"],
     );
     assert_eq!(out.status.code(), Some(0));
     let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
