@@ -252,8 +252,9 @@ fn the_persian_fixture_reads_right_to_left_in_persian_words() {
     assert!(reading.contains("data-t-copy-link=\"کپی پیوند\""));
 }
 
-#[test]
-fn a_german_site_has_german_words_and_month_names() {
+/// The files of a German site with a dated reading and a gloss dated before the common
+/// era, built without a warning.
+fn german_site() -> Vec<(String, String)> {
     let dir = site(
         "de",
         "",
@@ -263,6 +264,12 @@ fn a_german_site_has_german_words_and_month_names() {
     );
     let (files, warnings) = render(dir.path());
     assert_eq!(warnings, "");
+    files
+}
+
+#[test]
+fn a_german_site_has_german_words_and_month_names() {
+    let files = german_site();
     let reading = page(&files, "reading/index.html");
     assert!(reading.contains("<html lang=\"de\" dir=\"ltr\">"));
     assert!(reading.contains(">5. März 2026</time>"), "{reading}");
@@ -570,15 +577,7 @@ fn the_search_index_names_kinds_and_dates_in_the_sites_words() {
 
 #[test]
 fn a_german_site_has_its_timeline_404_and_search_box_in_german() {
-    let dir = site(
-        "de",
-        "",
-        "date: 2026-03-05\n",
-        "Die Stadt Rom liegt am Tiber.\n",
-        "glosses:\n  rom:\n    term: Rom\n    kind: place\n    text: Die Stadt.\n    start: -753-04-21\nunglossed: [Die, Stadt, Tiber]\n",
-    );
-    let (files, warnings) = render(dir.path());
-    assert_eq!(warnings, "");
+    let files = german_site();
     let timeline = page(&files, "timeline.html");
     assert!(timeline.contains("<h1 id=\"timeline-title\">Zeitleiste</h1>"));
     assert!(
