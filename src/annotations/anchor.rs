@@ -7,7 +7,7 @@
 //!    the original bytes. Quotes, prefixes, suffixes and forms go through the same
 //!    [`normalize`], so a quote in any normalisation or keyboard finds the text as
 //!    written.
-//!    It also marks where words begin and end ([`word_bounds`]: Unicode word
+//!    It also marks where words begin and end ([`super::words`]: Unicode word
 //!    segmentation, UAX #29, with one tailoring), the one rule every match obeys.
 //! 2. [`TextIndex::resolve`] finds every quote of a batch in one pass of one
 //!    Aho-Corasick automaton (overlapping matches), then keeps the occurrences that
@@ -30,7 +30,6 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use unicode_segmentation::UnicodeSegmentation;
 
 use crate::diagnostics::edit_distance;
 use crate::markdown::{BLOCK_SEPARATOR, Document};
@@ -129,29 +128,6 @@ pub fn normalize(s: &str) -> String {
     out
 }
 
-/// Where words begin and end in a normalised text: one flag per byte offset, and one
-/// for the end. A quote or a gloss form must start and end where a flag is set.
-///
-/// The rule is Unicode word segmentation (UAX #29), so that a combining accent, a
-/// joiner or the rest of a word in any script is inside the word, never a place to cut.
-/// One tailoring, as UAX #29 allows: an apostrophe separates words, so that `Rome` is
-/// found in "Rome's" and `homme` in "l'homme" (UAX #29 keeps them one word).
-/// Tailorings for other scripts (issue 9) belong here, and only here.
-pub fn word_bounds(text: &str) -> Vec<bool> {
-    let mut bounds = vec![false; text.len() + 1];
-    for (at, _) in text.split_word_bound_indices() {
-        bounds[at] = true;
-    }
-    bounds[text.len()] = true;
-    for (at, c) in text.char_indices() {
-        if c == '\'' {
-            bounds[at] = true;
-            bounds[at + c.len_utf8()] = true;
-        }
-    }
-    bounds
-}
-
 impl<'d> TextIndex<'d> {
     pub fn new(document: &'d Document) -> Self {
         let text = &document.text;
@@ -179,7 +155,7 @@ impl<'d> TextIndex<'d> {
             normal.push(folded);
             origin.extend(std::iter::repeat_n(span, folded.len_utf8()));
         });
-        let bounds = word_bounds(&normal);
+        let bounds = super::words::word_bounds(&normal);
         TextIndex {
             document,
             normal,
@@ -1613,20 +1589,6 @@ mod tests {
         // A hyphen and quotation marks stand between words.
         assert_eq!(found("well").as_deref(), Some("well"));
         assert_eq!(found("\"quote\", said").as_deref(), Some("“quote”, said"));
-    }
-
-    #[test]
-    fn word_bounds_keep_joiners_and_marks_inside_words_and_split_ideographs() {
-        // U+200C ZERO WIDTH NON-JOINER inside a Persian word; U+0301 after an e; U+200D
-        // ZERO WIDTH JOINER between two Arabic letters.
-        for word in ["می\u{200c}خواهم", "cafe\u{301}", "ب\u{200d}ب"] {
-            let bounds = word_bounds(word);
-            let inside: Vec<usize> = (1..word.len()).filter(|&i| bounds[i]).collect();
-            assert!(inside.is_empty(), "{word:?}: {inside:?}");
-        }
-        // Each ideograph is a word of its own in UAX #29: a CJK term can be found.
-        let bounds = word_bounds("北京大学");
-        assert!(bounds[6] && bounds[3]);
     }
 
     #[test]
