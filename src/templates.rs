@@ -105,12 +105,33 @@ impl Theme {
     }
 
     pub fn render(&self, template: &str, context: &impl Serialize) -> Result<String, Diagnostic> {
-        let context = Context::from_serialize(context)
+        self.render_with(template, &[], context)
+    }
+
+    /// As [`render`](Self::render), with values every page shares (the site, the theme's
+    /// words) made into template values once ([`shared`]) and put beside the page's own:
+    /// made again for each page, they were a fifth of the templating.
+    pub fn render_with(
+        &self,
+        template: &str,
+        shared: &[(&'static str, tera::Value)],
+        context: &impl Serialize,
+    ) -> Result<String, Diagnostic> {
+        let mut context = Context::from_serialize(context)
             .map_err(|e| Diagnostic::error("E0902", format!("internal: {e}")))?;
+        for (name, value) in shared {
+            context.insert_value(*name, value.clone());
+        }
         self.tera
             .render(template, &context)
             .map_err(|e| template_error(&e, &self.sources))
     }
+}
+
+/// A value every page shares, made once for [`Theme::render_with`] (a copy of it is a
+/// reference to the same).
+pub fn shared(value: &impl Serialize) -> tera::Value {
+    tera::Value::from_serializable(value)
 }
 
 /// The `fill` filter: a word of the theme (`t.min_read`, "{n} min read") with each

@@ -140,17 +140,16 @@ struct SiteView<'a> {
     feed: bool,
 }
 
+/// A page's own values; the site and the theme's words (`site`, `t`) are put beside
+/// them, made once for every page ([`Pages::shared`]).
 #[derive(Serialize)]
 struct Page<'a, T: Serialize> {
-    site: &'a SiteView<'a>,
     /// The way from this page to the site's root: "", "../" or "../../".
     root: &'a str,
     /// Which part of the navigation is current.
     section: &'a str,
     /// The page's absolute address under `base_url`, for canonical and Open Graph links.
     page_url: Option<String>,
-    /// The theme's words in the site's language, by key.
-    t: &'a Strings,
     #[serde(flatten)]
     data: T,
 }
@@ -162,10 +161,9 @@ pub type Wanted<'a> = &'a (dyn Fn(Order, &str) -> bool + Sync);
 
 /// What every page shares, and where the pages go.
 struct Pages<'a> {
-    site: SiteView<'a>,
     theme: &'a Theme,
-    /// The theme's words in the site's language.
-    words: &'a Strings,
+    /// The site (`site`) and the theme's words in its language (`t`), as template values.
+    shared: [(&'static str, tera::Value); 2],
     sink: &'a dyn Sink,
     /// Each gloss's text as HTML, made once for all the pages that show it.
     gloss_html: &'a [String],
@@ -210,14 +208,12 @@ impl Pages<'_> {
         data: impl Serialize,
     ) -> Option<Diagnostic> {
         let page = Page {
-            site: &self.site,
             root,
             section,
             page_url,
-            t: self.words,
             data,
         };
-        match self.theme.render(template, &page) {
+        match self.theme.render_with(template, &self.shared, &page) {
             Ok(html) => {
                 self.sink.put(
                     order,
@@ -305,17 +301,20 @@ pub fn render_wanted(
     search: SearchIndex<'_>,
 ) -> Result<(), Vec<Diagnostic>> {
     let config = &index.site.config;
+    let site = SiteView {
+        title: &config.title,
+        description: &config.description,
+        language: config.language(),
+        dir: i18n::direction(config.language()),
+        editor: &config.editor,
+        feed: feed::has_feed(index),
+    };
     let pages = Pages {
-        site: SiteView {
-            title: &config.title,
-            description: &config.description,
-            language: config.language(),
-            dir: i18n::direction(config.language()),
-            editor: &config.editor,
-            feed: feed::has_feed(index),
-        },
         theme,
-        words: &config.words,
+        shared: [
+            ("site", crate::templates::shared(&site)),
+            ("t", crate::templates::shared(&config.words)),
+        ],
         sink,
         gloss_html,
         base_url: config.base_url(),

@@ -104,13 +104,14 @@ pub(super) fn page(index: &SiteIndex, pages: &Pages) -> Option<Diagnostic> {
     if !pages.wants((part::GLOSSARY, 1), "timeline.html") {
         return None;
     }
+    let t = &index.site.config.words;
     pages.add(
         (part::GLOSSARY, 1),
         "timeline.html".into(),
         "timeline.html",
         "timeline",
         TimelinePage {
-            timeline: view(items(index, pages.words), pages.words),
+            timeline: view(items(index, t), t),
         },
     )
 }
