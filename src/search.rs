@@ -232,8 +232,17 @@ impl ReadingWords {
     }
 }
 
+/// Each word's stem, as the readings one thread reads share it: stemming a word costs
+/// more than looking it up, and most words of a site come back in reading after reading.
+type Stems = HashMap<Box<str>, Box<str>>;
+
 /// The words of reading `r`'s numbered paragraphs.
-fn read_reading(index: &SiteIndex, r: usize, stemmer: Option<&Stemmer>) -> ReadingWords {
+fn read_reading(
+    index: &SiteIndex,
+    r: usize,
+    stemmer: Option<&Stemmer>,
+    stems: &mut Stems,
+) -> ReadingWords {
     let document = &index.documents[r];
     let mut out = ReadingWords::default();
     let mut word_stem: HashMap<String, u32> = HashMap::new();
@@ -248,12 +257,20 @@ fn read_reading(index: &SiteIndex, r: usize, stemmer: Option<&Stemmer>) -> Readi
             let stem = match word_stem.get(word) {
                 Some(&stem) => stem,
                 None => {
-                    let stem = match stemmer {
-                        Some(s) if !word.chars().any(is_cjk) => s.stem(word),
-                        _ => std::borrow::Cow::Borrowed(word),
+                    let stem: &str = match stemmer {
+                        Some(s) if !word.chars().any(is_cjk) => match stems.get(word) {
+                            Some(stem) => stem,
+                            None => stems
+                                .entry(word.into())
+                                .or_insert_with(|| s.stem(word).into()),
+                        },
+                        _ => word,
                     };
                     let next = stem_number.len() as u32;
-                    let n = *stem_number.entry(stem.into_owned()).or_insert(next);
+                    let n = match stem_number.get(stem) {
+                        Some(&n) => n,
+                        None => *stem_number.entry(stem.to_owned()).or_insert(next),
+                    };
                     word_stem.insert(word.to_owned(), n);
                     n
                 }
@@ -482,9 +499,9 @@ pub fn index_into(index: &SiteIndex, sink: &dyn Sink, kept: Option<&Kept>) {
     }
     let (readings, sizes): (Vec<Arc<ReadingWords>>, Vec<Vec<usize>>) = (0..index.documents.len())
         .into_par_iter()
-        .map(|r| {
+        .map_init(Stems::new, |stems, r| {
             let words = match kept {
-                None => Arc::new(read_reading(index, r, stemmer.as_ref())),
+                None => Arc::new(read_reading(index, r, stemmer.as_ref(), stems)),
                 Some(kept) => {
                     let key = reading_key(index, r, config.language());
                     let slug = index.site.readings[r].slug.as_str();
@@ -494,7 +511,7 @@ pub fn index_into(index: &SiteIndex, sink: &dyn Sink, kept: Option<&Kept>) {
                         .map(|(_, words)| Arc::clone(words));
                     same.unwrap_or_else(|| {
                         kept.read.fetch_add(1, Ordering::Relaxed);
-                        let words = Arc::new(read_reading(index, r, stemmer.as_ref()));
+                        let words = Arc::new(read_reading(index, r, stemmer.as_ref(), stems));
                         lock(&kept.readings).insert(slug.to_owned(), (key, Arc::clone(&words)));
                         words
                     })
