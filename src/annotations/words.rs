@@ -3,9 +3,9 @@
 //! Anchoring marks every word boundary of every reading once, and the rules of UAX #29
 //! look each character up in a table of the whole of Unicode. Most of a text in a Latin
 //! script is ASCII, where the rules come down to a dozen cases on four bytes. So
-//! [`word_bounds`] cuts the text where a boundary is certain whatever surrounds it (after
-//! an ASCII space, before an ASCII character that is not one), takes each stretch of
-//! ASCII (and block separators) by those cases, and gives every stretch with another
+//! [`word_bounds`] cuts the text where a boundary is certain whatever surrounds it (at a
+//! block separator; after an ASCII space, before an ASCII character that is not one),
+//! takes each stretch of ASCII by those cases, and gives every stretch with another
 //! character in it to `unicode-segmentation` whole. A property test holds the result
 //! equal to `unicode-segmentation` on the whole text.
 
@@ -23,15 +23,38 @@ use crate::markdown::BLOCK_SEPARATOR;
 /// Tailorings for other scripts (issue 9) belong here, and only here.
 pub fn word_bounds(text: &str) -> Vec<bool> {
     let mut bounds = vec![false; text.len() + 1];
+    // A block separator is a paragraph separator, a boundary on either side (WB3a, WB3b)
+    // that no rule looks across: each block is cut on its own.
+    let mut from = 0;
+    for block in text.split(BLOCK_SEPARATOR) {
+        block_bounds(block, from, &mut bounds);
+        from += block.len() + BLOCK_SEPARATOR.len_utf8();
+    }
+    // The tailoring: an apostrophe is a word of its own.
+    for (i, _) in text.bytes().enumerate().filter(|(_, b)| *b == b'\'') {
+        bounds[i] = true;
+        bounds[i + 1] = true;
+    }
+    bounds
+}
+
+/// The boundaries of a block, which starts at byte `offset` of the whole text.
+fn block_bounds(text: &str, offset: usize, bounds: &mut [bool]) {
     let bytes = text.as_bytes();
+    bounds[offset] = true;
+    bounds[offset + text.len()] = true;
     let mut at = 0;
     while at < text.len() {
-        let Some(other) = next_other(text, at) else {
-            simple_bounds(&text[at..], at, &mut bounds);
+        let Some(other) = bytes[at..]
+            .iter()
+            .position(|b| !b.is_ascii())
+            .map(|i| at + i)
+        else {
+            ascii_bounds(&bytes[at..], offset + at, bounds);
             break;
         };
         // The stretch holding the other character runs from the last certain cut before
-        // it to the first after it; what comes before that is simple.
+        // it to the first after it; what comes before that is ASCII.
         let start = (at + 1..other)
             .rev()
             .find(|&c| certain_cut(bytes, c))
@@ -40,35 +63,13 @@ pub fn word_bounds(text: &str) -> Vec<bool> {
             .find(|&c| certain_cut(bytes, c))
             .unwrap_or(text.len());
         if start > at {
-            simple_bounds(&text[at..start], at, &mut bounds);
+            ascii_bounds(&bytes[at..start], offset + at, bounds);
         }
         for (i, _) in text[start..end].split_word_bound_indices() {
-            bounds[start + i] = true;
+            bounds[offset + start + i] = true;
         }
-        bounds[end] = true;
+        bounds[offset + end] = true;
         at = end;
-    }
-    bounds[text.len()] = true;
-    // The tailoring: an apostrophe is a word of its own.
-    for (i, _) in bytes.iter().enumerate().filter(|(_, b)| **b == b'\'') {
-        bounds[i] = true;
-        bounds[i + 1] = true;
-    }
-    bounds
-}
-
-/// Where the first character from `from` on that is neither ASCII nor a block
-/// separator starts.
-fn next_other(text: &str, from: usize) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut at = from;
-    loop {
-        at += bytes[at..].iter().position(|b| !b.is_ascii())?;
-        if text[at..].starts_with(BLOCK_SEPARATOR) {
-            at += BLOCK_SEPARATOR.len_utf8();
-        } else {
-            return Some(at);
-        }
     }
 }
 
@@ -82,8 +83,8 @@ fn certain_cut(bytes: &[u8], c: usize) -> bool {
     bytes[c - 1] == b' ' && bytes[c].is_ascii() && bytes[c] != b' '
 }
 
-/// The word-break properties (UAX #29, table 3) ASCII characters and the block
-/// separator have. Double_Quote only matters after a Hebrew letter, so it is Other here.
+/// The word-break properties (UAX #29, table 3) ASCII characters have. Double_Quote
+/// only matters after a Hebrew letter, so it is Other here.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Wb {
     Cr,
@@ -100,50 +101,48 @@ enum Wb {
     Other,
 }
 
-fn property(b: u8) -> Wb {
-    match b {
-        b'\r' => Wb::Cr,
-        b'\n' => Wb::Lf,
-        0x0B | 0x0C => Wb::Newline,
-        b' ' => Wb::Space,
-        b':' => Wb::MidLetter,
-        b'.' => Wb::MidNumLet,
-        b'\'' => Wb::SingleQuote,
-        b',' | b';' => Wb::MidNum,
-        b'0'..=b'9' => Wb::Numeric,
-        b'A'..=b'Z' | b'a'..=b'z' => Wb::Letter,
-        b'_' => Wb::ExtendNumLet,
-        _ => Wb::Other,
+/// Each ASCII character's property.
+const PROPERTY: [Wb; 128] = {
+    let mut table = [Wb::Other; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = match b as u8 {
+            b'\r' => Wb::Cr,
+            b'\n' => Wb::Lf,
+            0x0B | 0x0C => Wb::Newline,
+            b' ' => Wb::Space,
+            b':' => Wb::MidLetter,
+            b'.' => Wb::MidNumLet,
+            b'\'' => Wb::SingleQuote,
+            b',' | b';' => Wb::MidNum,
+            b'0'..=b'9' => Wb::Numeric,
+            b'A'..=b'Z' | b'a'..=b'z' => Wb::Letter,
+            b'_' => Wb::ExtendNumLet,
+            _ => Wb::Other,
+        };
+        b += 1;
     }
-}
+    table
+};
 
-/// The boundaries of a text of ASCII and block separators, which starts at byte
-/// `offset` of the whole, where a boundary stands at its start and end.
-fn simple_bounds(text: &str, offset: usize, bounds: &mut [bool]) {
-    let bytes = text.as_bytes();
-    let mut chars: Vec<(usize, Wb)> = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i].is_ascii() {
-            chars.push((i, property(bytes[i])));
-            i += 1;
-        } else {
-            // A block separator (paragraph separator), the one other character here.
-            chars.push((i, Wb::Newline));
-            i += BLOCK_SEPARATOR.len_utf8();
-        }
-    }
+/// The boundaries inside a stretch of ASCII, which starts at byte `offset` of the
+/// whole text, where a boundary stands at its start and end.
+fn ascii_bounds(bytes: &[u8], offset: usize, bounds: &mut [bool]) {
     bounds[offset] = true;
-    bounds[offset + text.len()] = true;
-    for k in 1..chars.len() {
-        let at = |j: Option<usize>| j.and_then(|j| chars.get(j)).map(|c| c.1);
-        let breaks = breaks(
-            at(k.checked_sub(2)),
-            chars[k - 1].1,
-            chars[k].1,
-            at(Some(k + 1)),
-        );
-        bounds[offset + chars[k].0] = breaks;
+    bounds[offset + bytes.len()] = true;
+    let property = |i: usize| bytes.get(i).map(|&b| PROPERTY[usize::from(b)]);
+    let mut before2 = None;
+    let mut before = match property(0) {
+        Some(p) => p,
+        None => return,
+    };
+    let mut after = property(1);
+    for k in 1..bytes.len() {
+        let Some(now) = after else { break };
+        after = property(k + 1);
+        bounds[offset + k] = breaks(before2, before, now, after);
+        before2 = Some(before);
+        before = now;
     }
 }
 
