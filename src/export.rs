@@ -194,17 +194,31 @@ impl PlainText {
         let mut separators = Vec::new();
         let mut marks = vec![(0, 0)];
         let mut count = 0;
-        for (i, c) in reading_text[..kept].char_indices() {
-            if text.len() >= marks.last().map_or(0, |m| m.0) + STEP {
-                marks.push((text.len(), count));
-            }
-            if c == BLOCK_SEPARATOR {
-                separators.push(i);
+        let mut from = 0;
+        for (k, block) in reading_text[..kept].split(BLOCK_SEPARATOR).enumerate() {
+            if k > 0 {
+                separators.push(from - BLOCK_SEPARATOR.len_utf8());
                 text.push_str(BLANK_LINE);
                 count += BLANK_LINE.chars().count();
-            } else {
-                text.push(c);
-                count += 1;
+            }
+            from += block.len() + BLOCK_SEPARATOR.len_utf8();
+            // The block a stretch at a time, a mark at the first character boundary
+            // [`STEP`] bytes after the last.
+            let mut rest = block;
+            while !rest.is_empty() {
+                let last = marks.last().map_or(0, |m| m.0);
+                if text.len() >= last + STEP {
+                    marks.push((text.len(), count));
+                    continue;
+                }
+                let mut take = (last + STEP - text.len()).min(rest.len());
+                while !rest.is_char_boundary(take) {
+                    take += 1;
+                }
+                let (stretch, after) = rest.split_at(take);
+                text.push_str(stretch);
+                count += stretch.chars().count();
+                rest = after;
             }
         }
         PlainText {
