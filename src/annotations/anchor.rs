@@ -134,6 +134,12 @@ impl<'d> TextIndex<'d> {
         let mut normal = String::with_capacity(text.len());
         let mut origin: Vec<Range<usize>> = Vec::with_capacity(text.len());
         super::fold::nfc_chunks(text, |c, span| {
+            // ASCII other than a backquote or white space is itself, as `fold` says.
+            if c.is_ascii_graphic() && c != '`' {
+                normal.push(c);
+                origin.push(span);
+                return;
+            }
             let Some(folded) = super::fold::fold(c) else {
                 // A character matching leaves out (tatweel, a vowel sign) belongs to the
                 // one before it, so that a mark on that word covers it too.
