@@ -232,9 +232,13 @@ impl ReadingWords {
     }
 }
 
+/// The maps of words: hashed with foldhash, not SipHash. No one chooses these keys to
+/// collide but the site's own editor, and a map's order never reaches the output.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// Each word's stem, as the readings one thread reads share it: stemming a word costs
 /// more than looking it up, and most words of a site come back in reading after reading.
-type Stems = HashMap<Box<str>, Box<str>>;
+type Stems = FastMap<Box<str>, Box<str>>;
 
 /// The words of reading `r`'s numbered paragraphs.
 fn read_reading(
@@ -245,8 +249,8 @@ fn read_reading(
 ) -> ReadingWords {
     let document = &index.documents[r];
     let mut out = ReadingWords::default();
-    let mut word_stem: HashMap<String, u32> = HashMap::new();
-    let mut stem_number: HashMap<String, u32> = HashMap::new();
+    let mut word_stem: FastMap<String, u32> = FastMap::default();
+    let mut stem_number: FastMap<String, u32> = FastMap::default();
     let mut folded = String::new();
     let mut found: Vec<u32> = Vec::new();
     for block in &document.blocks {
@@ -316,7 +320,7 @@ struct Shard<'a> {
 /// The whole index before it is cut into shards.
 struct Whole<'a> {
     /// Every word of the readings → its stem's number.
-    words: HashMap<&'a str, u32>,
+    words: FastMap<&'a str, u32>,
     /// Each stem, by number.
     stems: Vec<&'a str>,
     /// Each stem's best paragraphs, by number.
@@ -499,7 +503,7 @@ pub fn index_into(index: &SiteIndex, sink: &dyn Sink, kept: Option<&Kept>) {
     }
     let (readings, sizes): (Vec<Arc<ReadingWords>>, Vec<Vec<usize>>) = (0..index.documents.len())
         .into_par_iter()
-        .map_init(Stems::new, |stems, r| {
+        .map_init(Stems::default, |stems, r| {
             let words = match kept {
                 None => Arc::new(read_reading(index, r, stemmer.as_ref(), stems)),
                 Some(kept) => {
@@ -541,8 +545,8 @@ pub fn index_into(index: &SiteIndex, sink: &dyn Sink, kept: Option<&Kept>) {
         .sum::<usize>()
         .max(1);
     let average = (total as f64 / count as f64).max(1.0);
-    let mut words: HashMap<&str, u32> = HashMap::new();
-    let mut numbers: HashMap<&str, u32> = HashMap::new();
+    let mut words: FastMap<&str, u32> = FastMap::default();
+    let mut numbers: FastMap<&str, u32> = FastMap::default();
     let mut stems: Vec<&str> = Vec::new();
     let mut raw: Vec<Vec<(u32, u32, u32, u32)>> = Vec::new();
     for (r, reading) in readings.iter().enumerate() {
