@@ -130,8 +130,9 @@ impl Theme {
 
 /// A value every page shares, made once for [`Theme::render_with`] (a copy of it is a
 /// reference to the same).
-pub fn shared(value: &impl Serialize) -> tera::Value {
-    tera::Value::from_serializable(value)
+pub fn shared(value: &impl Serialize) -> Result<tera::Value, Diagnostic> {
+    tera::Value::try_from_serializable(value)
+        .map_err(|e| Diagnostic::error("E0902", format!("internal: {e}")))
 }
 
 /// The `fill` filter: a word of the theme (`t.min_read`, "{n} min read") with each

@@ -312,8 +312,14 @@ pub fn render_wanted(
     let pages = Pages {
         theme,
         shared: [
-            ("site", crate::templates::shared(&site)),
-            ("t", crate::templates::shared(&config.words)),
+            (
+                "site",
+                crate::templates::shared(&site).map_err(|d| vec![d])?,
+            ),
+            (
+                "t",
+                crate::templates::shared(&config.words).map_err(|d| vec![d])?,
+            ),
         ],
         sink,
         gloss_html,
