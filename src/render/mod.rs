@@ -115,6 +115,12 @@ impl Memory {
 /// Escapes text for HTML content and attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    escape_into(&mut out, s);
+    out
+}
+
+/// [`escape`], onto the end of `out`.
+fn escape_into(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -125,7 +131,6 @@ pub fn escape(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 #[derive(Serialize)]
@@ -626,50 +631,64 @@ pub(crate) fn citation_html_in(source: &Source, t: &Strings) -> String {
 
 /// A few words either side of a place, with the place itself in `<b>`.
 fn context_html(index: &SiteIndex, place: &Place) -> String {
-    const WORDS: usize = 8;
-    let text = &index.documents[place.reading].text;
-    let block = |c: char| c == markdown::BLOCK_SEPARATOR;
+    context_in(&index.documents[place.reading].text, &place.range)
+}
+
+/// The words shown either side of a place: [`CONTEXT_WORDS`] words (cut at single
+/// spaces) or fewer, never across a block separator, with `…` where words are left out.
+const CONTEXT_WORDS: usize = 8;
+
+/// [`context_html`] in a reading text: written into one string, as an entry's page
+/// shows thousands of them.
+fn context_in(text: &str, range: &std::ops::Range<usize>) -> String {
+    let (before, after) = (&text[..range.start], &text[range.end..]);
     // Only the words shown and one more are looked at: a gloss mentioned thousands of
     // times in one long paragraph would otherwise cost the paragraph once per mention.
-    let mut before_words: Vec<&str> = Vec::new();
-    for word in text[..place.range.start].rsplit(' ') {
-        if before_words.len() > WORDS {
+    // The starts of the words before the place, nearest first.
+    let mut starts: Vec<usize> = Vec::with_capacity(CONTEXT_WORDS + 1);
+    let mut end = before.len();
+    while starts.len() <= CONTEXT_WORDS {
+        let start = before[..end].rfind(' ').map_or(0, |i| i + 1);
+        if let Some(i) = before[start..end].rfind(markdown::BLOCK_SEPARATOR) {
+            starts.push(start + i + block_len());
             break;
         }
-        if let Some(i) = word.rfind(block) {
-            before_words.push(&word[i + block_len()..]);
+        starts.push(start);
+        if start == 0 {
             break;
         }
-        before_words.push(word);
+        end = start - 1;
     }
-    before_words.reverse();
-    let mut after_words: Vec<&str> = Vec::new();
-    for word in text[place.range.end..].split(' ') {
-        if after_words.len() > WORDS {
+    // The ends of the words after it, nearest first.
+    let mut ends: Vec<usize> = Vec::with_capacity(CONTEXT_WORDS + 1);
+    let mut start = 0;
+    while ends.len() <= CONTEXT_WORDS {
+        let end = after[start..].find(' ').map_or(after.len(), |i| start + i);
+        if let Some(i) = after[start..end].find(markdown::BLOCK_SEPARATOR) {
+            ends.push(start + i);
             break;
         }
-        if let Some(i) = word.find(block) {
-            after_words.push(&word[..i]);
+        ends.push(end);
+        if end == after.len() {
             break;
         }
-        after_words.push(word);
+        start = end + 1;
     }
-    let lead = if before_words.len() > WORDS {
-        "… "
-    } else {
-        ""
-    };
-    let tail = if after_words.len() > WORDS {
-        " …"
-    } else {
-        ""
-    };
-    format!(
-        "{lead}{}<b>{}</b>{}{tail}",
-        escape(&before_words[before_words.len().saturating_sub(WORDS)..].join(" ")),
-        escape(&text[place.range.clone()]),
-        escape(&after_words[..after_words.len().min(WORDS)].join(" ")),
-    )
+    let from = starts[starts.len().min(CONTEXT_WORDS) - 1];
+    let to = ends[ends.len().min(CONTEXT_WORDS) - 1];
+    let mut out = String::with_capacity(before.len() - from + range.len() + to + 16);
+    if starts.len() > CONTEXT_WORDS {
+        out.push_str("… ");
+    }
+    escape_into(&mut out, &before[from..]);
+    out.push_str("<b>");
+    escape_into(&mut out, &text[range.clone()]);
+    out.push_str("</b>");
+    escape_into(&mut out, &after[..to]);
+    if ends.len() > CONTEXT_WORDS {
+        out.push_str(" …");
+    }
+    out
 }
 
 fn block_len() -> usize {
@@ -779,4 +798,83 @@ fn marked_id(index: &SiteIndex, note: NoteRef, place: &Place) -> Option<String> 
         .filter(|m| m.note == note && !m.is_target)
         .position(|m| m.range == place.range)
         .map(|k| mark_id(number, k))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The context as first written: the words before and after collected into lists,
+    /// joined and escaped.
+    fn context_as_first_written(text: &str, range: &std::ops::Range<usize>) -> String {
+        const WORDS: usize = 8;
+        let block = |c: char| c == markdown::BLOCK_SEPARATOR;
+        let mut before_words: Vec<&str> = Vec::new();
+        for word in text[..range.start].rsplit(' ') {
+            if before_words.len() > WORDS {
+                break;
+            }
+            if let Some(i) = word.rfind(block) {
+                before_words.push(&word[i + block_len()..]);
+                break;
+            }
+            before_words.push(word);
+        }
+        before_words.reverse();
+        let mut after_words: Vec<&str> = Vec::new();
+        for word in text[range.end..].split(' ') {
+            if after_words.len() > WORDS {
+                break;
+            }
+            if let Some(i) = word.find(block) {
+                after_words.push(&word[..i]);
+                break;
+            }
+            after_words.push(word);
+        }
+        let lead = if before_words.len() > WORDS {
+            "… "
+        } else {
+            ""
+        };
+        let tail = if after_words.len() > WORDS {
+            " …"
+        } else {
+            ""
+        };
+        format!(
+            "{lead}{}<b>{}</b>{}{tail}",
+            escape(&before_words[before_words.len().saturating_sub(WORDS)..].join(" ")),
+            escape(&text[range.clone()]),
+            escape(&after_words[..after_words.len().min(WORDS)].join(" ")),
+        )
+    }
+
+    proptest::proptest! {
+        /// Any text of words, single and double spaces, block separators and characters
+        /// to escape, any place in it: the context is as first written.
+        #[test]
+        fn the_context_is_as_first_written(
+            pieces in proptest::collection::vec(0usize..9, 0..60),
+            a in 0usize..400,
+            b in 0usize..400,
+        ) {
+            const PIECES: [&str; 9] =
+                ["word", " ", "  ", "\u{2029}", "é", "<&>", "\"q'", "ab cd", "x\u{2029}y"];
+            let text: String = pieces.iter().map(|&p| PIECES[p]).collect();
+            let cut = |n: usize| {
+                let mut at = n.min(text.len());
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                at
+            };
+            let (a, b) = (cut(a), cut(b));
+            let range = a.min(b)..a.max(b);
+            proptest::prop_assert_eq!(
+                context_in(&text, &range),
+                context_as_first_written(&text, &range)
+            );
+        }
+    }
 }
