@@ -146,7 +146,12 @@ pub fn export_wanted(
                     last: first.as_ref().map(|p| p.id.clone()),
                     first,
                 };
-                let mut json = serde_json::to_vec_pretty(&collection)
+                let mut json = Vec::with_capacity(EXPECTED_BYTES);
+                collection
+                    .serialize(&mut serde_json::Serializer::with_formatter(
+                        &mut json,
+                        Pretty::default(),
+                    ))
                     .expect("the export's views serialize to JSON");
                 json.push(b'\n');
                 sink.put(
@@ -504,6 +509,100 @@ pub struct TextPositionSelector {
     kind: &'static str,
     pub start: usize,
     pub end: usize,
+}
+
+/// Room made for a reading's collection before it is written: most fit.
+const EXPECTED_BYTES: usize = 64 * 1024;
+
+/// serde_json's pretty form (two spaces a level), each line's indentation written at
+/// once: `PrettyFormatter` writes it two bytes at a time, a call each, and the export of
+/// a large site is millions of lines. A test holds the two to the same bytes.
+#[derive(Default)]
+struct Pretty {
+    level: usize,
+    has_value: bool,
+}
+
+impl Pretty {
+    fn new_line<W: ?Sized + std::io::Write>(&self, writer: &mut W) -> std::io::Result<()> {
+        const LINE: &[u8] = b"\n                                                                ";
+        match LINE.get(..1 + 2 * self.level) {
+            Some(line) => writer.write_all(line),
+            None => {
+                writer.write_all(b"\n")?;
+                (0..self.level).try_for_each(|_| writer.write_all(b"  "))
+            }
+        }
+    }
+}
+
+impl serde_json::ser::Formatter for Pretty {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        writer.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.new_line(writer)?;
+        }
+        writer.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if !first {
+            writer.write_all(b",")?;
+        }
+        self.new_line(writer)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        writer.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.new_line(writer)?;
+        }
+        writer.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if !first {
+            writer.write_all(b",")?;
+        }
+        self.new_line(writer)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+    ) -> std::io::Result<()> {
+        writer.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -960,6 +1059,26 @@ mod tests {
         assert_eq!(quote.prefix, None);
         let (quote, _) = plain.selectors(&(4..7));
         assert_eq!(quote.suffix.as_deref(), Some(".\n\n"));
+    }
+
+    #[test]
+    fn the_pretty_form_is_serde_jsons() {
+        // Nesting deeper than the line of spaces holds, empty arrays and objects, strings
+        // to escape, numbers.
+        let mut deep = serde_json::json!({"leaf": [1, "two", null, {}, []]});
+        for level in 0..40 {
+            deep = serde_json::json!({"level": level, "list": [[], "a\"b\n", deep]});
+        }
+        let mut ours = Vec::new();
+        deep.serialize(&mut serde_json::Serializer::with_formatter(
+            &mut ours,
+            Pretty::default(),
+        ))
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(ours).unwrap(),
+            serde_json::to_string_pretty(&deep).unwrap()
+        );
     }
 
     #[test]
