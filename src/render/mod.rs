@@ -218,15 +218,9 @@ impl Pages<'_> {
             page_url,
             data,
         };
-        match self.theme.render_with(template, &self.shared, &page) {
-            Ok(html) => {
-                self.sink.put(
-                    order,
-                    OutputFile {
-                        path,
-                        contents: html.into_bytes(),
-                    },
-                );
+        match self.theme.render(template, &self.shared, &page) {
+            Ok(contents) => {
+                self.sink.put(order, OutputFile { path, contents });
                 None
             }
             Err(d) => Some(d),
