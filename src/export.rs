@@ -96,6 +96,14 @@ pub fn export_wanted(
         gloss_html,
         glosses_in: per_reading(index, index.glosses.iter().map(|g| &g.mentions[..])),
         sources_in: per_reading(index, index.sources.iter().map(|s| &s.citations[..])),
+        crossrefs_in: numbers_per_reading(
+            index,
+            index
+                .crossrefs
+                .iter()
+                .map(|c| [c.from.reading, c.to.reading]),
+        ),
+        notes_in: numbers_per_reading(index, index.notes.iter().map(|n| [n.at.reading])),
         iris: &iris,
         creator: &creator,
         language: index.site.config.language(),
@@ -611,10 +619,15 @@ struct Exporter<'x, 's> {
     /// them that is not in the reading exported is in another reading's text.
     ends: Vec<Option<[Selectors; 2]>>,
     gloss_html: &'x [String],
-    /// For each reading, the glosses mentioned in it and the sources citing it, in the
-    /// index's order: a reading looks only at its own, not at every entry of the site.
-    glosses_in: Vec<Vec<usize>>,
-    sources_in: Vec<Vec<usize>>,
+    /// For each reading, the places of the glosses mentioned in it and of the sources
+    /// citing it, (entry, place) in the index's order and each entry's in text order; the
+    /// cross-references out of or into it and its notes, by number. A reading looks only
+    /// at its own: a pass over an entry's places in every reading, or over every
+    /// cross-reference and note, for each reading would grow with the square of the site.
+    glosses_in: Vec<Vec<(usize, &'x Place)>>,
+    sources_in: Vec<Vec<(usize, &'x Place)>>,
+    crossrefs_in: Vec<Vec<usize>>,
+    notes_in: Vec<Vec<usize>>,
     iris: &'x Iris,
     creator: &'x Agent<'x>,
     language: &'x str,
@@ -654,9 +667,10 @@ impl<'x> Exporter<'x, '_> {
             ));
         };
 
-        for &g in &self.glosses_in[r] {
+        for places in self.glosses_in[r].chunk_by(|a, b| a.0 == b.0) {
+            let g = places[0].0;
             let entry = &index.glosses[g];
-            for (k, place) in in_reading(&entry.mentions, r).into_iter().enumerate() {
+            for (k, &(_, place)) in places.iter().enumerate() {
                 let gloss = entry.gloss;
                 let mut body = vec![
                     self.made_html(&self.gloss_html[g], "describing"),
@@ -687,8 +701,9 @@ impl<'x> Exporter<'x, '_> {
             }
         }
 
-        for entry in self.sources_in[r].iter().map(|&s| &index.sources[s]) {
-            for (k, place) in in_reading(&entry.citations, r).into_iter().enumerate() {
+        for places in self.sources_in[r].chunk_by(|a, b| a.0 == b.0) {
+            let entry = &index.sources[places[0].0];
+            for (k, &(_, place)) in places.iter().enumerate() {
                 let source = entry.source;
                 let mut body = vec![Body::Text(TextualBody {
                     kind: "TextualBody",
@@ -720,7 +735,8 @@ impl<'x> Exporter<'x, '_> {
             }
         }
 
-        for (c, entry) in index.crossrefs.iter().enumerate() {
+        for &c in &self.crossrefs_in[r] {
+            let entry = &index.crossrefs[c];
             let (from, to) = (&entry.from, &entry.to);
             // Listed where it starts, and also where it points if that is another reading.
             let here = if from.reading == r {
@@ -747,7 +763,7 @@ impl<'x> Exporter<'x, '_> {
             push(here, Kind::CrossRef, annotation);
         }
 
-        for entry in index.notes.iter().filter(|n| n.at.reading == r) {
+        for entry in self.notes_in[r].iter().map(|&n| &index.notes[n]) {
             let annotation = Annotation {
                 id: self.iris.annotation(slug, &format!("note-{}", entry.id)),
                 kind: "Annotation",
@@ -862,28 +878,39 @@ fn crossref_ends(index: &SiteIndex, exported: &[bool]) -> Vec<Option<[Selectors;
         .collect()
 }
 
-/// For each reading, the entries (by number, ascending) with a place in it.
+/// For each reading, the places of the entries in it: (entry, place), by entry
+/// (ascending), each entry's places in text order.
 fn per_reading<'p>(
     index: &SiteIndex,
     entries: impl Iterator<Item = &'p [Place]>,
-) -> Vec<Vec<usize>> {
-    let mut readings: Vec<Vec<usize>> = vec![Vec::new(); index.readings.len()];
+) -> Vec<Vec<(usize, &'p Place)>> {
+    let mut readings: Vec<Vec<(usize, &Place)>> = vec![Vec::new(); index.readings.len()];
     for (e, places) in entries.enumerate() {
         for place in places {
-            let here = &mut readings[place.reading];
-            if here.last() != Some(&e) {
-                here.push(e);
-            }
+            readings[place.reading].push((e, place));
         }
+    }
+    for here in &mut readings {
+        here.sort_by_key(|(e, p)| (*e, p.range.start, p.range.end));
     }
     readings
 }
 
-/// The places of a list that are in reading `r`, in text order.
-fn in_reading(places: &[Place], r: usize) -> Vec<&Place> {
-    let mut here: Vec<&Place> = places.iter().filter(|p| p.reading == r).collect();
-    here.sort_by_key(|p| (p.range.start, p.range.end));
-    here
+/// For each reading, the entries (by number, ascending) in it: each entry gives the
+/// readings it is in.
+fn numbers_per_reading<const N: usize>(
+    index: &SiteIndex,
+    entries: impl Iterator<Item = [usize; N]>,
+) -> Vec<Vec<usize>> {
+    let mut readings: Vec<Vec<usize>> = vec![Vec::new(); index.readings.len()];
+    for (e, in_readings) in entries.enumerate() {
+        for r in in_readings {
+            if readings[r].last() != Some(&e) {
+                readings[r].push(e);
+            }
+        }
+    }
+    readings
 }
 
 /// A kind (`person`, `report` …) as a tag: scholia's own word, so no language.
