@@ -545,54 +545,71 @@ pub fn index_into(index: &SiteIndex, sink: &dyn Sink, kept: Option<&Kept>) {
         .sum::<usize>()
         .max(1);
     let average = (total as f64 / count as f64).max(1.0);
+    // Each stem numbered across the site, in the order the readings meet them, and the
+    // paragraphs it is in (BM25's document frequency)...
     let mut words: FastMap<&str, u32> = FastMap::default();
     let mut numbers: FastMap<&str, u32> = FastMap::default();
     let mut stems: Vec<&str> = Vec::new();
-    let mut raw: Vec<Vec<(u32, u32, u32, u32)>> = Vec::new();
-    for (r, reading) in readings.iter().enumerate() {
-        let global: Vec<u32> = reading
-            .stems
-            .iter()
-            .map(|&span| {
-                let stem = reading.text(span);
-                *numbers.entry(stem).or_insert_with(|| {
-                    stems.push(stem);
-                    raw.push(Vec::new());
-                    stems.len() as u32 - 1
-                })
-            })
-            .collect();
-        for &(span, stem) in &reading.words {
-            words.insert(reading.text(span), global[stem as usize]);
-        }
-        for &(stem, p, n) in &reading.postings {
-            let len = reading
-                .lengths
-                .binary_search_by_key(&p, |&(q, _)| q)
-                .map_or(1, |i| reading.lengths[i].1);
-            raw[global[stem as usize] as usize].push((r as u32, p, n, len));
-        }
-    }
-    let postings: Vec<Vec<Posting>> = raw
-        .into_par_iter()
-        .map(|list| {
-            let df = list.len() as f64;
-            let idf = (1.0 + (count as f64 - df + 0.5) / (df + 0.5)).ln();
-            let mut scored: Vec<Posting> = list
-                .into_iter()
-                .map(|(r, p, n, len)| {
-                    let tf = f64::from(n);
-                    let norm = 1.2 * (1.0 - 0.75 + 0.75 * f64::from(len) / average);
-                    let score = idf * tf * 2.2 / (tf + norm);
-                    (r, p, ((score * 100.0).round() as u32).max(1))
+    let mut frequency: Vec<u32> = Vec::new();
+    let globals: Vec<Vec<u32>> = readings
+        .iter()
+        .map(|reading| {
+            let global: Vec<u32> = reading
+                .stems
+                .iter()
+                .map(|&span| {
+                    let stem = reading.text(span);
+                    *numbers.entry(stem).or_insert_with(|| {
+                        stems.push(stem);
+                        frequency.push(0);
+                        stems.len() as u32 - 1
+                    })
                 })
                 .collect();
-            scored.sort_by(|a, b| b.2.cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
-            scored.truncate(POSTINGS_PER_STEM);
-            scored.sort();
-            scored
+            for &(span, stem) in &reading.words {
+                words.insert(reading.text(span), global[stem as usize]);
+            }
+            for &(stem, ..) in &reading.postings {
+                frequency[global[stem as usize] as usize] += 1;
+            }
+            global
         })
         .collect();
+    // ...then each posting scored as it comes, and only a stem's best kept: a common
+    // word is in tens of thousands of paragraphs, of which the index keeps a hundred.
+    let idf: Vec<f64> = frequency
+        .iter()
+        .map(|&df| {
+            let df = f64::from(df);
+            (1.0 + (count as f64 - df + 0.5) / (df + 0.5)).ln()
+        })
+        .collect();
+    let mut postings: Vec<Vec<Posting>> = vec![Vec::new(); stems.len()];
+    for (r, (reading, global)) in readings.iter().zip(&globals).enumerate() {
+        let mut lengths = reading.lengths.iter().peekable();
+        for &(stem, p, n) in &reading.postings {
+            // Postings and lengths are both in the order of the paragraphs.
+            while lengths.next_if(|&&(q, _)| q < p).is_some() {}
+            let len = lengths
+                .peek()
+                .filter(|&&&(q, _)| q == p)
+                .map_or(1, |&&(_, n)| n);
+            let stem = global[stem as usize] as usize;
+            let tf = f64::from(n);
+            let norm = 1.2 * (1.0 - 0.75 + 0.75 * f64::from(len) / average);
+            let score = idf[stem] * tf * 2.2 / (tf + norm);
+            let list = &mut postings[stem];
+            list.push((r as u32, p, ((score * 100.0).round() as u32).max(1)));
+            if list.len() == 4 * POSTINGS_PER_STEM {
+                keep_best(list);
+            }
+        }
+    }
+    postings.par_iter_mut().for_each(|list| {
+        keep_best(list);
+        list.sort();
+        list.shrink_to_fit();
+    });
 
     let mut entries = Vec::new();
     let mut entry_words: BTreeMap<String, Vec<(u32, Field)>> = BTreeMap::new();
@@ -716,6 +733,18 @@ pub fn index_into(index: &SiteIndex, sink: &dyn Sink, kept: Option<&Kept>) {
             contents: js("index", "", &manifest).into_bytes(),
         },
     );
+}
+
+/// Keeps the [`POSTINGS_PER_STEM`] best of a stem's postings: by score, ties to the
+/// first paragraph. No two postings of a stem share a paragraph, so which are kept does
+/// not depend on the order they came in.
+fn keep_best(list: &mut Vec<Posting>) {
+    if list.len() > POSTINGS_PER_STEM {
+        list.select_nth_unstable_by(POSTINGS_PER_STEM - 1, |a, b| {
+            b.2.cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1)))
+        });
+        list.truncate(POSTINGS_PER_STEM);
+    }
 }
 
 /// Puts reading `r`'s paragraph texts, `chunks` files numbered from `first`, into `sink`;

@@ -245,6 +245,38 @@ fn words_are_stemmed_in_the_sites_language() {
     );
 }
 
+/// A word in more paragraphs than the index keeps for it: the index keeps its best by
+/// BM25, ties to the first paragraph, however many it met before keeping those.
+#[test]
+fn a_common_word_keeps_its_best_paragraphs_by_score_then_by_place() {
+    // 600 paragraphs of eight words each with "lantern" one to four times, the rest
+    // filler, so that a paragraph's score rises with its lanterns alone; and 1,400
+    // without, so that the word is rare enough to score at all.
+    let lanterns = |i: usize| {
+        if i % 10 < 3 {
+            (i * 7919 + i / 7) % 4 + 1
+        } else {
+            0
+        }
+    };
+    let text: String = (1..=2000)
+        .map(|i| {
+            let k = lanterns(i);
+            format!("{}{}\n\n", "lantern ".repeat(k), "stone ".repeat(8 - k))
+        })
+        .collect();
+    let dir = common::site(&text, "");
+    let search = Index::of(index_files(dir.path()));
+    let mut best: Vec<usize> = (1..=2000).filter(|&i| lanterns(i) > 0).collect();
+    assert_eq!(best.len(), 600);
+    best.sort_by_key(|&i| (std::cmp::Reverse(lanterns(i)), i));
+    let kept = &best[..search::POSTINGS_PER_STEM];
+    // More paragraphs than are kept have four lanterns: the first of them are kept.
+    assert_eq!(lanterns(best[search::POSTINGS_PER_STEM]), 4);
+    let expected: BTreeSet<(u64, u64)> = kept.iter().map(|&i| (0, i as u64)).collect();
+    assert_eq!(search.paragraphs("lantern"), expected);
+}
+
 #[test]
 fn other_scripts_are_indexed_and_found() {
     let dir = common::site(
