@@ -309,11 +309,24 @@ mod tests {
         let path = Path::new;
         assert_eq!(code(files.kind(path("content/reading/index.md"))), "File");
         assert_eq!(code(files.kind(path("content/reading"))), "Folder");
-        assert_eq!(code(files.kind(path("content/reading/img/secret.png"))), "E0502");
-        assert!(files.read_bytes(path("content/reading/img/secret.png")).is_err());
+        assert_eq!(
+            code(files.kind(path("content/reading/img/secret.png"))),
+            "E0502"
+        );
+        assert!(
+            files
+                .read_bytes(path("content/reading/img/secret.png"))
+                .is_err()
+        );
         assert_eq!(code(files.kind(path("content/reading/img"))), "E0502");
-        assert_eq!(code(files.kind(path("content/reading/inside/map.png"))), "File");
-        assert_eq!(code(files.kind(path("content/reading/missing.png"))), "Missing");
+        assert_eq!(
+            code(files.kind(path("content/reading/inside/map.png"))),
+            "File"
+        );
+        assert_eq!(
+            code(files.kind(path("content/reading/missing.png"))),
+            "Missing"
+        );
         // A path that climbs out by `..` is resolved, not taken at its word.
         let name = outside.path().file_name().unwrap().to_str().unwrap();
         let climbing = format!("content/reading/../../../{name}/img/secret.png");
