@@ -73,6 +73,7 @@ impl Theme {
         };
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html"]);
+        tera.set_escape_fn(escape_html);
         tera.register_filter("fill", fill);
         let mut sources = Vec::new();
         let mut texts = Vec::new();
@@ -201,4 +202,45 @@ fn error_chain(e: &tera::Error) -> String {
         source = s.source();
     }
     message
+}
+
+/// Tera's escaping of a value put into a page, the same five characters the same way,
+/// with the text between them written whole: Tera's own `escape_html` writes each byte
+/// by a call of its own through `dyn Write`, a fiftieth of a large site's build.
+fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escaped: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[start..i])?;
+        out.write_all(escaped)?;
+        start = i + 1;
+    }
+    out.write_all(&bytes[start..])
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    fn escaped(f: tera::EscapeFn, s: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        f(s, &mut out).unwrap();
+        out
+    }
+
+    proptest! {
+        /// Pages come out as Tera's own escaping would make them, whatever the value.
+        #[test]
+        fn escaping_is_teras(s in "[a&<>\"'é\u{10FFFF}; #\\\\]{0,24}") {
+            prop_assert_eq!(escaped(super::escape_html, &s), escaped(tera::escape_html, &s));
+        }
+    }
 }
