@@ -10,8 +10,9 @@
 //!    It also marks where words begin and end ([`super::words`]: Unicode word
 //!    segmentation, UAX #29, with one tailoring), the one rule every match obeys.
 //! 2. [`TextIndex::resolve`] finds every place of each quote of a batch, overlapping
-//!    places too, by a vectorised substring search (memchr's `memmem`), then keeps the
-//!    occurrences that start and end on word boundaries and whose prefix and suffix fit.
+//!    places too (a vectorised search for each of a few quotes, one Aho-Corasick
+//!    automaton for many), then keeps the occurrences that start and end on word
+//!    boundaries and whose prefix and suffix fit.
 //! 3. [`TextIndex::find_terms`] finds every surface form of every gloss in one pass of
 //!    one leftmost-longest automaton, keeping whole words only. [`Terms`] compiles a set
 //!    of forms once for many texts; [`TextIndex::find_sets`] finds several such sets
@@ -109,6 +110,56 @@ pub struct TextIndex<'d> {
     /// For each byte offset of `normal` and one past its end: whether a word boundary
     /// stands there.
     bounds: Vec<bool>,
+}
+
+/// Up to this many quotes in a batch, each is looked for on its own (see [`places`]).
+const FEW_QUOTES: usize = 16;
+
+/// Every place of each pattern in `text`, overlapping places too ("a a" twice in
+/// "a a a"), in text order. A reading has a few quotes, each several words long: a
+/// vectorised search for each (memchr's `memmem`) beats an automaton for all, which
+/// takes longer to build than to run; past [`FEW_QUOTES`], one automaton's single pass
+/// beats a pass for each.
+fn places(text: &str, patterns: &[&str]) -> Vec<Vec<Range<usize>>> {
+    if patterns.len() <= FEW_QUOTES {
+        places_each(text, patterns)
+    } else {
+        places_at_once(text, patterns)
+    }
+}
+
+fn places_each(text: &str, patterns: &[&str]) -> Vec<Vec<Range<usize>>> {
+    patterns
+        .iter()
+        .map(|pattern| {
+            let finder = memchr::memmem::Finder::new(pattern);
+            let mut places = Vec::new();
+            let mut from = 0;
+            while let Some(at) = finder.find(&text.as_bytes()[from..]) {
+                let start = from + at;
+                places.push(start..start + pattern.len());
+                from = start + 1;
+            }
+            places
+        })
+        .collect()
+}
+
+fn places_at_once(text: &str, patterns: &[&str]) -> Vec<Vec<Range<usize>>> {
+    let mut hits = vec![Vec::new(); patterns.len()];
+    if patterns.is_empty() {
+        return hits;
+    }
+    // Built for one search of one text: a contiguous NFA (the crate's own choice for a
+    // few patterns, a DFA, takes longer to build than to use).
+    let automaton = AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
+        .build(patterns)
+        .expect("quotes make a valid automaton");
+    for m in automaton.find_overlapping_iter(text) {
+        hits[m.pattern().as_usize()].push(m.range());
+    }
+    hits
 }
 
 /// Normalises a quote, prefix or suffix as written by the editor: its NFC form folded
@@ -211,23 +262,7 @@ impl<'d> TextIndex<'d> {
                 patterns.len() - 1
             });
         }
-        // Every place of each quote, overlapping ones too ("a a" twice in "a a a"), in
-        // text order. A reading has a few quotes, each long: a vectorised search for
-        // each beats an automaton for all, which took longer to build than to run.
-        let hits: Vec<Vec<Range<usize>>> = patterns
-            .iter()
-            .map(|pattern| {
-                let finder = memchr::memmem::Finder::new(pattern);
-                let mut places = Vec::new();
-                let mut from = 0;
-                while let Some(at) = finder.find(&self.normal.as_bytes()[from..]) {
-                    let start = from + at;
-                    places.push(start..start + pattern.len());
-                    from = start + 1;
-                }
-                places
-            })
-            .collect();
+        let hits = places(&self.normal, &patterns);
         selectors
             .iter()
             .zip(&quotes)
@@ -1600,6 +1635,21 @@ mod tests {
         // A hyphen and quotation marks stand between words.
         assert_eq!(found("well").as_deref(), Some("well"));
         assert_eq!(found("\"quote\", said").as_deref(), Some("“quote”, said"));
+    }
+
+    proptest::proptest! {
+        /// A few quotes looked for one by one are found where one automaton finds them.
+        #[test]
+        fn each_quote_alone_is_found_where_an_automaton_finds_it(
+            text in "[ab é]{0,60}",
+            patterns in proptest::collection::vec("[ab é]{1,4}", 0..6),
+        ) {
+            let patterns: Vec<&str> = patterns.iter().map(String::as_str).collect();
+            proptest::prop_assert_eq!(
+                places_each(&text, &patterns),
+                places_at_once(&text, &patterns)
+            );
+        }
     }
 
     /// Every place of a quote counts, those that overlap another too, and quotes of one
