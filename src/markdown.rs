@@ -388,15 +388,7 @@ impl Document {
         );
         let mut weaver = Weaver::new(&weave.marks);
         let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len() * 2);
-        let pieces: BTreeMap<usize, &Piece> = self.pieces.iter().map(|p| (p.event, p)).collect();
-        let ends: BTreeMap<usize, usize> = self
-            .blocks
-            .iter()
-            .enumerate()
-            .map(|(i, b)| (b.end_event, i))
-            .collect();
-        let starts: BTreeMap<usize, &Block> =
-            self.blocks.iter().map(|b| (b.start_event, b)).collect();
+        let at = EventIndex::new(self, events.len());
 
         let mut footnotes: BTreeMap<String, usize> = BTreeMap::new();
         let mut tags = BlockTags::default();
@@ -404,30 +396,30 @@ impl Document {
             match event {
                 // The words as the reader sees them are in `text`, where its piece says.
                 Event::Text(_) => {
-                    let piece = &pieces[&index].text;
+                    let piece = at.piece(index);
                     weaver.text(&mut out, &self.text[piece.clone()], piece.start)
                 }
                 // In alt text, code and breaks are written as the text they are.
                 Event::Code(_) | Event::HardBreak if weaver.contexts.hides() => {
-                    let piece = &pieces[&index].text;
+                    let piece = at.piece(index);
                     weaver.pass(&mut out, piece.start, piece.end);
                     out.push(event.clone());
                 }
                 Event::Code(t) => {
                     weaver.boundary(&mut out, "<code>");
-                    weaver.text(&mut out, t, pieces[&index].text.start);
+                    weaver.text(&mut out, t, at.piece(index).start);
                     weaver.boundary(&mut out, "</code>");
                 }
                 // A line break is one space in the reading text, and so in the page's text
                 // nodes: a DOM client reads there what a quote holds.
-                Event::SoftBreak => weaver.text(&mut out, " ", pieces[&index].text.start),
+                Event::SoftBreak => weaver.text(&mut out, " ", at.piece(index).start),
                 Event::HardBreak => {
-                    weaver.text(&mut out, " ", pieces[&index].text.start);
+                    weaver.text(&mut out, " ", at.piece(index).start);
                     out.push(Event::InlineHtml("<br />".into()));
                 }
                 Event::Start(Tag::Paragraph) => {
-                    let anchor = starts.get(&index).and_then(|b| b.anchor());
-                    if self.breaks.contains(&index) {
+                    let anchor = at.starting(index).and_then(Block::anchor);
+                    if at.breaks(index) {
                         out.push(Event::Html(BREAK.into()));
                     }
                     out.push(Event::Html(match anchor {
@@ -437,17 +429,16 @@ impl Document {
                 }
                 Event::End(TagEnd::Paragraph) => {
                     weaver.close_all(&mut out);
-                    let block = ends.get(&index).map(|&i| &self.blocks[i]);
-                    if let Some(n) = block.and_then(|b| b.paragraph) {
+                    if let Some(n) = at.ending(index).and_then(|i| self.blocks[i].paragraph) {
                         out.push(Event::InlineHtml(
                             pilcrow(n, weave.pilcrow_label.as_deref()).into(),
                         ));
                     }
                     out.push(Event::Html("</p>".into()));
-                    if let Some(html) = ends.get(&index).and_then(|i| weave.after_block.get(i)) {
+                    if let Some(html) = at.ending(index).and_then(|i| weave.after_block.get(&i)) {
                         out.push(Event::Html(html.clone().into()));
                     }
-                    if self.breaks.contains(&index) {
+                    if at.breaks(index) {
                         out.push(Event::Html(BREAK.into()));
                     }
                 }
@@ -466,7 +457,7 @@ impl Document {
                 Event::Start(Tag::FootnoteDefinition(label)) => {
                     let id = footnote_id(label);
                     let n = footnote_number(&mut footnotes, &id);
-                    if self.breaks.contains(&index) {
+                    if at.breaks(index) {
                         out.push(Event::Html(BREAK.into()));
                     }
                     out.push(Event::Html(
@@ -481,7 +472,7 @@ impl Document {
                 // the `"\n\n"` of the plain text, and only that.
                 Event::Start(tag) => match tags.start(tag) {
                     Some(html) => {
-                        if self.breaks.contains(&index) {
+                        if at.breaks(index) {
                             out.push(Event::Html(BREAK.into()));
                         }
                         out.push(Event::Html(html.into()));
@@ -490,7 +481,7 @@ impl Document {
                 },
                 Event::End(tag) => {
                     weaver.close_all(&mut out);
-                    let extra = ends.get(&index).and_then(|i| weave.after_block.get(i));
+                    let extra = at.ending(index).and_then(|i| weave.after_block.get(&i));
                     // A heading or a code block cannot hold an <aside>: what follows it goes
                     // after its end tag. Other blocks (list items, cells) take it inside.
                     let inside = !matches!(tag, TagEnd::Heading(_) | TagEnd::CodeBlock);
@@ -504,7 +495,7 @@ impl Document {
                     if let (Some(html), false) = (extra, inside) {
                         out.push(Event::Html(html.clone().into()));
                     }
-                    if self.breaks.contains(&index) {
+                    if at.breaks(index) {
                         out.push(Event::Html(BREAK.into()));
                     }
                 }
@@ -533,6 +524,60 @@ impl Document {
         let mut html = String::new();
         html::push_html(&mut html, out.into_iter());
         html
+    }
+}
+
+/// What [`Document::render`] asks of each event of the Markdown it walks, looked up by
+/// the event's number (maps of these cost a search at every event).
+struct EventIndex<'d> {
+    document: &'d Document,
+    /// For each event: its piece of text, its block starting and ending there, whether
+    /// a block break goes with it. `u32::MAX` for none.
+    piece: Vec<u32>,
+    starting: Vec<u32>,
+    ending: Vec<u32>,
+    breaks: Vec<bool>,
+}
+
+impl<'d> EventIndex<'d> {
+    fn new(document: &'d Document, count: usize) -> Self {
+        let number = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+        let mut at = EventIndex {
+            document,
+            piece: vec![u32::MAX; count],
+            starting: vec![u32::MAX; count],
+            ending: vec![u32::MAX; count],
+            breaks: vec![false; count],
+        };
+        for (i, piece) in document.pieces.iter().enumerate() {
+            at.piece[piece.event] = number(i);
+        }
+        // A later block of the same event wins, as in the maps these replaced.
+        for (i, block) in document.blocks.iter().enumerate() {
+            at.starting[block.start_event] = number(i);
+            at.ending[block.end_event] = number(i);
+        }
+        for &event in &document.breaks {
+            at.breaks[event] = true;
+        }
+        at
+    }
+
+    /// The text of the piece event `event` gives.
+    fn piece(&self, event: usize) -> &'d Range<usize> {
+        &self.document.pieces[self.piece[event] as usize].text
+    }
+
+    fn starting(&self, event: usize) -> Option<&'d Block> {
+        self.document.blocks.get(self.starting[event] as usize)
+    }
+
+    fn ending(&self, event: usize) -> Option<usize> {
+        Some(self.ending[event] as usize).filter(|&i| i < self.document.blocks.len())
+    }
+
+    fn breaks(&self, event: usize) -> bool {
+        self.breaks[event]
     }
 }
 
