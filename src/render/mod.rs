@@ -121,16 +121,10 @@ pub fn escape(s: &str) -> String {
 
 /// [`escape`], onto the end of `out`.
 fn escape_into(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    let Ok(()) = crate::templates::escape_pieces::<std::convert::Infallible>(s, |piece| {
+        out.push_str(piece);
+        Ok(())
+    });
 }
 
 #[derive(Serialize)]
