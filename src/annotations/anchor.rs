@@ -153,8 +153,8 @@ fn places_at_once(text: &str, patterns: &[&str]) -> Vec<Vec<Range<usize>>> {
     if patterns.is_empty() {
         return hits;
     }
-    // Built for one search of one text: a contiguous NFA (the crate's own choice for a
-    // few patterns, a DFA, takes longer to build than to use).
+    // Built for one search of one text: a contiguous NFA (a DFA, which the crate may
+    // choose, takes longer to build than one pass over a reading takes).
     let automaton = AhoCorasick::builder()
         .kind(Some(AhoCorasickKind::ContiguousNFA))
         .build(patterns)
