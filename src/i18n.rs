@@ -213,12 +213,33 @@ const MONTH_KEYS: [&str; 12] = [
     "month_9", "month_10", "month_11", "month_12",
 ];
 
-/// `text` with each `{name}` replaced by its value.
+/// `text` with each `{name}` replaced by its value, in one pass: a value is put in as it
+/// is, never read for placeholders itself (a reading titled "{n} ways" keeps its title
+/// whatever else is filled in beside it). A `{` that opens no known name stays.
 pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
-    let mut out = text.to_owned();
-    for (name, value) in values {
-        out = out.replace(&format!("{{{name}}}"), value);
+    let mut out =
+        String::with_capacity(text.len() + values.iter().map(|(_, v)| v.len()).sum::<usize>());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let known = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            let value = values.iter().find(|(n, _)| *n == name)?.1;
+            Some((value, &after[close + 1..]))
+        });
+        match known {
+            Some((value, next)) => {
+                out.push_str(value);
+                rest = next;
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -399,6 +420,40 @@ pub fn text_direction(text: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fill_puts_each_value_in_once_and_leaves_other_braces() {
+        assert_eq!(
+            fill("{start} – {end}", &[("start", "{end}"), ("end", "1979")]),
+            "{end} – 1979"
+        );
+        assert_eq!(fill("{{n}} {x} {n", &[("n", "5")]), "{5} {x} {n");
+        assert_eq!(fill("{n}{n}", &[("n", "{n}")]), "{n}{n}");
+        assert_eq!(fill("no names", &[("n", "5")]), "no names");
+    }
+
+    proptest::proptest! {
+        /// With values that hold no braces, one pass is the same as replacing each
+        /// `{name}` in turn, as `fill` did before.
+        #[test]
+        fn fill_is_replacing_each_name_in_turn(
+            text in "[{}a-cn ]{0,24}",
+            values in proptest::collection::vec(("[a-cn]{0,2}", "[a-cn é]{0,4}"), 0..4),
+        ) {
+            let values: Vec<(&str, &str)> =
+                values.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+            let mut replaced = text.clone();
+            let mut seen = Vec::new();
+            for (name, value) in &values {
+                // The first value of a name is the one filled in.
+                if !seen.contains(name) {
+                    replaced = replaced.replace(&format!("{{{name}}}"), value);
+                    seen.push(name);
+                }
+            }
+            proptest::prop_assert_eq!(fill(&text, &values), replaced);
+        }
+    }
 
     #[test]
     fn every_shipped_table_reads_and_has_every_english_key() {

@@ -143,13 +143,12 @@ pub fn shared(value: &impl Serialize) -> Result<tera::Value, Diagnostic> {
 /// `{name}` replaced by the argument of that name (`fill(n=reading.minutes)`). The result
 /// is escaped like any other text.
 fn fill(text: &str, kwargs: tera::Kwargs, _: &tera::State) -> String {
-    let mut out = text.to_owned();
-    for (name, value) in kwargs.iter() {
-        if let Some(name) = name.as_str() {
-            out = out.replace(&format!("{{{name}}}"), &value.to_string());
-        }
-    }
-    out
+    let values: Vec<(&str, String)> = kwargs
+        .iter()
+        .filter_map(|(name, value)| Some((name.as_str()?, value.to_string())))
+        .collect();
+    let values: Vec<(&str, &str)> = values.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    crate::i18n::fill(text, &values)
 }
 
 /// A template error: in a site's override, it is the user's to fix (file and message);
