@@ -214,8 +214,9 @@ const MONTH_KEYS: [&str; 12] = [
 ];
 
 /// `text` with each `{name}` replaced by its value, in one pass: a value is put in as it
-/// is, never read for placeholders itself (a reading titled "{n} ways" keeps its title
-/// whatever else is filled in beside it). A `{` that opens no known name stays.
+/// is, never read for placeholders itself (a value holding `{end}` stays so even when
+/// `end` is filled in too). A `{` that opens no known name stays. The first value given
+/// for a name is the one used.
 pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
     let mut out =
         String::with_capacity(text.len() + values.iter().map(|(_, v)| v.len()).sum::<usize>());
