@@ -8,9 +8,10 @@
 //!    output folder each time, a few times (once if a build takes over 10 s), reading
 //!    the child's own CPU time and peak memory from `wait4`;
 //! 3. prints the median wall and CPU time, the peak memory, the files and bytes written;
-//! 4. writes the same files again from memory, one thread per core, as the build writes
-//!    them (a folder made once, a file written whole): the time any build that writes
-//!    these files spends on writing alone, a floor beside the build's figures;
+//! 4. writes the same files again from memory through the build's own writer, on every
+//!    core (a folder made once, a file written whole, the manifest, the swap): the time
+//!    any build that writes these files spends on writing alone, a floor beside the
+//!    build's figures;
 //!
 //! then the ratio of the largest size's time to the smallest's, and the targets
 //! beside the figures. The Hugo side by side is `benches/vs-hugo.sh`.
@@ -18,14 +19,14 @@
 #[path = "corpus/mod.rs"]
 mod corpus;
 
-use std::collections::HashSet;
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
+use scholia::output::{MANIFEST, Target};
+use scholia::render::{OutputFile, Sink};
 
 /// A build slower than this is run once: the figure is clear, and the bench stays short.
 const SLOW: Duration = Duration::from_secs(10);
@@ -159,7 +160,7 @@ fn measure(binary: &str, readings: usize, options: &Options) -> Size {
     }
     let (files, bytes) = written(&output);
     let glossary = fs::metadata(output.join("glossary.html")).map_or(0, |m| m.len());
-    let floor = write_floor(&output, &dir.path().join("rewritten"), options.runs);
+    let floor = write_floor(&output, &site, &dir.path().join("rewritten"), options.runs);
     let size = Size {
         readings,
         wall: median(runs.iter().map(|r| r.wall)),
@@ -185,41 +186,43 @@ fn measure(binary: &str, readings: usize, options: &Options) -> Size {
     size
 }
 
-/// Writes the files of `output` into `into` again from memory, `runs` times, as the build
-/// writes them: on every core, each folder made once, each file in one `fs::write`.
-fn write_floor(output: &Path, into: &Path, runs: usize) -> Floor {
-    let files: Vec<(std::path::PathBuf, Vec<u8>)> = walkdir::WalkDir::new(output)
+/// Writes the files of `output` into `into` again from memory, `runs` times, through the
+/// build's own writer (`Target::stage`, a file put from any thread, `commit`): on every
+/// core, each folder made once, each file in one write, the manifest and the swap.
+fn write_floor(output: &Path, site: &Path, into: &Path, runs: usize) -> Floor {
+    let files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(output)
         .into_iter()
         .map(|e| e.expect("the output can be read"))
-        .filter(|e| e.file_type().is_file())
+        .filter(|e| e.file_type().is_file() && e.file_name() != MANIFEST)
         .map(|e| {
             let name = e.path().strip_prefix(output).expect("inside the output");
+            let name = name.to_str().expect("scholia's names are UTF-8");
             (
-                name.to_path_buf(),
+                name.to_owned(),
                 fs::read(e.path()).expect("a built file is read"),
             )
         })
         .collect();
+    let target = Target::resolve(into, site).expect("the rewrite's folder is writable");
     let mut measured = Vec::new();
     for _ in 0..runs.max(1) {
         if into.exists() {
             fs::remove_dir_all(into).expect("the last rewrite is removed");
         }
-        let folders = Mutex::new(HashSet::new());
+        let copies: Vec<OutputFile> = files
+            .iter()
+            .map(|(path, contents)| OutputFile {
+                path: path.clone(),
+                contents: contents.clone(),
+            })
+            .collect();
         let (started, cpu) = (Instant::now(), own_cpu());
-        files.par_iter().for_each(|(name, contents)| {
-            let path = into.join(name);
-            let parent = path.parent().expect("a file has a folder");
-            let new = !folders.lock().expect("no writer panics").contains(parent);
-            if new {
-                fs::create_dir_all(parent).expect("a folder is made");
-                folders
-                    .lock()
-                    .expect("no writer panics")
-                    .insert(parent.to_path_buf());
-            }
-            fs::write(&path, contents).expect("a file is written");
-        });
+        let staging = target.stage().expect("the staging folder is made");
+        copies
+            .into_par_iter()
+            .enumerate()
+            .for_each(|(i, file)| staging.put((0, i as u32), file));
+        staging.commit().expect("the files are written");
         measured.push(Floor {
             wall: started.elapsed(),
             cpu: own_cpu() - cpu,
